@@ -1,0 +1,51 @@
+import DecimalJs from 'decimal.js';
+import { z } from 'zod';
+
+/**
+ * Money arithmetic. Quantities, prices, fees and P&L that are stored or sent to a venue are
+ * decimal strings computed with this Decimal, never with floats (0.1 + 0.2 must stay 0.3).
+ */
+export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export type Decimal = InstanceType<typeof Decimal>;
+export type DecimalInput = Decimal | string | number;
+
+/** A base-10 number as a string: `"0.00012"`, `"-3.5"`. No exponent, no float artefacts. */
+export type DecimalString = string;
+
+export const decimalStringSchema = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number string such as "12.5"');
+
+export function dec(value: DecimalInput): Decimal {
+  return value instanceof Decimal ? value : new Decimal(value);
+}
+
+/** Canonical decimal string: no exponent, no trailing zeros. */
+export function toDecimalString(value: DecimalInput): DecimalString {
+  const d = dec(value);
+  if (d.isZero()) return '0';
+  return d.toFixed();
+}
+
+/** Rounds DOWN to a multiple of `step` (quantities: never sell or buy more than asked). */
+export function floorToStep(value: DecimalInput, step: DecimalInput): DecimalString {
+  const s = dec(step);
+  if (s.lte(0)) return toDecimalString(value);
+  return toDecimalString(dec(value).div(s).floor().mul(s));
+}
+
+/** Rounds to the nearest multiple of `tick` (prices). */
+export function roundToTick(value: DecimalInput, tick: DecimalInput, mode: 'nearest' | 'down' | 'up' = 'nearest'): DecimalString {
+  const t = dec(tick);
+  if (t.lte(0)) return toDecimalString(value);
+  const units = dec(value).div(t);
+  const rounded = mode === 'down' ? units.floor() : mode === 'up' ? units.ceil() : units.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+  return toDecimalString(rounded.mul(t));
+}
+
+/** True when `value` is an exact multiple of `step`. */
+export function isMultipleOf(value: DecimalInput, step: DecimalInput): boolean {
+  const s = dec(step);
+  if (s.isZero()) return true;
+  return dec(value).mod(s).isZero();
+}

@@ -1,0 +1,15 @@
+/** Machine-readable reasons the risk manager refuses a trade. */
+export type RiskViolationCode =
+  | 'OPEN_POSITION'
+  | 'DAILY_LIMIT'
+  | 'LOW_CONFIDENCE'
+  | 'LOW_BALANCE'
+  | 'TRADE_VALUE_TOO_SMALL'
+  | 'BELOW_MIN_NOTIONAL'
+  | 'INVALID_STOP'
+  | 'NO_INVENTORY';
+
+export interface RiskViolation {
+  code: RiskViolationCode;
+  message: string;
+}

@@ -1,0 +1,150 @@
+/**
+ * One error hierarchy for TRD. Adapters map their library's errors to these at the boundary, so
+ * the engine decides what to do from the type alone: retry, wait, reject, or fail loudly.
+ * `isInstance` works across copies of the package (a marker, not `instanceof`).
+ */
+const marker = Symbol.for('trd.error');
+
+export type TrdErrorCode =
+  | 'EXCHANGE_UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'ORDER_REJECTED'
+  | 'INSUFFICIENT_FUNDS'
+  | 'INVALID_ORDER'
+  | 'ORDER_STATUS_UNKNOWN'
+  | 'ORDER_NOT_FOUND'
+  | 'CLOCK_SKEW'
+  | 'AUTHENTICATION'
+  | 'RISK_REJECTED'
+  | 'MODEL_OUTPUT_INVALID'
+  | 'MODEL_UNAVAILABLE'
+  | 'CONFIG'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORE';
+
+export interface TrdErrorOptions {
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+export class TrdError extends Error {
+  readonly [marker] = true;
+  readonly code: TrdErrorCode;
+  readonly isRetryable: boolean;
+
+  constructor(code: TrdErrorCode, message: string, options: TrdErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.isRetryable = options.retryable ?? false;
+  }
+
+  static isInstance(error: unknown): error is TrdError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** The venue could not be reached or failed (network, timeout, 5xx). Reads may be retried. */
+export class ExchangeUnavailableError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('EXCHANGE_UNAVAILABLE', message, { retryable: true, ...options });
+  }
+}
+
+/** The venue asked us to slow down (HTTP 429/418). */
+export class RateLimitedError extends TrdError {
+  /** How long to wait before the next request, ms, when the venue said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number, options: TrdErrorOptions = {}) {
+    super('RATE_LIMITED', message, { retryable: true, ...options });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The venue refused the order (filters, market closed, unknown symbol…). Never retried as is. */
+export class OrderRejectedError extends TrdError {
+  /** The venue's own error code, e.g. Binance's -2010. */
+  readonly venueCode: string | number | undefined;
+  constructor(message: string, venueCode?: string | number, options: TrdErrorOptions = {}) {
+    super('ORDER_REJECTED', message, options);
+    this.venueCode = venueCode;
+  }
+}
+
+export class InsufficientFundsError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('INSUFFICIENT_FUNDS', message, options);
+  }
+}
+
+/** We caught an order the venue would reject (below minimum notional, off step) before sending. */
+export class InvalidOrderError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('INVALID_ORDER', message, options);
+  }
+}
+
+/**
+ * An order was sent but its outcome is unknown (response lost, timeout after sending). The order
+ * MUST be looked up by client order id before anything is sent again.
+ */
+export class OrderStatusUnknownError extends TrdError {
+  readonly clientOrderId: string;
+  constructor(message: string, clientOrderId: string, options: TrdErrorOptions = {}) {
+    super('ORDER_STATUS_UNKNOWN', message, options);
+    this.clientOrderId = clientOrderId;
+  }
+}
+
+export class OrderNotFoundError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('ORDER_NOT_FOUND', message, options);
+  }
+}
+
+/** The request's timestamp fell outside the venue's receive window (Binance -1021). */
+export class ClockSkewError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('CLOCK_SKEW', message, { retryable: true, ...options });
+  }
+}
+
+export class AuthenticationError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('AUTHENTICATION', message, options);
+  }
+}
+
+/** The model's answer could not be used. Analyzers turn it into a `hold`; it is thrown only by helpers. */
+export class ModelOutputInvalidError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('MODEL_OUTPUT_INVALID', message, options);
+  }
+}
+
+/** The model service could not be reached or kept failing. */
+export class ModelUnavailableError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('MODEL_UNAVAILABLE', message, { retryable: true, ...options });
+  }
+}
+
+export class ConfigError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('CONFIG', message, options);
+  }
+}
+
+export class NotFoundError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+/** A write conflicted with existing state (duplicate client order id, position already closed). */
+export class ConflictError extends TrdError {
+  constructor(message: string, options: TrdErrorOptions = {}) {
+    super('CONFLICT', message, options);
+  }
+}

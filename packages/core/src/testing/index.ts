@@ -1,0 +1,2 @@
+// @trd/core/testing: conformance suites every adapter runs, recording mocks and fixtures.
+export {};
