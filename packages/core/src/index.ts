@@ -11,3 +11,4 @@ export type * from './ports/exchange';
 export type * from './ports/market-data';
 export type * from './ports/store';
 export type * from './ports/trading-account';
+export * from './exchange/order-rules';
