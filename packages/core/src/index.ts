@@ -12,3 +12,8 @@ export type * from './ports/market-data';
 export type * from './ports/store';
 export type * from './ports/trading-account';
 export * from './exchange/order-rules';
+export * from './risk/risk-limits';
+export * from './risk/risk-manager';
+export * from './risk/risk-rejected-error';
+export * from './risk/utc-day';
+export * from './store/memory-store';

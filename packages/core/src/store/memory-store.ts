@@ -1,0 +1,230 @@
+import type { Clock } from '../clock/clock';
+import { systemClock } from '../clock/system-clock';
+import { dec, toDecimalString } from '../decimal';
+import type { AnalysisRecord } from '../domain/analysis-record';
+import type { OpenPosition } from '../domain/open-position';
+import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
+import { emptyPortfolio, type PortfolioStats } from '../domain/portfolio';
+import type { Trade } from '../domain/trade';
+import type { TradingConfig } from '../domain/trading-config';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Store, TradeExit, TradePage } from '../ports/store';
+
+export interface MemoryStoreOptions {
+  /** Time for user claims and empty portfolios. Default: the system clock. */
+  clock?: Clock;
+}
+
+export interface MemoryStore extends Store {
+  claimUsers(owner: string, userIds: readonly string[], ttlMs: number): Promise<string[]>;
+  releaseUsers(owner: string): Promise<void>;
+}
+
+/**
+ * The Store port in memory: for tests, backtests and single-process demos. Every read returns a
+ * copy and every multi-record write checks all its preconditions before changing anything, so a
+ * failed write leaves the store as it was.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const clock = options.clock ?? systemClock;
+  const configs = new Map<string, TradingConfig>();
+  const intents = new Map<string, OrderIntent>();
+  const trades = new Map<string, Trade>();
+  const positions = new Map<string, OpenPosition>();
+  const portfolios = new Map<string, PortfolioStats>();
+  const analyses = new Map<string, AnalysisRecord[]>();
+  const claims = new Map<string, { owner: string; expiresAt: number }>();
+
+  const copy = <T>(value: T): T => structuredClone(value);
+
+  const tradesOf = (userId: string) => [...trades.values()].filter((t) => t.userId === userId);
+
+  return {
+    specificationVersion: 'v1',
+
+    async getConfig(userId) {
+      const config = configs.get(userId);
+      return config ? copy(config) : null;
+    },
+    async saveConfig(config) {
+      configs.set(config.userId, copy(config));
+    },
+    async activeConfigs() {
+      return [...configs.values()]
+        .filter((c) => c.isActive)
+        .sort((a, b) => compareIds(a.userId, b.userId))
+        .map(copy);
+    },
+
+    async journalIntent(intent) {
+      if (intents.has(intent.clientOrderId)) {
+        throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
+      }
+      intents.set(intent.clientOrderId, copy(intent));
+    },
+    async updateIntent(clientOrderId, patch) {
+      const intent = intents.get(clientOrderId);
+      if (!intent) throw new NotFoundError(`no order intent ${clientOrderId}`);
+      intents.set(clientOrderId, applyIntentPatch(intent, patch));
+    },
+    async getIntent(clientOrderId) {
+      const intent = intents.get(clientOrderId);
+      return intent ? copy(intent) : null;
+    },
+    async unfinishedIntents(userId) {
+      return [...intents.values()]
+        .filter(
+          (i) =>
+            (i.state === 'pending' || i.state === 'entered') && (userId === undefined || i.userId === userId),
+        )
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map(copy);
+    },
+
+    async recordOpenedTrade({ trade, position, intentClientOrderId }) {
+      if (trades.has(trade.id)) throw new ConflictError(`trade ${trade.id} already exists`);
+      const intent = intents.get(intentClientOrderId);
+      if (!intent) throw new NotFoundError(`no order intent ${intentClientOrderId}`);
+      if (position.tradeId !== trade.id)
+        throw new ConflictError(`position is for trade ${position.tradeId}, not ${trade.id}`);
+      trades.set(trade.id, copy(trade));
+      positions.set(trade.id, copy(position));
+      intents.set(intentClientOrderId, {
+        ...intent,
+        state: 'open',
+        updatedAt: Math.max(intent.updatedAt, trade.openedAt),
+      });
+    },
+    async recordClosedTrade(exit: TradeExit) {
+      const trade = trades.get(exit.tradeId);
+      if (!trade || trade.status !== 'filled' || !positions.has(exit.tradeId)) {
+        throw new ConflictError(`trade ${exit.tradeId} is not open`);
+      }
+      const closed: Trade = {
+        ...trade,
+        status: 'closed',
+        exitPrice: exit.exitPrice,
+        exitFee: exit.exitFee,
+        exitReason: exit.exitReason,
+        profitLoss: exit.profitLoss,
+        profitLossPercent: exit.profitLossPercent,
+        closedAt: exit.closedAt,
+        durationSeconds: exit.durationSeconds,
+      };
+      const portfolio = addToPortfolio(
+        portfolios.get(trade.userId) ?? emptyPortfolio(trade.userId, exit.closedAt),
+        closed,
+      );
+      trades.set(closed.id, closed);
+      positions.delete(closed.id);
+      portfolios.set(trade.userId, portfolio);
+      return copy(closed);
+    },
+    async recordFailedTrade(trade) {
+      if (trades.has(trade.id)) throw new ConflictError(`trade ${trade.id} already exists`);
+      trades.set(trade.id, { ...copy(trade), status: 'failed' });
+    },
+
+    async getTrade(userId, tradeId) {
+      const trade = trades.get(tradeId);
+      return trade && trade.userId === userId ? copy(trade) : null;
+    },
+    async listTrades(userId, page): Promise<TradePage> {
+      const matching = tradesOf(userId)
+        .filter((t) => page.status === undefined || t.status === page.status)
+        .sort(newestOpenedFirst);
+      return {
+        trades: matching.slice(page.offset, page.offset + page.limit).map(copy),
+        total: matching.length,
+      };
+    },
+    async recentClosedTrades(userId, limit) {
+      return tradesOf(userId)
+        .filter((t) => t.status === 'closed')
+        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b))
+        .slice(0, limit)
+        .map(copy);
+    },
+    async countTradesSince(userId, since) {
+      return tradesOf(userId).filter((t) => t.status !== 'failed' && t.openedAt >= since).length;
+    },
+
+    async openPositions(userId) {
+      return [...positions.values()]
+        .filter((p) => userId === undefined || p.userId === userId)
+        .sort((a, b) => a.openedAt - b.openedAt)
+        .map(copy);
+    },
+    async getPortfolio(userId) {
+      return copy(portfolios.get(userId) ?? emptyPortfolio(userId, clock.now()));
+    },
+
+    async recordAnalysis(record) {
+      const list = analyses.get(record.userId) ?? [];
+      list.push(copy(record));
+      analyses.set(record.userId, list);
+    },
+    async recentAnalyses(userId, limit) {
+      const list = analyses.get(userId) ?? [];
+      return list
+        .slice()
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, limit)
+        .map(copy);
+    },
+
+    async claimUsers(owner, userIds, ttlMs) {
+      const now = clock.now();
+      const held: string[] = [];
+      for (const userId of userIds) {
+        const claim = claims.get(userId);
+        if (!claim || claim.owner === owner || claim.expiresAt <= now) {
+          claims.set(userId, { owner, expiresAt: now + ttlMs });
+          held.push(userId);
+        }
+      }
+      return held;
+    },
+    async releaseUsers(owner) {
+      for (const [userId, claim] of claims) if (claim.owner === owner) claims.delete(userId);
+    },
+  };
+}
+
+function applyIntentPatch(
+  intent: OrderIntent,
+  patch: { state: OrderIntentState; error?: string; updatedAt: number },
+): OrderIntent {
+  const next: OrderIntent = { ...intent, state: patch.state, updatedAt: patch.updatedAt };
+  if (patch.error !== undefined) next.error = patch.error;
+  return next;
+}
+
+function addToPortfolio(portfolio: PortfolioStats, trade: Trade): PortfolioStats {
+  const pnl = dec(trade.profitLoss ?? '0');
+  const totalTrades = portfolio.totalTrades + 1;
+  const winningTrades = portfolio.winningTrades + (pnl.gt(0) ? 1 : 0);
+  const losingTrades = portfolio.losingTrades + (pnl.gt(0) ? 0 : 1);
+  return {
+    ...portfolio,
+    totalTrades,
+    winningTrades,
+    losingTrades,
+    winRate: (winningTrades / totalTrades) * 100,
+    totalRealizedPnl: toDecimalString(dec(portfolio.totalRealizedPnl).plus(pnl)),
+    totalFees: toDecimalString(
+      dec(portfolio.totalFees)
+        .plus(trade.entryFee)
+        .plus(trade.exitFee ?? '0'),
+    ),
+    updatedAt: trade.closedAt ?? portfolio.updatedAt,
+  };
+}
+
+function newestOpenedFirst(a: Trade, b: Trade): number {
+  return b.openedAt - a.openedAt || compareIds(b.id, a.id);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
