@@ -42,7 +42,7 @@ export interface TradeHistoryContext {
   stopLossHitRate: number;
   /** Percent closed by TAKE_PROFIT. */
   takeProfitHitRate: number;
-  /** From the last 5 trades: `winning` (≥ 4 wins), `losing` (≥ 4 losses), else `mixed`; `none` without trades. */
+  /** From the last 5 trades, as the reference bot: `winning` (≥ 3 wins of 5), `losing` (≤ 1 win of 5), else `mixed` (the same shares with fewer trades); `none` without trades. */
   recentTrend: 'winning' | 'losing' | 'mixed' | 'none';
   /** Consecutive losses ending with the most recent trade. */
   losingStreak: number;

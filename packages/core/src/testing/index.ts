@@ -1,2 +1,3 @@
 // @trd/core/testing: conformance suites every adapter runs, recording mocks and fixtures.
 export {};
+export * from './fixtures';
