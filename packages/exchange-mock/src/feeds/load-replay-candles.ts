@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { type Candle, ConfigError, candleSchema } from '@trd/core';
+
+/** The real 1m candle slices shipped in the package's `fixtures/` folder (see fixtures/README.md). */
+export const replayFixtureNames = [
+  'btcusdt-1m-2024-09-21',
+  'ethusdt-1m-2022-08-15',
+  'btcusd-perp-1m-2022-01-05',
+] as const;
+export type ReplayFixtureName = (typeof replayFixtureNames)[number];
+
+/** Reads a shipped fixture (`open_time_ms,open,high,low,close,volume`) into candles, ascending. */
+export function loadReplayCandles(name: ReplayFixtureName): Candle[] {
+  if (!(replayFixtureNames as readonly string[]).includes(name)) {
+    throw new ConfigError(`unknown replay fixture "${name}"; known: ${replayFixtureNames.join(', ')}`);
+  }
+  const url = new URL(`../../fixtures/${name}.csv`, import.meta.url);
+  return parseCandleCsv(readFileSync(url, 'utf8'));
+}
+
+/** Parses candle CSV text with a header row; throws `ConfigError` naming the first bad line. */
+export function parseCandleCsv(text: string): Candle[] {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return lines.slice(1).map((line, index) => {
+    const [openTime, open, high, low, close, volume] = line.split(',').map(Number);
+    const parsed = candleSchema.safeParse({ openTime, open, high, low, close, volume });
+    if (!parsed.success) throw new ConfigError(`candle CSV line ${index + 2} is not a valid candle: ${line}`);
+    return parsed.data;
+  });
+}

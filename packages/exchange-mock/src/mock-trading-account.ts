@@ -1,0 +1,77 @@
+import {
+  type AccountCapabilities,
+  AuthenticationError,
+  type Balances,
+  type ExitRef,
+  type ExitReport,
+  type ExitRequest,
+  type MarketOrderRequest,
+  type OrderReport,
+  type TradingAccount,
+} from '@trd/core';
+import type { FaultContext, MockFaults } from './faults/fault-injector';
+import type { MockVenue } from './venue/mock-venue';
+
+/** A spot account: selling needs the base asset, exits are venue-managed OCO pairs. */
+export const mockAccountCapabilities: AccountCapabilities = Object.freeze({
+  sellEntryNeedsInventory: true,
+  ocoExits: true,
+});
+
+/** One set of credentials' view of the venue; every call goes through the fault switches. */
+export function createMockTradingAccount(
+  venue: MockVenue,
+  faults: MockFaults,
+  apiKey: string,
+): TradingAccount {
+  if (typeof apiKey !== 'string' || apiKey.length === 0)
+    throw new AuthenticationError('the mock venue needs a non-empty apiKey');
+
+  async function call<T>(context: Omit<FaultContext, 'account'>, run: () => T): Promise<T> {
+    const decision = faults.decide({ ...context, account: apiKey });
+    decision.before();
+    const result = run();
+    decision.after();
+    return result;
+  }
+
+  return {
+    specificationVersion: 'v1',
+    capabilities: mockAccountCapabilities,
+    balances(): Promise<Balances> {
+      return call({ operation: 'balances' }, () => venue.balances(apiKey));
+    },
+    placeMarketOrder(request: MarketOrderRequest): Promise<OrderReport> {
+      return call(
+        { operation: 'placeMarketOrder', symbol: request.symbol, clientOrderId: request.clientOrderId },
+        () => venue.placeMarketOrder(apiKey, request),
+      );
+    },
+    findOrder(symbol: string, clientOrderId: string): Promise<OrderReport | null> {
+      return call({ operation: 'findOrder', symbol, clientOrderId }, () =>
+        venue.findOrder(apiKey, symbol, clientOrderId),
+      );
+    },
+    placeExit(request: ExitRequest): Promise<ExitReport> {
+      return call(
+        { operation: 'placeExit', symbol: request.symbol, clientOrderId: request.clientOrderId },
+        () => venue.placeExit(apiKey, request),
+      );
+    },
+    findExit(symbol: string, clientOrderId: string): Promise<ExitReport | null> {
+      return call({ operation: 'findExit', symbol, clientOrderId }, () =>
+        venue.findExit(apiKey, symbol, clientOrderId),
+      );
+    },
+    exitStatus(ref: ExitRef): Promise<ExitReport> {
+      return call({ operation: 'exitStatus', symbol: ref.symbol }, () =>
+        venue.exitStatus(apiKey, ref.symbol, ref.exitRef),
+      );
+    },
+    cancelExit(ref: ExitRef): Promise<ExitReport> {
+      return call({ operation: 'cancelExit', symbol: ref.symbol }, () =>
+        venue.cancelExit(apiKey, ref.symbol, ref.exitRef),
+      );
+    },
+  };
+}
