@@ -1,0 +1,81 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ConfigError } from '@trd/core';
+import type { AnswerCache, CachedAnswer } from './answer-cache';
+
+interface CacheFile {
+  version: 1;
+  answers: Record<string, CachedAnswer>;
+}
+
+/**
+ * A cache in one JSON file, to commit next to a backtest or a test so it re-runs without model
+ * calls. The file is read once, on first use; each `set` rewrites it atomically (temporary file,
+ * then rename), one write at a time, with keys sorted so diffs stay small. A file that is not a
+ * cache is refused with a `ConfigError` and never overwritten.
+ */
+export function createJsonFileAnswerCache(path: string): AnswerCache {
+  let loading: Promise<Map<string, CachedAnswer>> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  const load = () => {
+    loading ??= readCacheFile(path);
+    return loading;
+  };
+
+  return {
+    async get(key) {
+      const answers = await load();
+      const answer = answers.get(key);
+      return answer === undefined ? undefined : structuredClone(answer);
+    },
+    async set(key, answer) {
+      const answers = await load();
+      answers.set(key, structuredClone(answer));
+      const write = writing.then(() => writeCacheFile(path, answers));
+      // A failed write must not block later ones; the caller of this set still sees the failure.
+      writing = write.catch(() => undefined);
+      await write;
+    },
+  };
+}
+
+async function readCacheFile(path: string): Promise<Map<string, CachedAnswer>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new ConfigError(`cannot read the answer cache ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`the answer cache ${path} is not valid JSON`, { cause: error });
+  }
+  const file = parsed as Partial<CacheFile> | null;
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    file.version !== 1 ||
+    typeof file.answers !== 'object' ||
+    file.answers === null
+  ) {
+    throw new ConfigError(
+      `the answer cache ${path} is not a TRD answer cache (expected { "version": 1, "answers": {...} })`,
+    );
+  }
+  return new Map(Object.entries(file.answers));
+}
+
+async function writeCacheFile(path: string, answers: Map<string, CachedAnswer>): Promise<void> {
+  const sorted = Object.fromEntries([...answers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const file: CacheFile = { version: 1, answers: sorted };
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+  await rename(temporary, path);
+}

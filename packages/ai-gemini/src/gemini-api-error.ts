@@ -1,0 +1,104 @@
+import { ModelUnavailableError } from '@trd/core';
+import { redactSecret } from './redact-secret';
+import { parseDurationMs } from './retry-delay';
+
+/** What went wrong with one call to the Gemini API, with the API key already removed. */
+export interface GeminiCallFailure {
+  /** HTTP status, when the service answered. */
+  httpStatus: number | undefined;
+  /** The google.rpc status name, e.g. `RESOURCE_EXHAUSTED`, `INTERNAL`. */
+  rpcStatus: string | undefined;
+  /** A short description, safe to log. */
+  message: string;
+  /** Worth another attempt: rate limited, overloaded, server error, network failure. */
+  retryable: boolean;
+  /** The wait the service asked for (google.rpc.RetryInfo.retryDelay), ms. */
+  retryAfterMs: number | undefined;
+  /** The service rejected the API key. */
+  authentication: boolean;
+}
+
+/** HTTP statuses worth retrying (the same list the SDK's own retry uses). */
+const RETRYABLE_HTTP_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_MESSAGE_LENGTH = 400;
+
+interface RpcErrorBody {
+  error?: { code?: number; message?: string; status?: string; details?: Array<Record<string, unknown>> };
+}
+
+/**
+ * Reads an error thrown by `@google/genai`. The SDK's `ApiError` carries the HTTP status and the
+ * response body as a JSON string in its message; the wait time of a 429 is only in that body
+ * (`RetryInfo.retryDelay`), never in a header.
+ */
+export function describeGeminiError(error: unknown, apiKey: string): GeminiCallFailure {
+  const status = apiErrorStatus(error);
+  if (status === undefined) {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      httpStatus: undefined,
+      rpcStatus: undefined,
+      message: shorten(redactSecret(`network failure (${text})`, apiKey)),
+      retryable: true,
+      retryAfterMs: undefined,
+      authentication: false,
+    };
+  }
+  const body = parseBody((error as Error).message);
+  const details = body?.error?.details ?? [];
+  const retryInfo = details.find((detail) => String(detail['@type']).endsWith('google.rpc.RetryInfo'));
+  const keyInvalid = details.some((detail) => detail.reason === 'API_KEY_INVALID');
+  const rpcStatus = body?.error?.status;
+  const serviceMessage = body?.error?.message ?? (error as Error).message;
+  return {
+    httpStatus: status,
+    rpcStatus,
+    message: shorten(
+      redactSecret(`HTTP ${status}${rpcStatus ? ` ${rpcStatus}` : ''}: ${serviceMessage}`, apiKey),
+    ),
+    retryable: RETRYABLE_HTTP_STATUSES.has(status),
+    retryAfterMs: parseDurationMs(retryInfo?.retryDelay),
+    authentication: status === 401 || status === 403 || keyInvalid,
+  };
+}
+
+/**
+ * The model service could not give an answer: retries exhausted, a non-retryable refusal of the
+ * request, or a wait longer than allowed. A `ModelUnavailableError`, so the engine reports it and
+ * goes on with other users.
+ */
+export class GeminiUnavailableError extends ModelUnavailableError {
+  readonly httpStatus: number | undefined;
+  readonly rpcStatus: string | undefined;
+  /** Calls made before giving up. */
+  readonly attempts: number;
+  /** The wait the service asked for, ms, when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, failure: GeminiCallFailure | undefined, attempts: number) {
+    super(message, { retryable: failure?.retryable ?? true });
+    this.httpStatus = failure?.httpStatus;
+    this.rpcStatus = failure?.rpcStatus;
+    this.attempts = attempts;
+    this.retryAfterMs = failure?.retryAfterMs;
+  }
+}
+
+function apiErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as { name?: unknown; status?: unknown };
+  return candidate.name === 'ApiError' && typeof candidate.status === 'number' ? candidate.status : undefined;
+}
+
+function parseBody(message: string): RpcErrorBody | undefined {
+  try {
+    const parsed: unknown = JSON.parse(message);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as RpcErrorBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+}

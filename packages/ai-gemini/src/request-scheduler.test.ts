@@ -1,0 +1,117 @@
+import { VirtualClock } from '@trd/core';
+import { describe, expect, it } from 'vitest';
+import { RequestScheduler } from './request-scheduler';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+describe('RequestScheduler', () => {
+  it('runs at most `concurrency` tasks at once, in arrival order', async () => {
+    const clock = new VirtualClock(0);
+    const scheduler = new RequestScheduler({ clock, concurrency: 2, requestsPerMinute: 1000 });
+    const gates = Array.from({ length: 5 }, deferred);
+    const started: number[] = [];
+    const runs = gates.map((gate, index) =>
+      scheduler.run(async () => {
+        started.push(index);
+        await gate.promise;
+        return index;
+      }),
+    );
+    await clock.advance(0);
+    expect(started).toEqual([0, 1]);
+    expect(scheduler.running).toBe(2);
+    expect(scheduler.queued).toBe(3);
+
+    gates[1]!.resolve();
+    await clock.advance(0);
+    expect(started).toEqual([0, 1, 2]);
+
+    for (const gate of gates) gate.resolve();
+    expect(await Promise.all(runs)).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(scheduler.running).toBe(0);
+  });
+
+  it('starts at most `requestsPerMinute` tasks in any 60 s window', async () => {
+    const clock = new VirtualClock(0);
+    const scheduler = new RequestScheduler({ clock, concurrency: 10, requestsPerMinute: 3 });
+    const startTimes: number[] = [];
+    const runs = Array.from({ length: 7 }, () => scheduler.run(async () => startTimes.push(clock.now())));
+    await clock.advance(0);
+    expect(startTimes).toEqual([0, 0, 0]);
+    await clock.advance(59_999);
+    expect(startTimes).toHaveLength(3);
+    await clock.advance(1);
+    expect(startTimes).toEqual([0, 0, 0, 60_000, 60_000, 60_000]);
+    await clock.advance(60_000);
+    await Promise.all(runs);
+    expect(startTimes).toEqual([0, 0, 0, 60_000, 60_000, 60_000, 120_000]);
+  });
+
+  it('starts nothing while paused, then resumes everyone', async () => {
+    const clock = new VirtualClock(1_000);
+    const scheduler = new RequestScheduler({ clock, concurrency: 4, requestsPerMinute: 100 });
+    scheduler.pauseUntil(6_000);
+    scheduler.pauseUntil(3_000); // an earlier pause never shortens a later one
+    const startTimes: number[] = [];
+    const runs = [
+      scheduler.run(async () => startTimes.push(clock.now())),
+      scheduler.run(async () => startTimes.push(clock.now())),
+    ];
+    await clock.advance(4_999);
+    expect(startTimes).toEqual([]);
+    await clock.advance(1);
+    await Promise.all(runs);
+    expect(startTimes).toEqual([6_000, 6_000]);
+  });
+
+  it('drops a waiting task whose signal aborts, without running it, and keeps serving the others', async () => {
+    const clock = new VirtualClock(0);
+    const scheduler = new RequestScheduler({ clock, concurrency: 1, requestsPerMinute: 100 });
+    const gate = deferred();
+    const ran: string[] = [];
+    const first = scheduler.run(async () => {
+      ran.push('first');
+      await gate.promise;
+    });
+    const controller = new AbortController();
+    const second = scheduler.run(async () => ran.push('second'), controller.signal);
+    const third = scheduler.run(async () => ran.push('third'));
+    await clock.advance(0);
+    controller.abort(new Error('user gone'));
+    await expect(second).rejects.toThrow('user gone');
+    expect(scheduler.queued).toBe(1);
+    gate.resolve();
+    await Promise.all([first, third]);
+    expect(ran).toEqual(['first', 'third']);
+  });
+
+  it('refuses at once a task whose signal is already aborted', async () => {
+    const scheduler = new RequestScheduler({
+      clock: new VirtualClock(0),
+      concurrency: 1,
+      requestsPerMinute: 1,
+    });
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    let ran = false;
+    await expect(scheduler.run(async () => (ran = true), controller.signal)).rejects.toThrow('cancelled');
+    expect(ran).toBe(false);
+  });
+
+  it('frees the slot when a task fails', async () => {
+    const scheduler = new RequestScheduler({
+      clock: new VirtualClock(0),
+      concurrency: 1,
+      requestsPerMinute: 100,
+    });
+    await expect(scheduler.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(scheduler.run(async () => 'next')).resolves.toBe('next');
+  });
+});

@@ -1,0 +1,195 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { geminiAnswerBody, geminiInvalidApiKeyBody, geminiModelNotFoundBody } from './gemini-responses';
+
+/** The request body fields the analyzer sends (REST shape). */
+export interface GeminiRequestBody {
+  contents?: Array<{ role?: string; parts?: Array<{ text?: string }> }>;
+  systemInstruction?: { role?: string; parts?: Array<{ text?: string }> };
+  generationConfig?: {
+    responseMimeType?: string;
+    responseJsonSchema?: unknown;
+    responseSchema?: unknown;
+    thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
+    temperature?: number;
+    maxOutputTokens?: number;
+    candidateCount?: number;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** One `generateContent` request as the fake received it. */
+export interface RecordedGeminiRequest {
+  /** API version from the path, e.g. `v1beta`. */
+  version: string;
+  model: string;
+  headers: IncomingMessage['headers'];
+  /** The parsed JSON body. */
+  body: GeminiRequestBody;
+  /** `now()` when it arrived (the fake's clock: pass the analyzer's VirtualClock to compare). */
+  receivedAt: number;
+}
+
+/** What the fake does with one request. */
+export type FakeGeminiReply =
+  | { status: number; body: unknown }
+  /** Answers when `release` resolves (to hold requests in flight). */
+  | { status: number; body: unknown; release: Promise<void> }
+  /** Never answers; the connection stays open until the client gives up or the fake closes. */
+  | { hang: true };
+
+export type FakeGeminiHandler = (request: RecordedGeminiRequest) => FakeGeminiReply | undefined;
+
+export interface FakeGeminiServerOptions {
+  /** The key the fake accepts in `x-goog-api-key`; other keys get the real 400 API_KEY_INVALID. */
+  apiKey: string;
+  /** Models it serves; default any. */
+  models?: string[];
+  /** Source of `receivedAt`; default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * A local fake of the Gemini REST API on 127.0.0.1 (random port): `POST
+ * /{version}/models/{model}:generateContent`, checking the API key header and answering with real
+ * response and error bodies. Replies are queued with `reply(...)` (first in, first out) or decided
+ * by `handle(fn)`; with neither, it answers a valid hold.
+ */
+export class FakeGeminiServer {
+  readonly requests: RecordedGeminiRequest[] = [];
+  /** Requests being answered now, and the most seen at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Requests whose client went away before the answer. */
+  abandoned = 0;
+  /** Requests refused for a missing or wrong API key. */
+  unauthorized = 0;
+  private readonly server: Server;
+  private readonly queue: FakeGeminiReply[] = [];
+  private handler: FakeGeminiHandler | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: FakeGeminiServerOptions) {
+    this.now = options.now ?? Date.now;
+    this.server = createServer((request, response) => {
+      this.serve(request, response).catch((error: unknown) => {
+        if (!response.headersSent)
+          send(response, 500, { error: { code: 500, message: String(error), status: 'INTERNAL' } });
+      });
+    });
+  }
+
+  /** Starts listening; resolves to the base URL to give the analyzer. */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.baseUrl;
+  }
+
+  get baseUrl(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queues replies for the next requests, in order. */
+  reply(...replies: FakeGeminiReply[]): this {
+    this.queue.push(...replies);
+    return this;
+  }
+
+  /** Decides replies once the queue is empty; return undefined for the default answer. */
+  handle(handler: FakeGeminiHandler | undefined): this {
+    this.handler = handler;
+    return this;
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const match = /^\/(v[\w]+)\/models\/([\w.-]+):generateContent$/.exec(request.url ?? '');
+    const text = await readBody(request);
+    if (request.method !== 'POST' || !match) {
+      send(response, 404, {
+        error: { code: 404, message: `no route ${request.method} ${request.url}`, status: 'NOT_FOUND' },
+      });
+      return;
+    }
+    const [, version, model] = match as unknown as [string, string, string];
+    if (request.headers['x-goog-api-key'] !== this.options.apiKey) {
+      this.unauthorized++;
+      send(response, 400, geminiInvalidApiKeyBody());
+      return;
+    }
+    if (this.options.models && !this.options.models.includes(model)) {
+      send(response, 404, geminiModelNotFoundBody(model, version));
+      return;
+    }
+    let body: GeminiRequestBody;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      send(response, 400, {
+        error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' },
+      });
+      return;
+    }
+    const recorded: RecordedGeminiRequest = {
+      version,
+      model,
+      headers: request.headers,
+      body,
+      receivedAt: this.now(),
+    };
+    this.requests.push(recorded);
+    const reply = this.queue.shift() ??
+      this.handler?.(recorded) ?? {
+        status: 200,
+        body: geminiAnswerBody({ signal: 'hold', confidence: 0, reasoning: 'fake: no reply queued' }),
+      };
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    response.on('close', () => {
+      if (!response.writableFinished) this.abandoned++;
+    });
+    try {
+      if ('hang' in reply) {
+        await new Promise<void>((resolve) => response.on('close', resolve));
+        return;
+      }
+      if ('release' in reply) await reply.release;
+      if (!response.destroyed) send(response, reply.status, reply.body);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** Starts a fake Gemini server; close it after the test. */
+export async function startFakeGeminiServer(options: FakeGeminiServerOptions): Promise<FakeGeminiServer> {
+  const server = new FakeGeminiServer(options);
+  await server.start();
+  return server;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+    server: 'scaffolding on HTTPServer2',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(text);
+}
