@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadServerConfig } from './server-config';
+
+describe('loadServerConfig', () => {
+  it('starts with no environment at all: demo mode, simulated exchange, offline analyzer', () => {
+    const config = loadServerConfig({});
+    expect(config.port).toBe(8000);
+    expect(config.demoMode).toBe(true);
+    expect(config.binance).toBeNull();
+    expect(config.gemini).toBeNull();
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.engine.tradingHours).toBeNull();
+    expect(config.engine.cycleMs).toBeLessThan(60_000);
+    expect(config.jwtSecret).toBeUndefined();
+  });
+
+  it("keeps the reference bot's timing outside demo mode", () => {
+    const config = loadServerConfig({ DEMO_MODE: 'false' });
+    expect(config.engine).toEqual({
+      tradingHours: { startHourUtc: 8, endHourUtc: 16 },
+      cycleMs: 60_000,
+      monitorMs: 60_000,
+      userCooldownMs: 30_000,
+      positionTimeoutMs: 1_800_000,
+    });
+  });
+
+  it('reads every setting', () => {
+    const key = randomBytes(32).toString('base64');
+    const config = loadServerConfig({
+      PORT: '9001',
+      TRADING_HOURS: '9-17',
+      CYCLE_SECONDS: '15',
+      BINANCE_API_KEY: 'k',
+      BINANCE_SECRET: 's',
+      GEMINI_API_KEY: 'g',
+      CREDENTIALS_KEY: key,
+      JWT_SECRET: 'x'.repeat(32),
+      SYMBOLS: 'BTCUSDT, ETHUSDT',
+    });
+    expect(config.port).toBe(9001);
+    expect(config.engine.tradingHours).toEqual({ startHourUtc: 9, endHourUtc: 17 });
+    expect(config.engine.cycleMs).toBe(15_000);
+    expect(config.demoMode).toBe(false);
+    expect(config.binance).toEqual({ apiKey: 'k', secret: 's', testnet: true });
+    expect(config.gemini?.model).toBe('gemini-2.5-flash');
+    expect(config.credentialsKey?.length).toBe(32);
+    expect(config.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(loadServerConfig({ TRADING_HOURS: 'always', DEMO_MODE: 'false' }).engine.tradingHours).toBeNull();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ TRADING_HOURS: '25-3' }, 'TRADING_HOURS'],
+    [{ CYCLE_SECONDS: '0' }, 'CYCLE_SECONDS'],
+    [{ DEMO_MODE: 'maybe' }, 'DEMO_MODE'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ CREDENTIALS_KEY: 'abc' }, 'CREDENTIALS_KEY'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ BINANCE_API_KEY: 'only-the-key' }, 'BINANCE_API_KEY'],
+  ])('stops on a bad value and names it: %o', (env, name) => {
+    expect(() => loadServerConfig(env)).toThrow(new RegExp(name));
+  });
+
+  it('never echoes a secret value in its error', () => {
+    try {
+      loadServerConfig({ JWT_SECRET: 'tooShortSecret' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('tooShortSecret');
+    }
+  });
+});

@@ -1,0 +1,170 @@
+import { ConfigError } from '@trd/core';
+import { z } from 'zod';
+
+/** Environment variables are strings; these read them strictly (a typo is an error, not a default). */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const positiveNumber = z.coerce.number({ message: 'must be a number' }).positive('must be greater than 0');
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+/** `8-16` (UTC hours, start inclusive, end exclusive) or `always`. */
+const tradingHoursFromEnv = z.string().transform((value, context) => {
+  const text = value.trim().toLowerCase();
+  if (text === 'always' || text === '24h' || text === '0-24') return null;
+  const match = /^(\d{1,2})\s*-\s*(\d{1,2})$/.exec(text);
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2]);
+  if (!match || start > 23 || end > 24 || start === end) {
+    context.addIssue({ code: 'custom', message: 'must be "START-END" in UTC hours (e.g. 8-16) or "always"' });
+    return z.NEVER;
+  }
+  return { startHourUtc: start, endHourUtc: end };
+});
+
+export const serverEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65_535).default(8000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.trd'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_MINUTES: positiveNumber.max(7 * 24 * 60).default(60),
+  CREDENTIALS_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  BINANCE_API_KEY: z.string().min(1).optional(),
+  BINANCE_SECRET: z.string().min(1).optional(),
+  BINANCE_TESTNET: booleanFromEnv.default(true),
+  DEMO_MODE: booleanFromEnv.optional(),
+  SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols like BTCUSDT')).min(1)).optional(),
+  TRADING_HOURS: tradingHoursFromEnv.optional(),
+  CYCLE_SECONDS: positiveNumber.optional(),
+  MONITOR_SECONDS: positiveNumber.optional(),
+  USER_COOLDOWN_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).optional(),
+  POSITION_TIMEOUT_MINUTES: positiveNumber.optional(),
+  REPLAY_SPEED: positiveNumber.max(3600).default(10),
+  STARTING_BALANCE_USDT: positiveNumber.default(10_000),
+  LOG_DIR: z.string().min(1).default('logs'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOWED_ORIGINS: list.default([]),
+  RATE_LIMIT_PER_MINUTE: positiveNumber.int().default(300),
+  LOGIN_RATE_LIMIT_PER_MINUTE: positiveNumber.int().default(10),
+});
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+/** Everything `main.ts` needs, resolved: defaults filled and modes decided. */
+export interface ServerConfig {
+  env: ServerEnv['NODE_ENV'];
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** `undefined` → generate one for local use. */
+  jwtSecret: string | undefined;
+  tokenTtlSeconds: number;
+  /** `undefined` → generate one for local use. */
+  credentialsKey: Buffer | undefined;
+  gemini: { apiKey: string; model: string } | null;
+  binance: { apiKey: string; secret: string; testnet: boolean } | null;
+  /** Simulated exchange replaying real candles, around the clock, short cycle. */
+  demoMode: boolean;
+  symbols: string[];
+  engine: {
+    tradingHours: { startHourUtc: number; endHourUtc: number } | null;
+    cycleMs: number;
+    monitorMs: number;
+    userCooldownMs: number;
+    positionTimeoutMs: number;
+  };
+  replaySpeed: number;
+  startingBalanceUsdt: number;
+  logDir: string;
+  logLevel: ServerEnv['LOG_LEVEL'];
+  allowedOrigins: string[];
+  rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
+}
+
+/**
+ * Reads the server's settings from environment variables.
+ * @throws ConfigError naming every bad variable, so start-up stops with a clear message.
+ */
+export function loadServerConfig(source: Record<string, string | undefined> = process.env): ServerConfig {
+  // An empty variable (`FOO=`) means "not set".
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = serverEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`,
+    );
+    throw new ConfigError(`invalid environment: ${lines.join('; ')}`);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET)
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  if (env.NODE_ENV === 'production' && !env.CREDENTIALS_KEY) {
+    problems.push('CREDENTIALS_KEY: required when NODE_ENV=production');
+  }
+  if (Boolean(env.BINANCE_API_KEY) !== Boolean(env.BINANCE_SECRET)) {
+    problems.push('BINANCE_API_KEY/BINANCE_SECRET: set both or neither');
+  }
+  const binance =
+    env.BINANCE_API_KEY && env.BINANCE_SECRET
+      ? { apiKey: env.BINANCE_API_KEY, secret: env.BINANCE_SECRET, testnet: env.BINANCE_TESTNET }
+      : null;
+  const demoMode = env.DEMO_MODE ?? binance === null;
+  if (demoMode && binance) problems.push('DEMO_MODE: cannot be true when Binance keys are set');
+  if (problems.length > 0) throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+
+  // Demo: trade around the clock on a short cycle so a newcomer sees a trade within a minute.
+  const engine = {
+    tradingHours:
+      env.TRADING_HOURS !== undefined
+        ? env.TRADING_HOURS
+        : demoMode
+          ? null
+          : { startHourUtc: 8, endHourUtc: 16 },
+    cycleMs: (env.CYCLE_SECONDS ?? (demoMode ? 5 : 60)) * 1000,
+    monitorMs: (env.MONITOR_SECONDS ?? (demoMode ? 2 : 60)) * 1000,
+    userCooldownMs: (env.USER_COOLDOWN_SECONDS ?? (demoMode ? 0 : 30)) * 1000,
+    positionTimeoutMs: (env.POSITION_TIMEOUT_MINUTES ?? 30) * 60_000,
+  };
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    jwtSecret: env.JWT_SECRET,
+    tokenTtlSeconds: Math.round(env.TOKEN_TTL_MINUTES * 60),
+    credentialsKey: env.CREDENTIALS_KEY ? Buffer.from(env.CREDENTIALS_KEY, 'base64') : undefined,
+    gemini: env.GEMINI_API_KEY ? { apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL } : null,
+    binance,
+    demoMode,
+    symbols: env.SYMBOLS ?? ['BTCUSDT', 'ETHUSDT'],
+    engine,
+    replaySpeed: env.REPLAY_SPEED,
+    startingBalanceUsdt: env.STARTING_BALANCE_USDT,
+    logDir: env.LOG_DIR,
+    logLevel: env.LOG_LEVEL,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+  };
+}

@@ -1,0 +1,66 @@
+import type { TradingBotEvents } from '@trd/core';
+import type { WebSocket } from 'ws';
+import type { TradingEngine } from '../server/server-deps';
+import { type SocketMessage, toSocketMessage, USER_EVENTS, type UserEventName } from './engine-messages';
+
+/** A slow client that has this much unsent data misses messages rather than growing server memory. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+/** Keeps each user's open sockets and delivers a user's engine events to that user only. */
+export class UserEventHub {
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+
+  add(userId: string, socket: WebSocket): void {
+    let set = this.sockets.get(userId);
+    if (!set) {
+      set = new Set();
+      this.sockets.set(userId, set);
+    }
+    set.add(socket);
+  }
+
+  remove(userId: string, socket: WebSocket): void {
+    const set = this.sockets.get(userId);
+    if (!set) return;
+    set.delete(socket);
+    if (set.size === 0) this.sockets.delete(userId);
+  }
+
+  connections(userId?: string): number {
+    if (userId !== undefined) return this.sockets.get(userId)?.size ?? 0;
+    let total = 0;
+    for (const set of this.sockets.values()) total += set.size;
+    return total;
+  }
+
+  publish(userId: string, message: SocketMessage): void {
+    const set = this.sockets.get(userId);
+    if (!set) return;
+    const data = JSON.stringify(message);
+    for (const socket of set) {
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(data);
+    }
+  }
+
+  /** Subscribes to the engine's per-user events; returns the unsubscribe function. */
+  attach(engine: TradingEngine): () => void {
+    const detach: (() => void)[] = [];
+    for (const event of USER_EVENTS) {
+      const listener = (payload: TradingBotEvents[UserEventName][0]) => {
+        if (payload.userId) this.publish(payload.userId, toSocketMessage(event, payload as never));
+      };
+      engine.on(event, listener as never);
+      detach.push(() => engine.off(event, listener as never));
+    }
+    return () => {
+      for (const off of detach) off();
+    };
+  }
+
+  closeAll(code = 1001, reason = 'server shutting down'): void {
+    for (const set of this.sockets.values()) {
+      for (const socket of set) socket.close(code, reason);
+    }
+    this.sockets.clear();
+  }
+}

@@ -1,0 +1,222 @@
+import { defaultTradingConfig, type TradingConfig, tradingConfigSchema } from '@trd/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { callerId } from '../security/authentication';
+import {
+  analysesResponseSchema,
+  configResponseSchema,
+  configUpdateBodySchema,
+  messageResponseSchema,
+  positionsResponseSchema,
+  tradeIdParamsSchema,
+  tradePageResponseSchema,
+  tradeResponseSchema,
+  tradesQuerySchema,
+} from '../server/api-schemas';
+import { RequestValidationError, sendError } from '../server/http-errors';
+import type { ServerDeps } from '../server/server-deps';
+
+/** A user's config, or the reference bot's defaults for a user who never saved one. */
+export async function loadConfig(deps: ServerDeps, userId: string): Promise<TradingConfig> {
+  return (
+    (await deps.store.getConfig(userId)) ??
+    defaultTradingConfig(userId, { symbol: deps.symbols[0] ?? 'BTCUSDT' })
+  );
+}
+
+export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
+  const engineView = {
+    tradingHours: deps.settings.tradingHours,
+    cycleSeconds: deps.settings.cycleMs / 1000,
+    monitorSeconds: deps.settings.monitorMs / 1000,
+    positionTimeoutMinutes: deps.settings.positionTimeoutMs / 60_000,
+    exchange: deps.settings.exchange,
+    analyzer: deps.settings.analyzer,
+    demoMode: deps.settings.demoMode,
+    symbols: [...deps.symbols],
+  };
+  const present = (config: TradingConfig) => {
+    const { userId: _userId, ...rest } = config;
+    return { ...rest, engine: engineView };
+  };
+
+  return async (app) => {
+    app.addHook('preHandler', app.authenticate);
+
+    const setActive = async (userId: string, isActive: boolean) => {
+      const config = { ...(await loadConfig(deps, userId)), isActive };
+      await deps.store.saveConfig(config);
+      return config;
+    };
+
+    app.post(
+      '/trading/start',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: 'Join the trading loop',
+          security: [{ bearerAuth: [] }],
+          response: { 200: messageResponseSchema },
+        },
+      },
+      async (request) => {
+        const config = await setActive(callerId(request), true);
+        request.log.info({ userId: config.userId, symbol: config.symbol }, 'trading started');
+        return { message: `trading started on ${config.symbol}` };
+      },
+    );
+
+    app.post(
+      '/trading/stop',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: 'Leave the trading loop (open positions are still monitored)',
+          security: [{ bearerAuth: [] }],
+          response: { 200: messageResponseSchema },
+        },
+      },
+      async (request) => {
+        const config = await setActive(callerId(request), false);
+        request.log.info({ userId: config.userId }, 'trading stopped');
+        return { message: 'trading stopped; open positions stay monitored until they exit' };
+      },
+    );
+
+    app.get(
+      '/trading/config',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: "The caller's trading config and the server's engine settings",
+          security: [{ bearerAuth: [] }],
+          response: { 200: configResponseSchema },
+        },
+      },
+      async (request) => present(await loadConfig(deps, callerId(request))),
+    );
+
+    app.put(
+      '/trading/config',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: 'Change some settings of the caller’s trading config',
+          security: [{ bearerAuth: [] }],
+          body: configUpdateBodySchema,
+          response: { 200: configResponseSchema },
+        },
+      },
+      async (request) => {
+        const update = request.body;
+        if (update.symbol !== undefined && !deps.symbols.includes(update.symbol)) {
+          throw new RequestValidationError([
+            { field: 'body.symbol', message: `must be one of ${deps.symbols.join(', ')}` },
+          ]);
+        }
+        const current = await loadConfig(deps, callerId(request));
+        // Core's schema has the last word on what a valid config is.
+        const merged = tradingConfigSchema.safeParse({ ...current, ...stripUndefined(update) });
+        if (!merged.success) {
+          const issues = merged.error.issues.map((issue) => ({
+            field: ['body', ...issue.path.map(String)].join('.'),
+            message: issue.message,
+          }));
+          throw new RequestValidationError(issues);
+        }
+        await deps.store.saveConfig(merged.data);
+        return present(merged.data);
+      },
+    );
+
+    app.get(
+      '/trading/trades',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: "The caller's trades, newest first",
+          security: [{ bearerAuth: [] }],
+          querystring: tradesQuerySchema,
+          response: { 200: tradePageResponseSchema },
+        },
+      },
+      async (request) => {
+        const { limit, offset, status } = request.query;
+        const page = await deps.store.listTrades(callerId(request), {
+          limit,
+          offset,
+          ...(status ? { status } : {}),
+        });
+        return { trades: page.trades, total: page.total, limit, offset };
+      },
+    );
+
+    app.get(
+      '/trading/positions',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: "The caller's open positions",
+          security: [{ bearerAuth: [] }],
+          response: { 200: positionsResponseSchema },
+        },
+      },
+      async (request) => ({ positions: await deps.store.openPositions(callerId(request)) }),
+    );
+
+    app.post(
+      '/trading/close/:trade_id',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: 'Close one of the caller’s open trades at market (exit reason MANUAL)',
+          security: [{ bearerAuth: [] }],
+          params: tradeIdParamsSchema,
+          response: { 200: tradeResponseSchema },
+        },
+      },
+      async (request, reply) => {
+        const userId = callerId(request);
+        const tradeId = request.params.trade_id;
+        // Another user's trade is indistinguishable from a missing one.
+        const trade = await deps.store.getTrade(userId, tradeId);
+        if (!trade) return sendError(reply, 404, 'trade not found');
+        if (trade.status !== 'filled') return sendError(reply, 409, `trade is ${trade.status}, not open`);
+        await deps.engine.closeTrade(userId, tradeId);
+        const closed = await deps.store.getTrade(userId, tradeId);
+        request.log.info({ userId, tradeId }, 'trade closed manually');
+        return { trade: closed ?? trade };
+      },
+    );
+
+    app.get(
+      '/trading/analyses',
+      {
+        schema: {
+          tags: ['trading'],
+          summary: "The caller's latest analyses (what the analyzer saw and said)",
+          security: [{ bearerAuth: [] }],
+          response: { 200: analysesResponseSchema },
+        },
+      },
+      async (request) => {
+        const records = await deps.store.recentAnalyses(callerId(request), 20);
+        return {
+          analyses: records.map((record) => ({
+            id: record.id,
+            symbol: record.symbol,
+            analyzer: record.analyzer,
+            action: record.signal.action,
+            confidence: record.signal.confidence,
+            ...(record.signal.reasoning ? { reasoning: record.signal.reasoning } : {}),
+            price: record.price,
+            createdAt: record.createdAt,
+          })),
+        };
+      },
+    );
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

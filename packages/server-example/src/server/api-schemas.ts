@@ -1,0 +1,178 @@
+import { openPositionSchema, portfolioStatsSchema, tradeSchema, tradeStatusSchema } from '@trd/core';
+import { z } from 'zod';
+
+/** Request and response shapes of the HTTP API. Requests are strict: unknown fields are refused. */
+
+export const usernameSchema = z
+  .string()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only');
+const passwordSchema = z.string().min(8, 'at least 8 characters').max(128);
+
+export const registerBodySchema = z.strictObject({
+  username: usernameSchema,
+  email: z.email().max(254),
+  password: passwordSchema,
+});
+
+export const loginBodySchema = z.strictObject({
+  username: z.string().min(1).max(32),
+  password: z.string().min(1).max(128),
+});
+
+export const tokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('bearer'),
+  expires_in: z.number().int().describe('Seconds until the token expires'),
+  user: z.object({ id: z.string(), username: z.string(), email: z.string() }),
+});
+
+export const messageResponseSchema = z.object({ message: z.string() });
+
+/** The editable part of a trading config; the same bounds as core's `tradingConfigSchema`. */
+export const configUpdateBodySchema = z.strictObject({
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
+    .optional(),
+  riskPercent: z.number().positive().max(100).optional(),
+  maxPositionPercent: z.number().positive().max(100).optional(),
+  maxDailyTrades: z.number().int().positive().max(1000).optional(),
+  minConfidence: z.number().min(0).max(100).optional(),
+  takeProfitPercent: z.number().positive().max(50).optional(),
+  stopLossPercent: z.number().positive().max(50).optional(),
+});
+
+export const configResponseSchema = z.object({
+  symbol: z.string(),
+  isActive: z.boolean(),
+  riskPercent: z.number(),
+  maxPositionPercent: z.number(),
+  maxDailyTrades: z.number(),
+  minConfidence: z.number(),
+  takeProfitPercent: z.number(),
+  stopLossPercent: z.number(),
+  engine: z.object({
+    tradingHours: z.object({ startHourUtc: z.number(), endHourUtc: z.number() }).nullable(),
+    cycleSeconds: z.number(),
+    monitorSeconds: z.number(),
+    positionTimeoutMinutes: z.number(),
+    exchange: z.string(),
+    analyzer: z.string(),
+    demoMode: z.boolean(),
+    symbols: z.array(z.string()),
+  }),
+});
+
+export const tradeIdParamsSchema = z.strictObject({
+  trade_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'not a trade id'),
+});
+
+export const tradesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: tradeStatusSchema.optional(),
+});
+
+export const tradePageResponseSchema = z.object({
+  trades: z.array(tradeSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const tradeResponseSchema = z.object({ trade: tradeSchema });
+export const positionsResponseSchema = z.object({ positions: z.array(openPositionSchema) });
+
+export const balanceSchema = z.object({ asset: z.string(), free: z.string(), locked: z.string() });
+
+export const portfolioResponseSchema = z.object({
+  stats: portfolioStatsSchema,
+  balances: z.array(balanceSchema).nullable(),
+  balancesError: z.string().optional(),
+  openPositions: z.number().int(),
+  tradesToday: z.number().int(),
+});
+
+export const performanceResponseSchema = z.object({
+  closedTrades: z.number().int(),
+  winningTrades: z.number().int(),
+  losingTrades: z.number().int(),
+  winRate: z.number(),
+  totalPnl: z.string(),
+  totalFees: z.string(),
+  averagePnl: z.string(),
+  bestTrade: z.string().nullable(),
+  worstTrade: z.string().nullable(),
+  averageDurationSeconds: z.number().nullable(),
+  byExitReason: z.record(z.string(), z.number().int()),
+  equityCurve: z.array(z.object({ time: z.number().int(), tradeId: z.string(), cumulativePnl: z.string() })),
+});
+
+export const credentialsBodySchema = z.strictObject({
+  apiKey: z
+    .string()
+    .min(8)
+    .max(256)
+    .regex(/^[A-Za-z0-9]+$/, 'letters and digits only'),
+  secret: z
+    .string()
+    .min(8)
+    .max(256)
+    .regex(/^[A-Za-z0-9]+$/, 'letters and digits only'),
+});
+
+export const accountResponseSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  hasExchangeCredentials: z.boolean(),
+});
+
+export const candlesQuerySchema = z.strictObject({
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const candlesResponseSchema = z.object({
+  symbol: z.string(),
+  candles: z.array(
+    z.object({
+      time: z.number().int(),
+      open: z.number(),
+      high: z.number(),
+      low: z.number(),
+      close: z.number(),
+      volume: z.number(),
+    }),
+  ),
+});
+
+export const analysesResponseSchema = z.object({
+  analyses: z.array(
+    z.object({
+      id: z.string(),
+      symbol: z.string(),
+      analyzer: z.string(),
+      action: z.string(),
+      confidence: z.number(),
+      reasoning: z.string().optional(),
+      price: z.number(),
+      createdAt: z.number().int(),
+    }),
+  ),
+});
+
+export const healthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  time: z.number().int(),
+  checks: z.record(z.string(), z.boolean()),
+});

@@ -1,0 +1,155 @@
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { UserEventHub } from '../realtime/user-event-hub';
+import { registerWebsocketRoutes, WEBSOCKET_PROTOCOL } from '../realtime/websocket-routes';
+import { accountRoutes } from '../routes/account-routes';
+import { authRoutes } from '../routes/auth-routes';
+import { healthRoutes } from '../routes/health-routes';
+import { marketRoutes } from '../routes/market-routes';
+import { portfolioRoutes } from '../routes/portfolio-routes';
+import { tradingRoutes } from '../routes/trading-routes';
+import { registerAuthentication } from '../security/authentication';
+import { mapError } from './error-mapping';
+import { errorBody, RequestValidationError } from './http-errors';
+import type { ServerDeps } from './server-deps';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface TrdServer {
+  app: FastifyInstance;
+  /** Each user's sockets; the engine's events are already attached. */
+  hub: UserEventHub;
+  /** Detaches from the engine, closes every socket, then the HTTP server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Assembles the HTTP API, the WebSocket and the dashboard around injected dependencies. It does
+ * not start or stop the engine and does not open or close the store: the caller owns those.
+ */
+export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Query strings and paths are small; anything bigger is abuse.
+    maxParamLength: 200,
+    disableRequestLogging: false,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((issue) => {
+        const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        const field = [error.validationContext ?? 'body', path].filter(Boolean).join('.');
+        return { field, message: issue.message ?? 'invalid' };
+      });
+      return reply
+        .code(400)
+        .send(errorBody(400, issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues));
+    }
+    if (error instanceof RequestValidationError) {
+      return reply.code(400).send(errorBody(400, error.message, error.issues));
+    }
+    const mapped = mapError(error);
+    if (mapped.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: mapped.statusCode, message: mapped.message }, 'request refused');
+    return reply.code(mapped.statusCode).send(errorBody(mapped.statusCode, mapped.message));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: deps.security.rateLimitPerMinute,
+    timeWindow: 60_000,
+  });
+  await registerAuthentication(app, {
+    secret: deps.security.jwtSecret,
+    tokenTtlSeconds: deps.security.tokenTtlSeconds,
+  });
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: 4096,
+      handleProtocols: (protocols: Set<string>) =>
+        protocols.has(WEBSOCKET_PROTOCOL) ? WEBSOCKET_PROTOCOL : false,
+    },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'TRD example server',
+        description: 'Multi-user, AI-assisted paper and testnet trading: the reference bot API.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(fastifyStatic, {
+    root: join(packageRoot, 'public'),
+    prefix: '/',
+    index: ['index.html'],
+  });
+  await app.register(fastifyStatic, {
+    root: lightweightChartsDist(),
+    prefix: '/vendor/lightweight-charts/',
+    decorateReply: false,
+    allowedPath: (path) => path === '/lightweight-charts.standalone.production.js',
+  });
+
+  await app.register(healthRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(tradingRoutes(deps));
+  await app.register(portfolioRoutes(deps));
+  await app.register(accountRoutes(deps));
+  await app.register(marketRoutes(deps));
+
+  const hub = new UserEventHub();
+  const detach = hub.attach(deps.engine);
+  app.register(async (scope) => {
+    registerWebsocketRoutes(scope, {
+      hub,
+      allowedOrigins: deps.security.allowedOrigins,
+      now: () => deps.clock.now(),
+    });
+  });
+
+  await app.ready();
+  let closed = false;
+  return {
+    app,
+    hub,
+    async close() {
+      if (closed) return;
+      closed = true;
+      detach();
+      hub.closeAll();
+      await app.close();
+    },
+  };
+}
+
+function lightweightChartsDist(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('lightweight-charts/package.json')), 'dist');
+}

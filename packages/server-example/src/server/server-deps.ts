@@ -1,0 +1,88 @@
+import type {
+  Clock,
+  MarketData,
+  Store,
+  Trade,
+  TradingAccount,
+  TradingBotEventName,
+  TradingBotEvents,
+} from '@trd/core';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** A registered user as the server keeps it. The password is only ever stored hashed. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  createdAt: number | Date;
+}
+
+/**
+ * Where users live. `create` MUST throw core's `ConflictError` for a username or email that is
+ * taken. Exchange credentials are stored as the opaque ciphertext the server gives it.
+ */
+export interface UserRepository {
+  create(input: { username: string; email: string; passwordHash: string }): Promise<UserRecord>;
+  findByUsername(username: string): Promise<UserRecord | null>;
+  findById(id: string): Promise<UserRecord | null>;
+  setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
+  getExchangeCredentials(userId: string): Promise<string | null>;
+}
+
+type Listener<E extends TradingBotEventName> = (...args: TradingBotEvents[E]) => void;
+
+/** The part of core's `TradingBot` the server uses: its events and the manual close. */
+export interface TradingEngine {
+  on<E extends TradingBotEventName>(event: E, listener: Listener<E>): unknown;
+  off<E extends TradingBotEventName>(event: E, listener: Listener<E>): unknown;
+  /** Closes the user's open trade at market (exit reason MANUAL). */
+  closeTrade(userId: string, tradeId: string): Promise<Trade | unknown>;
+}
+
+/** Server-wide engine settings shown to users (they are not per-user settings). */
+export interface EngineSettingsView {
+  tradingHours: { startHourUtc: number; endHourUtc: number } | null;
+  cycleMs: number;
+  monitorMs: number;
+  positionTimeoutMs: number;
+  exchange: string;
+  analyzer: string;
+  demoMode: boolean;
+}
+
+export interface SecurityOptions {
+  /** HS256 secret, at least 32 characters. */
+  jwtSecret: string;
+  /** Token lifetime, seconds. */
+  tokenTtlSeconds: number;
+  /** 32-byte AES-256-GCM key for users' exchange credentials. */
+  credentialsKey: Buffer;
+  /** Origins allowed to open the WebSocket besides the server's own host. */
+  allowedOrigins: readonly string[];
+  /** Requests per minute per client on every route. */
+  rateLimitPerMinute: number;
+  /** Login attempts per minute per client (stricter than the rest). */
+  loginRateLimitPerMinute: number;
+  /** scrypt cost (N, a power of two). Lower it only in tests. */
+  passwordCost?: number;
+}
+
+export interface ServerDeps {
+  store: Store;
+  users: UserRepository;
+  engine: TradingEngine;
+  marketData: MarketData;
+  /** The account a user trades with (for balances on the portfolio page). */
+  accountFor(userId: string): TradingAccount | Promise<TradingAccount>;
+  clock: Clock;
+  security: SecurityOptions;
+  settings: EngineSettingsView;
+  /** Symbols the dashboard may chart and users may pick. */
+  symbols: readonly string[];
+  logger?: FastifyBaseLogger;
+  /** Largest request body, bytes (default 64 KiB). */
+  bodyLimit?: number;
+  /** Extra health checks, e.g. a database ping; each resolves true when healthy. */
+  healthChecks?: Record<string, () => Promise<boolean>>;
+}
