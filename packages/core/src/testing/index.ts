@@ -1,3 +1,4 @@
 // @trd/core/testing: conformance suites every adapter runs, recording mocks and fixtures.
 export {};
 export * from './fixtures';
+export * from './exchange-conformance';
