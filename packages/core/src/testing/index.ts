@@ -2,3 +2,4 @@
 export {};
 export * from './fixtures';
 export * from './exchange-conformance';
+export * from './store-conformance';

@@ -1,0 +1,711 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../clock/virtual-clock';
+import { dec } from '../decimal';
+import type { AnalysisRecord } from '../domain/analysis-record';
+import type { OpenPosition } from '../domain/open-position';
+import type { OrderIntent } from '../domain/order-intent';
+import type { Trade } from '../domain/trade';
+import { defaultTradingConfig } from '../domain/trading-config';
+import { ConflictError, TrdError } from '../errors';
+import type { Store, TradeExit } from '../ports/store';
+
+/**
+ * What a store holds, read past the store's own read path (a direct SQL query, a file read), so
+ * the suite checks that writes really reached the backing storage. Decimals may come back in
+ * any equal form ('0.5', '0.500000').
+ */
+export interface StoreReadBack {
+  trade(tradeId: string): Promise<{ status: string; quantity: string; profitLoss: string | null } | null>;
+  openPositionExists(tradeId: string): Promise<boolean>;
+  intentState(clientOrderId: string): Promise<string | null>;
+  portfolio(userId: string): Promise<{ totalTrades: number; totalRealizedPnl: string } | null>;
+}
+
+export interface StoreConformanceOptions<S extends Store = Store> {
+  /** Shown in the suite's name. */
+  name: string;
+  /**
+   * Creates the store under test, once for the whole suite (every test uses its own user ids).
+   * The store MUST take lease time (`claimUsers`) from `clock`.
+   */
+  create: (context: { clock: VirtualClock }) => Promise<S>;
+  /** Closes what `create` opened; default: `store.close?.()`. */
+  teardown?: (store: S) => Promise<void>;
+  /** Direct reads of the backing storage, to verify writes independently of the store's reads. */
+  readBack?: (store: S) => StoreReadBack;
+}
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const MINUTE = 60_000;
+let sequence = 0;
+
+/** Ids unique across tests and runs, so tests never see each other's rows (also in a reused database). */
+function uniqueId(prefix: string): string {
+  sequence += 1;
+  return `${prefix}-${sequence.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function intentFor(userId: string, overrides: Partial<OrderIntent> = {}): OrderIntent {
+  return {
+    clientOrderId: uniqueId('cid'),
+    userId,
+    kind: 'entry',
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    quantity: '0.001',
+    tradeId: uniqueId('trade'),
+    state: 'pending',
+    confidence: 72,
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+function tradeFor(intent: OrderIntent, overrides: Partial<Trade> = {}): Trade {
+  return {
+    id: intent.tradeId,
+    userId: intent.userId,
+    symbol: intent.symbol,
+    side: intent.side,
+    status: 'filled',
+    quantity: intent.quantity,
+    entryPrice: '50000',
+    entryFee: '0.05',
+    takeProfit: '50150',
+    stopLoss: '49750',
+    confidence: intent.confidence ?? 70,
+    clientOrderId: intent.clientOrderId,
+    entryOrderId: uniqueId('order'),
+    exitRef: uniqueId('oco'),
+    openedAt: intent.createdAt,
+    ...overrides,
+  };
+}
+
+function positionFor(trade: Trade): OpenPosition {
+  return {
+    tradeId: trade.id,
+    userId: trade.userId,
+    symbol: trade.symbol,
+    side: trade.side,
+    quantity: trade.quantity,
+    entryPrice: trade.entryPrice,
+    takeProfit: trade.takeProfit,
+    stopLoss: trade.stopLoss,
+    exitRef: trade.exitRef ?? 'oco',
+    openedAt: trade.openedAt,
+  };
+}
+
+function exitFor(trade: Trade, overrides: Partial<TradeExit> = {}): TradeExit {
+  return {
+    tradeId: trade.id,
+    exitPrice: '50150',
+    exitFee: '0.05',
+    exitReason: 'TAKE_PROFIT',
+    profitLoss: '0.05',
+    profitLossPercent: '0.1',
+    closedAt: trade.openedAt + 5 * MINUTE,
+    durationSeconds: 300,
+    ...overrides,
+  };
+}
+
+async function expectConflict(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, 'expected a ConflictError').toBeDefined();
+  expect(TrdError.isInstance(error)).toBe(true);
+  expect((error as TrdError).code).toBe(new ConflictError('').code);
+}
+
+async function expectTrdError(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, 'expected a TrdError').toBeDefined();
+  expect(TrdError.isInstance(error)).toBe(true);
+}
+
+/**
+ * Every MUST of the `Store` port (packages/core/src/ports/store.ts) as vitest tests, keyv-style:
+ * an adapter's test file calls `runStoreConformance({ name, create })` and adds its own cases.
+ */
+export function runStoreConformance<S extends Store>(options: StoreConformanceOptions<S>): void {
+  describe(`Store conformance: ${options.name}`, () => {
+    const clock = new VirtualClock(T0);
+    let store: S;
+    let readBack: StoreReadBack | undefined;
+
+    /** Journals an intent and records its trade as opened, as the engine does. */
+    async function openTrade(
+      userId: string,
+      tradeOverrides: Partial<Trade> = {},
+      intentOverrides: Partial<OrderIntent> = {},
+    ) {
+      const intent = intentFor(userId, intentOverrides);
+      await store.journalIntent(intent);
+      const trade = tradeFor(intent, tradeOverrides);
+      await store.recordOpenedTrade({
+        trade,
+        position: positionFor(trade),
+        intentClientOrderId: intent.clientOrderId,
+      });
+      return { intent, trade };
+    }
+
+    beforeAll(async () => {
+      store = await options.create({ clock });
+      readBack = options.readBack?.(store);
+    });
+
+    afterAll(async () => {
+      if (!store) return;
+      if (options.teardown) await options.teardown(store);
+      else await store.close?.();
+    });
+
+    it('declares specification v1', () => {
+      expect(store.specificationVersion).toBe('v1');
+    });
+
+    describe('trading configs', () => {
+      it('returns null for a user without a config, and the saved config after saveConfig', async () => {
+        const userId = uniqueId('user');
+        expect(await store.getConfig(userId)).toBeNull();
+        const config = defaultTradingConfig(userId, {
+          symbol: 'ETHUSDT',
+          riskPercent: 1.25,
+          takeProfitPercent: 0.3,
+        });
+        await store.saveConfig(config);
+        expect(await store.getConfig(userId)).toEqual(config);
+      });
+
+      it('replaces a config saved again for the same user', async () => {
+        const userId = uniqueId('user');
+        await store.saveConfig(defaultTradingConfig(userId));
+        const updated = defaultTradingConfig(userId, {
+          isActive: true,
+          maxDailyTrades: 3,
+          minConfidence: 75,
+        });
+        await store.saveConfig(updated);
+        expect(await store.getConfig(userId)).toEqual(updated);
+      });
+
+      it('lists only active configs, ordered by user id', async () => {
+        const prefix = uniqueId('active');
+        const ids = [`${prefix}-c`, `${prefix}-a`, `${prefix}-b`, `${prefix}-d`];
+        await store.saveConfig(defaultTradingConfig(ids[0] as string, { isActive: true }));
+        await store.saveConfig(defaultTradingConfig(ids[1] as string, { isActive: true }));
+        await store.saveConfig(defaultTradingConfig(ids[2] as string, { isActive: false }));
+        await store.saveConfig(defaultTradingConfig(ids[3] as string, { isActive: true }));
+        const active = (await store.activeConfigs()).filter((c) => c.userId.startsWith(prefix));
+        expect(active.map((c) => c.userId)).toEqual([`${prefix}-a`, `${prefix}-c`, `${prefix}-d`]);
+        expect(active.every((c) => c.isActive)).toBe(true);
+
+        const all = (await store.activeConfigs()).map((c) => c.userId);
+        expect(all).toEqual([...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      });
+
+      it('drops a user from the active list when the config is deactivated', async () => {
+        const userId = uniqueId('user');
+        await store.saveConfig(defaultTradingConfig(userId, { isActive: true }));
+        expect((await store.activeConfigs()).some((c) => c.userId === userId)).toBe(true);
+        await store.saveConfig(defaultTradingConfig(userId, { isActive: false }));
+        expect((await store.activeConfigs()).some((c) => c.userId === userId)).toBe(false);
+      });
+
+      it('returns copies of configs', async () => {
+        const userId = uniqueId('user');
+        await store.saveConfig(defaultTradingConfig(userId, { isActive: true }));
+        const read = await store.getConfig(userId);
+        if (!read) throw new Error('config missing');
+        read.maxDailyTrades = 999;
+        read.symbol = 'XXXUSDT';
+        const listed = (await store.activeConfigs()).find((c) => c.userId === userId);
+        if (!listed) throw new Error('active config missing');
+        listed.riskPercent = 50;
+        expect(await store.getConfig(userId)).toEqual(defaultTradingConfig(userId, { isActive: true }));
+      });
+    });
+
+    describe('order journal', () => {
+      it('journals an intent and reads it back unchanged', async () => {
+        const intent = intentFor(uniqueId('user'));
+        await store.journalIntent(intent);
+        expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
+        expect(await store.getIntent(uniqueId('cid'))).toBeNull();
+        if (readBack) expect(await readBack.intentState(intent.clientOrderId)).toBe('pending');
+      });
+
+      it('throws ConflictError for a client order id that exists, keeping the first intent', async () => {
+        const intent = intentFor(uniqueId('user'));
+        await store.journalIntent(intent);
+        await expectConflict(
+          store.journalIntent({ ...intent, quantity: '9', state: 'entered', tradeId: uniqueId('trade') }),
+        );
+        expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
+      });
+
+      it('updates an intent state, time and error, leaving the rest', async () => {
+        const intent = intentFor(uniqueId('user'));
+        await store.journalIntent(intent);
+        await store.updateIntent(intent.clientOrderId, { state: 'entered', updatedAt: T0 + 1000 });
+        expect(await store.getIntent(intent.clientOrderId)).toEqual({
+          ...intent,
+          state: 'entered',
+          updatedAt: T0 + 1000,
+        });
+        await store.updateIntent(intent.clientOrderId, {
+          state: 'failed',
+          error: 'venue has no such order',
+          updatedAt: T0 + 2000,
+        });
+        expect(await store.getIntent(intent.clientOrderId)).toEqual({
+          ...intent,
+          state: 'failed',
+          error: 'venue has no such order',
+          updatedAt: T0 + 2000,
+        });
+        if (readBack) expect(await readBack.intentState(intent.clientOrderId)).toBe('failed');
+      });
+
+      it('lists pending and entered intents oldest first, per user or for everyone', async () => {
+        const userA = uniqueId('user');
+        const userB = uniqueId('user');
+        const newest = intentFor(userA, { createdAt: T0 + 3000, updatedAt: T0 + 3000 });
+        const oldest = intentFor(userA, { createdAt: T0 + 1000, updatedAt: T0 + 1000, state: 'entered' });
+        const open = intentFor(userA, { createdAt: T0 + 500, state: 'open' });
+        const failed = intentFor(userA, { createdAt: T0 + 600, state: 'failed' });
+        const done = intentFor(userA, { createdAt: T0 + 700, kind: 'close', state: 'done' });
+        const other = intentFor(userB, { createdAt: T0 + 2000, updatedAt: T0 + 2000 });
+        for (const intent of [newest, oldest, open, failed, done, other]) await store.journalIntent(intent);
+
+        expect(await store.unfinishedIntents(userA)).toEqual([oldest, newest]);
+        const everyone = (await store.unfinishedIntents()).filter(
+          (i) => i.userId === userA || i.userId === userB,
+        );
+        expect(everyone.map((i) => i.clientOrderId)).toEqual([
+          oldest.clientOrderId,
+          other.clientOrderId,
+          newest.clientOrderId,
+        ]);
+
+        await store.updateIntent(oldest.clientOrderId, { state: 'open', updatedAt: T0 + 4000 });
+        expect(await store.unfinishedIntents(userA)).toEqual([newest]);
+      });
+
+      it('returns copies of intents', async () => {
+        const intent = intentFor(uniqueId('user'));
+        await store.journalIntent(intent);
+        const read = await store.getIntent(intent.clientOrderId);
+        if (!read) throw new Error('intent missing');
+        read.state = 'done';
+        read.quantity = '123';
+        const listed = await store.unfinishedIntents(intent.userId);
+        (listed[0] as OrderIntent).state = 'failed';
+        expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
+      });
+    });
+
+    describe('opening a trade', () => {
+      it('writes the trade, its open position and the intent state together', async () => {
+        const userId = uniqueId('user');
+        const { intent, trade } = await openTrade(userId);
+        expect(await store.getTrade(userId, trade.id)).toEqual(trade);
+        expect(await store.openPositions(userId)).toEqual([positionFor(trade)]);
+        const stored = await store.getIntent(intent.clientOrderId);
+        expect(stored?.state).toBe('open');
+        expect(await store.unfinishedIntents(userId)).toEqual([]);
+        if (readBack) {
+          expect((await readBack.trade(trade.id))?.status).toBe('filled');
+          expect(await readBack.openPositionExists(trade.id)).toBe(true);
+          expect(await readBack.intentState(intent.clientOrderId)).toBe('open');
+        }
+      });
+
+      it('throws ConflictError for a trade id that exists and writes nothing of the second call', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        const second = intentFor(userId, { tradeId: trade.id, createdAt: T0 + 1000 });
+        await store.journalIntent(second);
+        const duplicate = { ...tradeFor(second), quantity: '7', exitRef: uniqueId('oco') };
+        await expectConflict(
+          store.recordOpenedTrade({
+            trade: duplicate,
+            position: positionFor(duplicate),
+            intentClientOrderId: second.clientOrderId,
+          }),
+        );
+        expect(await store.getTrade(userId, trade.id)).toEqual(trade);
+        expect(await store.openPositions(userId)).toEqual([positionFor(trade)]);
+        expect((await store.getIntent(second.clientOrderId))?.state).toBe('pending');
+        if (readBack) expect(await readBack.intentState(second.clientOrderId)).toBe('pending');
+      });
+
+      it('writes nothing when the intent does not exist', async () => {
+        const userId = uniqueId('user');
+        const intent = intentFor(userId);
+        const trade = tradeFor(intent);
+        await expectTrdError(
+          store.recordOpenedTrade({
+            trade,
+            position: positionFor(trade),
+            intentClientOrderId: intent.clientOrderId,
+          }),
+        );
+        expect(await store.getTrade(userId, trade.id)).toBeNull();
+        expect(await store.openPositions(userId)).toEqual([]);
+        if (readBack) {
+          expect(await readBack.trade(trade.id)).toBeNull();
+          expect(await readBack.openPositionExists(trade.id)).toBe(false);
+        }
+      });
+
+      it('lists open positions per user and for everyone, oldest first', async () => {
+        const userA = uniqueId('user');
+        const userB = uniqueId('user');
+        const later = await openTrade(userA, {}, { createdAt: T0 + 2 * MINUTE });
+        const earlier = await openTrade(userB, {}, { createdAt: T0 + MINUTE });
+        expect(await store.openPositions(userA)).toEqual([positionFor(later.trade)]);
+        const mine = (await store.openPositions()).filter((p) => p.userId === userA || p.userId === userB);
+        expect(mine.map((p) => p.tradeId)).toEqual([earlier.trade.id, later.trade.id]);
+      });
+    });
+
+    describe('closing a trade', () => {
+      it('updates the trade, deletes the open position and adds to the portfolio', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId, { entryFee: '0.05' });
+        const exit = exitFor(trade, { exitFee: '0.0501', profitLoss: '0.0499', profitLossPercent: '0.0998' });
+        const closed = await store.recordClosedTrade(exit);
+        const expected: Trade = {
+          ...trade,
+          status: 'closed',
+          exitPrice: exit.exitPrice,
+          exitFee: exit.exitFee,
+          exitReason: exit.exitReason,
+          profitLoss: exit.profitLoss,
+          profitLossPercent: exit.profitLossPercent,
+          closedAt: exit.closedAt,
+          durationSeconds: exit.durationSeconds,
+        };
+        expect(closed).toEqual(expected);
+        expect(await store.getTrade(userId, trade.id)).toEqual(expected);
+        expect(await store.openPositions(userId)).toEqual([]);
+        const portfolio = await store.getPortfolio(userId);
+        expect(portfolio).toMatchObject({
+          userId,
+          totalTrades: 1,
+          winningTrades: 1,
+          losingTrades: 0,
+          totalRealizedPnl: '0.0499',
+        });
+        expect(portfolio.winRate).toBeCloseTo(100, 6);
+        expect(portfolio.totalFees).toBe('0.1001');
+        if (readBack) {
+          const row = await readBack.trade(trade.id);
+          expect(row?.status).toBe('closed');
+          expect(dec(row?.profitLoss ?? 'NaN').eq('0.0499')).toBe(true);
+          expect(await readBack.openPositionExists(trade.id)).toBe(false);
+          const stored = await readBack.portfolio(userId);
+          expect(stored?.totalTrades).toBe(1);
+          expect(dec(stored?.totalRealizedPnl ?? 'NaN').eq('0.0499')).toBe(true);
+        }
+      });
+
+      it('sums wins and losses exactly in the portfolio', async () => {
+        const userId = uniqueId('user');
+        const results = ['0.1', '0.2', '-0.35', '0.00001'];
+        for (const [index, profitLoss] of results.entries()) {
+          const { trade } = await openTrade(userId, { entryFee: '0.01' }, { createdAt: T0 + index * MINUTE });
+          const reason = profitLoss.startsWith('-') ? 'STOP_LOSS' : 'TAKE_PROFIT';
+          await store.recordClosedTrade(exitFor(trade, { profitLoss, exitFee: '0.02', exitReason: reason }));
+        }
+        const portfolio = await store.getPortfolio(userId);
+        expect(portfolio.totalTrades).toBe(4);
+        expect(portfolio.winningTrades).toBe(3);
+        expect(portfolio.losingTrades).toBe(1);
+        expect(portfolio.winRate).toBeCloseTo(75, 6);
+        expect(portfolio.totalRealizedPnl).toBe('-0.04999');
+        expect(portfolio.totalFees).toBe('0.12');
+        const closedSum = (await store.recentClosedTrades(userId, 100)).reduce(
+          (sum, t) => sum.plus(t.profitLoss ?? '0'),
+          dec(0),
+        );
+        expect(dec(portfolio.totalRealizedPnl).eq(closedSum)).toBe(true);
+      });
+
+      it('throws ConflictError on a second close and counts the trade once', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        await store.recordClosedTrade(exitFor(trade));
+        const before = await store.getPortfolio(userId);
+        await expectConflict(
+          store.recordClosedTrade(exitFor(trade, { exitReason: 'MANUAL', profitLoss: '-1' })),
+        );
+        expect(await store.getPortfolio(userId)).toEqual(before);
+        expect((await store.getTrade(userId, trade.id))?.exitReason).toBe('TAKE_PROFIT');
+      });
+
+      it('counts two concurrent closes of one trade once', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        const outcomes = await Promise.allSettled([
+          store.recordClosedTrade(exitFor(trade, { profitLoss: '1' })),
+          store.recordClosedTrade(exitFor(trade, { profitLoss: '1' })),
+        ]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+        expect(TrdError.isInstance(rejected.reason) && rejected.reason.code).toBe('CONFLICT');
+        const portfolio = await store.getPortfolio(userId);
+        expect(portfolio.totalTrades).toBe(1);
+        expect(portfolio.totalRealizedPnl).toBe('1');
+      });
+
+      it('throws ConflictError when closing a trade that was never opened', async () => {
+        await expectConflict(store.recordClosedTrade(exitFor(tradeFor(intentFor(uniqueId('user'))))));
+      });
+
+      it('returns an empty portfolio for a user without closed trades', async () => {
+        const portfolio = await store.getPortfolio(uniqueId('user'));
+        expect(portfolio).toMatchObject({ totalTrades: 0, winningTrades: 0, losingTrades: 0, winRate: 0 });
+        expect(dec(portfolio.totalRealizedPnl).isZero()).toBe(true);
+        expect(dec(portfolio.totalFees).isZero()).toBe(true);
+      });
+    });
+
+    describe('failed trades', () => {
+      it('records a failed trade without a position, and does not count it', async () => {
+        const userId = uniqueId('user');
+        const intent = intentFor(userId);
+        await store.journalIntent(intent);
+        const failed = tradeFor(intent, { status: 'failed', quantity: '0', entryPrice: '0', entryFee: '0' });
+        await store.recordFailedTrade(failed);
+        expect(await store.getTrade(userId, failed.id)).toEqual(failed);
+        expect(await store.openPositions(userId)).toEqual([]);
+        expect(await store.countTradesSince(userId, T0 - MINUTE)).toBe(0);
+        if (readBack) expect((await readBack.trade(failed.id))?.status).toBe('failed');
+        await expectConflict(store.recordFailedTrade(failed));
+      });
+    });
+
+    describe('trade history', () => {
+      it('lists trades newest first with paging, a total and a status filter', async () => {
+        const userId = uniqueId('user');
+        const opened: Trade[] = [];
+        for (let i = 0; i < 5; i++)
+          opened.push((await openTrade(userId, {}, { createdAt: T0 + i * MINUTE })).trade);
+        await store.recordClosedTrade(exitFor(opened[0] as Trade));
+        await store.recordClosedTrade(exitFor(opened[2] as Trade));
+        const ids = (trades: Trade[]) => trades.map((t) => t.id);
+
+        const first = await store.listTrades(userId, { limit: 2, offset: 0 });
+        expect(first.total).toBe(5);
+        expect(ids(first.trades)).toEqual([opened[4]?.id, opened[3]?.id]);
+        const second = await store.listTrades(userId, { limit: 2, offset: 2 });
+        expect(ids(second.trades)).toEqual([opened[2]?.id, opened[1]?.id]);
+        const last = await store.listTrades(userId, { limit: 2, offset: 4 });
+        expect(ids(last.trades)).toEqual([opened[0]?.id]);
+        const beyond = await store.listTrades(userId, { limit: 2, offset: 10 });
+        expect(beyond).toEqual({ trades: [], total: 5 });
+
+        const closed = await store.listTrades(userId, { limit: 10, offset: 0, status: 'closed' });
+        expect(closed.total).toBe(2);
+        expect(ids(closed.trades)).toEqual([opened[2]?.id, opened[0]?.id]);
+        const filled = await store.listTrades(userId, { limit: 10, offset: 0, status: 'filled' });
+        expect(filled.total).toBe(3);
+        expect(await store.listTrades(uniqueId('user'), { limit: 10, offset: 0 })).toEqual({
+          trades: [],
+          total: 0,
+        });
+      });
+
+      it('returns the last closed trades newest first, at most `limit`', async () => {
+        const userId = uniqueId('user');
+        const trades: Trade[] = [];
+        for (let i = 0; i < 4; i++) {
+          const { trade } = await openTrade(userId, {}, { createdAt: T0 + i * MINUTE });
+          trades.push(trade);
+          if (i < 3) await store.recordClosedTrade(exitFor(trade, { closedAt: T0 + (i + 10) * MINUTE }));
+        }
+        const recent = await store.recentClosedTrades(userId, 2);
+        expect(recent.map((t) => t.id)).toEqual([trades[2]?.id, trades[1]?.id]);
+        expect(recent.every((t) => t.status === 'closed')).toBe(true);
+        expect(await store.recentClosedTrades(userId, 15)).toHaveLength(3);
+        expect(await store.recentClosedTrades(uniqueId('user'), 15)).toEqual([]);
+      });
+
+      it('counts trades of every status but failed opened at or after `since`', async () => {
+        const userId = uniqueId('user');
+        const since = T0 + 10 * MINUTE;
+        await openTrade(userId, {}, { createdAt: since - 1 });
+        const atBoundary = await openTrade(userId, {}, { createdAt: since });
+        await openTrade(userId, {}, { createdAt: since + MINUTE });
+        await store.recordClosedTrade(exitFor(atBoundary.trade));
+        const failedIntent = intentFor(userId, { createdAt: since + 2 * MINUTE });
+        await store.journalIntent(failedIntent);
+        await store.recordFailedTrade(tradeFor(failedIntent, { status: 'failed' }));
+        const pendingIntent = intentFor(userId, { createdAt: since + 3 * MINUTE });
+        await store.recordFailedTrade(tradeFor(pendingIntent, { status: 'failed' }));
+
+        expect(await store.countTradesSince(userId, since)).toBe(2);
+        expect(await store.countTradesSince(userId, since - 1)).toBe(3);
+        expect(await store.countTradesSince(userId, since + 1)).toBe(1);
+        expect(await store.countTradesSince(uniqueId('user'), 0)).toBe(0);
+      });
+
+      it('returns copies of trades and positions', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        const read = await store.getTrade(userId, trade.id);
+        if (!read) throw new Error('trade missing');
+        read.quantity = '999';
+        read.status = 'closed';
+        const page = await store.listTrades(userId, { limit: 10, offset: 0 });
+        (page.trades[0] as Trade).entryPrice = '1';
+        const positions = await store.openPositions(userId);
+        (positions[0] as OpenPosition).stopLoss = '1';
+        const portfolio = await store.getPortfolio(userId);
+        portfolio.totalTrades = 42;
+        expect(await store.getTrade(userId, trade.id)).toEqual(trade);
+        expect(await store.openPositions(userId)).toEqual([positionFor(trade)]);
+        expect((await store.getPortfolio(userId)).totalTrades).toBe(0);
+      });
+
+      it("does not show one user's trade to another", async () => {
+        const owner = uniqueId('user');
+        const { trade } = await openTrade(owner);
+        expect(await store.getTrade(uniqueId('user'), trade.id)).toBeNull();
+      });
+    });
+
+    describe('decimal strings', () => {
+      it('keeps quantities, prices, fees and P&L exact', async () => {
+        const userId = uniqueId('user');
+        const { intent, trade } = await openTrade(
+          userId,
+          {
+            quantity: '0.00001',
+            entryPrice: '12345.67890123',
+            entryFee: '0.000000012345678901',
+            takeProfit: '12382.70593793',
+            stopLoss: '12283.93950672',
+          },
+          { quantity: '0.00001' },
+        );
+        expect(await store.getTrade(userId, trade.id)).toEqual(trade);
+        expect((await store.getIntent(intent.clientOrderId))?.quantity).toBe('0.00001');
+        expect((await store.openPositions(userId))[0]).toEqual(positionFor(trade));
+        if (readBack)
+          expect(dec((await readBack.trade(trade.id))?.quantity ?? 'NaN').eq('0.00001')).toBe(true);
+
+        const closed = await store.recordClosedTrade(
+          exitFor(trade, {
+            exitPrice: '12382.70593793',
+            exitFee: '0.00000012',
+            profitLoss: '-123456789.123456789',
+            profitLossPercent: '-0.3',
+          }),
+        );
+        expect(closed.profitLoss).toBe('-123456789.123456789');
+        expect(closed.exitPrice).toBe('12382.70593793');
+        expect((await store.getPortfolio(userId)).totalRealizedPnl).toBe('-123456789.123456789');
+      });
+    });
+
+    describe('analysis records', () => {
+      it('keeps analyses with their usage, newest first, at most `limit`', async () => {
+        const userId = uniqueId('user');
+        const records: AnalysisRecord[] = [0, 1, 2].map((i) => ({
+          id: uniqueId('analysis'),
+          userId,
+          symbol: 'BTCUSDT',
+          analyzer: 'gemini',
+          signal: {
+            action: i === 1 ? 'hold' : 'buy',
+            confidence: 61.5 + i,
+            ...(i === 1
+              ? { reasoning: 'model answer invalid: stop above entry' }
+              : { entryPrice: 50000.12, stopLoss: 49750.5, takeProfit: 50150.1 }),
+            usage: {
+              model: 'gemini-2.5-flash',
+              latencyMs: 812.5,
+              inputTokens: 1500 + i,
+              outputTokens: 90,
+              totalTokens: 1590 + i,
+              rawAnswer: `{"signal":"buy","i":${i}}`,
+            },
+          },
+          price: 50000.12,
+          createdAt: T0 + i * MINUTE,
+        }));
+        for (const record of records) await store.recordAnalysis(record);
+        expect(await store.recentAnalyses(userId, 2)).toEqual([records[2], records[1]]);
+        const all = await store.recentAnalyses(userId, 10);
+        expect(all).toEqual([records[2], records[1], records[0]]);
+        (all[0] as AnalysisRecord).signal.confidence = 0;
+        expect((await store.recentAnalyses(userId, 1))[0]).toEqual(records[2]);
+      });
+
+      it('keeps an analysis without usage', async () => {
+        const userId = uniqueId('user');
+        const record: AnalysisRecord = {
+          id: uniqueId('analysis'),
+          userId,
+          symbol: 'ETHUSDT',
+          analyzer: 'technical',
+          signal: { action: 'hold', confidence: 0 },
+          price: 3000.5,
+          createdAt: T0,
+        };
+        await store.recordAnalysis(record);
+        expect(await store.recentAnalyses(userId, 5)).toEqual([record]);
+      });
+    });
+
+    describe('user claims', () => {
+      it('gives a user to one owner until the claim expires or is released', async (context) => {
+        if (!store.claimUsers || !store.releaseUsers) context.skip();
+        const claim = store.claimUsers?.bind(store) as NonNullable<Store['claimUsers']>;
+        const release = store.releaseUsers?.bind(store) as NonNullable<Store['releaseUsers']>;
+        const [u1, u2, u3] = [uniqueId('user'), uniqueId('user'), uniqueId('user')];
+        const ownerA = uniqueId('owner');
+        const ownerB = uniqueId('owner');
+
+        expect((await claim(ownerA, [u1, u2], 30_000)).sort()).toEqual([u1, u2].sort());
+        expect(await claim(ownerB, [u2, u3], 30_000)).toEqual([u3]);
+        // Renewal by the holder keeps the users.
+        await clock.advance(20_000);
+        expect((await claim(ownerA, [u1, u2], 30_000)).sort()).toEqual([u1, u2].sort());
+        // ownerB's claim on u3 (taken at +0 for 30 s) has expired at +31 s; ownerA's renewed ones have not.
+        await clock.advance(11_000);
+        expect(await claim(ownerA, [u3], 30_000)).toEqual([u3]);
+        expect(await claim(ownerB, [u1, u2, u3], 30_000)).toEqual([]);
+        await release(ownerA);
+        expect((await claim(ownerB, [u1, u2, u3], 30_000)).sort()).toEqual([u1, u2, u3].sort());
+        await release(ownerB);
+      });
+
+      it('never gives one user to two owners claiming at the same time', async (context) => {
+        if (!store.claimUsers || !store.releaseUsers) context.skip();
+        const claim = store.claimUsers?.bind(store) as NonNullable<Store['claimUsers']>;
+        const users = Array.from({ length: 40 }, () => uniqueId('user'));
+        const owners = [uniqueId('owner'), uniqueId('owner'), uniqueId('owner')];
+        const held = await Promise.all(
+          owners.map((owner, i) => claim(owner, i === 1 ? [...users].reverse() : users, 60_000)),
+        );
+        const all = held.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(new Set(all)).toEqual(new Set(users));
+        for (const owner of owners) await store.releaseUsers?.(owner);
+      });
+    });
+  });
+}

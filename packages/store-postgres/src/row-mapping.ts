@@ -1,0 +1,258 @@
+import {
+  type AnalysisRecord,
+  type DecimalString,
+  dec,
+  decimalStringSchema,
+  type OpenPosition,
+  type OrderIntent,
+  type PortfolioStats,
+  type Signal,
+  type Trade,
+  type TradingConfig,
+  toDecimalString,
+} from '@trd/core';
+import type {
+  AnalysisRecordRow,
+  OpenPositionRow,
+  OrderIntentRow,
+  PortfolioRow,
+  TradeRow,
+  TradingConfigRow,
+} from './entities';
+import { MONEY_PRECISION, MONEY_SCALE } from './entities/column-types';
+import { invalidInput } from './store-errors';
+
+// Rows -> domain objects: fresh plain objects (copies), numeric columns back to canonical
+// decimal strings ('0.000010000000000000' -> '0.00001'), nulls to absent fields.
+
+/**
+ * Checks that a decimal string fits a `numeric(36,18)` column exactly. PostgreSQL would round
+ * extra decimals silently; for money that is a loss, so the write is refused instead.
+ */
+export function moneyValue(field: string, value: DecimalString): string {
+  if (!decimalStringSchema.safeParse(value).success)
+    throw invalidInput(`${field} must be a decimal string, got ${JSON.stringify(value)}`);
+  const d = dec(value);
+  if (d.decimalPlaces() > MONEY_SCALE)
+    throw invalidInput(`${field} ${value} has more than ${MONEY_SCALE} decimals`);
+  if (d.abs().gte(dec(10).pow(MONEY_PRECISION - MONEY_SCALE)))
+    throw invalidInput(`${field} ${value} is too large to store`);
+  return value;
+}
+
+function optionalMoneyValue(field: string, value: DecimalString | undefined): string | null {
+  return value === undefined ? null : moneyValue(field, value);
+}
+
+const decimalOut = (value: string): DecimalString => toDecimalString(value);
+const optionalDecimalOut = (value: string | null): DecimalString | undefined =>
+  value === null ? undefined : toDecimalString(value);
+
+export function configToRow(config: TradingConfig, updatedAt: number): TradingConfigRow {
+  return { ...config, updatedAt };
+}
+
+export function rowToConfig(row: TradingConfigRow): TradingConfig {
+  return {
+    userId: row.userId,
+    symbol: row.symbol,
+    isActive: row.isActive,
+    riskPercent: row.riskPercent,
+    maxPositionPercent: row.maxPositionPercent,
+    maxDailyTrades: row.maxDailyTrades,
+    minConfidence: row.minConfidence,
+    takeProfitPercent: row.takeProfitPercent,
+    stopLossPercent: row.stopLossPercent,
+  };
+}
+
+export function intentToRow(intent: OrderIntent): OrderIntentRow {
+  return {
+    clientOrderId: intent.clientOrderId,
+    userId: intent.userId,
+    kind: intent.kind,
+    symbol: intent.symbol,
+    side: intent.side,
+    quantity: moneyValue('quantity', intent.quantity),
+    tradeId: intent.tradeId,
+    state: intent.state,
+    confidence: intent.confidence ?? null,
+    reason: intent.reason ?? null,
+    error: intent.error ?? null,
+    createdAt: intent.createdAt,
+    updatedAt: intent.updatedAt,
+  };
+}
+
+export function rowToIntent(row: OrderIntentRow): OrderIntent {
+  const intent: OrderIntent = {
+    clientOrderId: row.clientOrderId,
+    userId: row.userId,
+    kind: row.kind as OrderIntent['kind'],
+    symbol: row.symbol,
+    side: row.side as OrderIntent['side'],
+    quantity: decimalOut(row.quantity),
+    tradeId: row.tradeId,
+    state: row.state as OrderIntent['state'],
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+  if (row.confidence !== null) intent.confidence = row.confidence;
+  if (row.reason !== null) intent.reason = row.reason;
+  if (row.error !== null) intent.error = row.error;
+  return intent;
+}
+
+export function tradeToRow(trade: Trade): TradeRow {
+  return {
+    id: trade.id,
+    userId: trade.userId,
+    symbol: trade.symbol,
+    side: trade.side,
+    status: trade.status,
+    quantity: moneyValue('quantity', trade.quantity),
+    entryPrice: moneyValue('entryPrice', trade.entryPrice),
+    entryFee: moneyValue('entryFee', trade.entryFee),
+    takeProfit: moneyValue('takeProfit', trade.takeProfit),
+    stopLoss: moneyValue('stopLoss', trade.stopLoss),
+    confidence: trade.confidence,
+    clientOrderId: trade.clientOrderId,
+    entryOrderId: trade.entryOrderId ?? null,
+    exitRef: trade.exitRef ?? null,
+    openedAt: trade.openedAt,
+    closedAt: trade.closedAt ?? null,
+    exitPrice: optionalMoneyValue('exitPrice', trade.exitPrice),
+    exitFee: optionalMoneyValue('exitFee', trade.exitFee),
+    exitReason: trade.exitReason ?? null,
+    profitLoss: optionalMoneyValue('profitLoss', trade.profitLoss),
+    profitLossPercent: optionalMoneyValue('profitLossPercent', trade.profitLossPercent),
+    durationSeconds: trade.durationSeconds ?? null,
+  };
+}
+
+export function rowToTrade(row: TradeRow): Trade {
+  const trade: Trade = {
+    id: row.id,
+    userId: row.userId,
+    symbol: row.symbol,
+    side: row.side as Trade['side'],
+    status: row.status as Trade['status'],
+    quantity: decimalOut(row.quantity),
+    entryPrice: decimalOut(row.entryPrice),
+    entryFee: decimalOut(row.entryFee),
+    takeProfit: decimalOut(row.takeProfit),
+    stopLoss: decimalOut(row.stopLoss),
+    confidence: row.confidence,
+    clientOrderId: row.clientOrderId,
+    openedAt: row.openedAt,
+  };
+  if (row.entryOrderId !== null) trade.entryOrderId = row.entryOrderId;
+  if (row.exitRef !== null) trade.exitRef = row.exitRef;
+  if (row.closedAt !== null) trade.closedAt = row.closedAt;
+  const exitPrice = optionalDecimalOut(row.exitPrice);
+  if (exitPrice !== undefined) trade.exitPrice = exitPrice;
+  const exitFee = optionalDecimalOut(row.exitFee);
+  if (exitFee !== undefined) trade.exitFee = exitFee;
+  if (row.exitReason !== null) trade.exitReason = row.exitReason as NonNullable<Trade['exitReason']>;
+  const profitLoss = optionalDecimalOut(row.profitLoss);
+  if (profitLoss !== undefined) trade.profitLoss = profitLoss;
+  const profitLossPercent = optionalDecimalOut(row.profitLossPercent);
+  if (profitLossPercent !== undefined) trade.profitLossPercent = profitLossPercent;
+  if (row.durationSeconds !== null) trade.durationSeconds = row.durationSeconds;
+  return trade;
+}
+
+export function positionToRow(position: OpenPosition): OpenPositionRow {
+  return {
+    tradeId: position.tradeId,
+    userId: position.userId,
+    symbol: position.symbol,
+    side: position.side,
+    quantity: moneyValue('quantity', position.quantity),
+    entryPrice: moneyValue('entryPrice', position.entryPrice),
+    takeProfit: moneyValue('takeProfit', position.takeProfit),
+    stopLoss: moneyValue('stopLoss', position.stopLoss),
+    exitRef: position.exitRef,
+    openedAt: position.openedAt,
+  };
+}
+
+export function rowToPosition(row: OpenPositionRow): OpenPosition {
+  return {
+    tradeId: row.tradeId,
+    userId: row.userId,
+    symbol: row.symbol,
+    side: row.side as OpenPosition['side'],
+    quantity: decimalOut(row.quantity),
+    entryPrice: decimalOut(row.entryPrice),
+    takeProfit: decimalOut(row.takeProfit),
+    stopLoss: decimalOut(row.stopLoss),
+    exitRef: row.exitRef,
+    openedAt: row.openedAt,
+  };
+}
+
+export function rowToPortfolio(row: PortfolioRow): PortfolioStats {
+  return {
+    userId: row.userId,
+    totalTrades: row.totalTrades,
+    winningTrades: row.winningTrades,
+    losingTrades: row.losingTrades,
+    // From the counts, so it is the same number whatever the column's rounding.
+    winRate: row.totalTrades === 0 ? 0 : (row.winningTrades / row.totalTrades) * 100,
+    totalRealizedPnl: decimalOut(row.totalRealizedPnl),
+    totalFees: decimalOut(row.totalFees),
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function analysisToRow(record: AnalysisRecord): AnalysisRecordRow {
+  const { signal } = record;
+  return {
+    id: record.id,
+    userId: record.userId,
+    symbol: record.symbol,
+    analyzer: record.analyzer,
+    action: signal.action,
+    confidence: signal.confidence,
+    entryPrice: signal.entryPrice ?? null,
+    stopLoss: signal.stopLoss ?? null,
+    takeProfit: signal.takeProfit ?? null,
+    reasoning: signal.reasoning ?? null,
+    price: record.price,
+    model: signal.usage?.model ?? null,
+    latencyMs: signal.usage?.latencyMs ?? null,
+    inputTokens: signal.usage?.inputTokens ?? null,
+    outputTokens: signal.usage?.outputTokens ?? null,
+    totalTokens: signal.usage?.totalTokens ?? null,
+    rawAnswer: signal.usage?.rawAnswer ?? null,
+    cached: signal.usage?.cached ?? null,
+    createdAt: record.createdAt,
+  };
+}
+
+export function rowToAnalysis(row: AnalysisRecordRow): AnalysisRecord {
+  const signal: Signal = { action: row.action as Signal['action'], confidence: row.confidence };
+  if (row.entryPrice !== null) signal.entryPrice = row.entryPrice;
+  if (row.stopLoss !== null) signal.stopLoss = row.stopLoss;
+  if (row.takeProfit !== null) signal.takeProfit = row.takeProfit;
+  if (row.reasoning !== null) signal.reasoning = row.reasoning;
+  if (row.model !== null && row.latencyMs !== null) {
+    const usage: NonNullable<Signal['usage']> = { model: row.model, latencyMs: row.latencyMs };
+    if (row.inputTokens !== null) usage.inputTokens = row.inputTokens;
+    if (row.outputTokens !== null) usage.outputTokens = row.outputTokens;
+    if (row.totalTokens !== null) usage.totalTokens = row.totalTokens;
+    if (row.rawAnswer !== null) usage.rawAnswer = row.rawAnswer;
+    if (row.cached !== null) usage.cached = row.cached;
+    signal.usage = usage;
+  }
+  return {
+    id: row.id,
+    userId: row.userId,
+    symbol: row.symbol,
+    analyzer: row.analyzer,
+    signal,
+    price: row.price,
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,328 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import {
+  type AnalysisRecord,
+  analysisRecordSchema,
+  type Clock,
+  ConfigError,
+  ConflictError,
+  dec,
+  emptyPortfolio,
+  exitReasonSchema,
+  NotFoundError,
+  type OpenPosition,
+  type OrderIntentState,
+  openPositionSchema,
+  orderIntentSchema,
+  orderIntentStateSchema,
+  type PortfolioStats,
+  type Store,
+  type Trade,
+  type TradeExit,
+  type TradePage,
+  toDecimalString,
+  tradeSchema,
+  tradingConfigSchema,
+} from '@trd/core';
+import type { z } from 'zod';
+import {
+  AnalysisRecordEntity,
+  OpenPositionEntity,
+  OrderIntentEntity,
+  PortfolioEntity,
+  TradeEntity,
+  TradingConfigEntity,
+} from './entities';
+import {
+  analysisToRow,
+  configToRow,
+  intentToRow,
+  moneyValue,
+  positionToRow,
+  rowToAnalysis,
+  rowToConfig,
+  rowToIntent,
+  rowToPortfolio,
+  rowToPosition,
+  rowToTrade,
+  tradeToRow,
+} from './row-mapping';
+import { guarded, invalidInput, isUniqueViolation } from './store-errors';
+
+const UNFINISHED_STATES: OrderIntentState[] = ['pending', 'entered'];
+
+/** Parses input with the domain schema: bad input is refused with a clear message before any write. */
+function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalidInput(
+      `invalid ${what}: ${issue ? `${issue.path.join('.') || 'value'} ${issue.message}` : 'rejected'}`,
+    );
+  }
+  return result.data;
+}
+
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The core `Store` methods on MikroORM. Each call runs on its own fork of the entity manager. */
+export function createTradingStore(
+  orm: MikroORM,
+  clock: Clock,
+): Omit<Store, 'claimUsers' | 'releaseUsers' | 'close'> {
+  const fork = (): EntityManager => orm.em.fork();
+
+  return {
+    specificationVersion: 'v1',
+
+    getConfig: (userId) =>
+      guarded('getConfig', async () => {
+        const row = await fork().findOne(TradingConfigEntity, { userId });
+        return row ? rowToConfig(row) : null;
+      }),
+
+    saveConfig: (config) =>
+      guarded('saveConfig', async () => {
+        const parsed = tradingConfigSchema.safeParse(config);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ConfigError(
+            `invalid trading config: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'rejected'}`,
+          );
+        }
+        await fork().upsert(TradingConfigEntity, configToRow(parsed.data, clock.now()));
+      }),
+
+    activeConfigs: () =>
+      guarded('activeConfigs', async () => {
+        const rows = await fork().find(TradingConfigEntity, { isActive: true });
+        // Sorted here, not by the database's collation, so every store orders ids alike.
+        return rows.map(rowToConfig).sort((a, b) => byString(a.userId, b.userId));
+      }),
+
+    journalIntent: (intent) =>
+      guarded('journalIntent', async () => {
+        const row = intentToRow(validated(orderIntentSchema, intent, 'order intent'));
+        try {
+          await fork().insert(OrderIntentEntity, row);
+        } catch (error) {
+          if (isUniqueViolation(error))
+            throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
+          throw error;
+        }
+      }),
+
+    updateIntent: (clientOrderId, patch) =>
+      guarded('updateIntent', async () => {
+        const state = validated(orderIntentStateSchema, patch.state, 'intent state');
+        const changes: Partial<{ state: string; updatedAt: number; error: string }> = {
+          state,
+          updatedAt: patch.updatedAt,
+        };
+        if (patch.error !== undefined) changes.error = patch.error;
+        const updated = await fork().nativeUpdate(OrderIntentEntity, { clientOrderId }, changes);
+        if (updated === 0) throw new NotFoundError(`no order intent ${clientOrderId}`);
+      }),
+
+    getIntent: (clientOrderId) =>
+      guarded('getIntent', async () => {
+        const row = await fork().findOne(OrderIntentEntity, { clientOrderId });
+        return row ? rowToIntent(row) : null;
+      }),
+
+    unfinishedIntents: (userId) =>
+      guarded('unfinishedIntents', async () => {
+        const rows = await fork().find(
+          OrderIntentEntity,
+          { state: { $in: UNFINISHED_STATES }, ...(userId === undefined ? {} : { userId }) },
+          { orderBy: { createdAt: 'asc', clientOrderId: 'asc' } },
+        );
+        return rows.map(rowToIntent);
+      }),
+
+    recordOpenedTrade: (input) =>
+      guarded('recordOpenedTrade', async () => {
+        const trade = tradeToRow(validated(tradeSchema, input.trade, 'trade'));
+        const position = positionToRow(validated(openPositionSchema, input.position, 'open position'));
+        if (position.tradeId !== trade.id)
+          throw invalidInput(`position is for trade ${position.tradeId}, not ${trade.id}`);
+        // Trade, position and journal state: all three or none.
+        await fork().transactional(async (em) => {
+          try {
+            await em.insert(TradeEntity, trade);
+          } catch (error) {
+            if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
+            throw error;
+          }
+          await em.insert(OpenPositionEntity, position);
+          // The journal's time never goes backwards: the later of its last update and the fill.
+          const updated = await em.execute<{ client_order_id: string }[]>(
+            `update "order_intents" set "state" = 'open', "updated_at" = greatest("updated_at", ?) where "client_order_id" = ? returning "client_order_id"`,
+            [trade.openedAt, input.intentClientOrderId],
+          );
+          if (updated.length === 0) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
+        });
+      }),
+
+    recordClosedTrade: (exit) => guarded('recordClosedTrade', () => recordClosedTrade(fork(), exit)),
+
+    recordFailedTrade: (trade) =>
+      guarded('recordFailedTrade', async () => {
+        const row = tradeToRow({ ...validated(tradeSchema, trade, 'trade'), status: 'failed' });
+        try {
+          await fork().insert(TradeEntity, row);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
+          throw error;
+        }
+      }),
+
+    getTrade: (userId, tradeId) =>
+      guarded('getTrade', async () => {
+        const row = await fork().findOne(TradeEntity, { id: tradeId, userId });
+        return row ? rowToTrade(row) : null;
+      }),
+
+    listTrades: (userId, page) =>
+      guarded('listTrades', async (): Promise<TradePage> => {
+        const limit = Math.max(0, Math.floor(page.limit));
+        const offset = Math.max(0, Math.floor(page.offset));
+        const where = { userId, ...(page.status === undefined ? {} : { status: page.status }) };
+        const em = fork();
+        const [rows, total] = await Promise.all([
+          limit === 0
+            ? Promise.resolve([])
+            : em.find(TradeEntity, where, { orderBy: { openedAt: 'desc', id: 'desc' }, limit, offset }),
+          em.count(TradeEntity, where),
+        ]);
+        return { trades: rows.map(rowToTrade), total };
+      }),
+
+    recentClosedTrades: (userId, limit) =>
+      guarded('recentClosedTrades', async () => {
+        if (limit <= 0) return [];
+        const rows = await fork().find(
+          TradeEntity,
+          { userId, status: 'closed' },
+          { orderBy: { closedAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+        );
+        return rows.map(rowToTrade);
+      }),
+
+    countTradesSince: (userId, since) =>
+      guarded('countTradesSince', () =>
+        fork().count(TradeEntity, { userId, openedAt: { $gte: since }, status: { $ne: 'failed' } }),
+      ),
+
+    openPositions: (userId) =>
+      guarded('openPositions', async (): Promise<OpenPosition[]> => {
+        const rows = await fork().find(OpenPositionEntity, userId === undefined ? {} : { userId }, {
+          orderBy: { openedAt: 'asc', tradeId: 'asc' },
+        });
+        return rows.map(rowToPosition);
+      }),
+
+    getPortfolio: (userId) =>
+      guarded('getPortfolio', async (): Promise<PortfolioStats> => {
+        const row = await fork().findOne(PortfolioEntity, { userId });
+        return row ? rowToPortfolio(row) : emptyPortfolio(userId, clock.now());
+      }),
+
+    recordAnalysis: (record) =>
+      guarded('recordAnalysis', async () => {
+        const row = analysisToRow(validated(analysisRecordSchema, record, 'analysis record'));
+        try {
+          await fork().insert(AnalysisRecordEntity, row);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new ConflictError(`analysis ${record.id} is already recorded`);
+          throw error;
+        }
+      }),
+
+    recentAnalyses: (userId, limit) =>
+      guarded('recentAnalyses', async (): Promise<AnalysisRecord[]> => {
+        if (limit <= 0) return [];
+        const rows = await fork().find(
+          AnalysisRecordEntity,
+          { userId },
+          { orderBy: { createdAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+        );
+        return rows.map(rowToAnalysis);
+      }),
+  };
+}
+
+/**
+ * Exit, position removal and portfolio totals in one transaction. Deleting the open position
+ * first takes its row lock, so of two concurrent closes exactly one finds the position and the
+ * other gets a `ConflictError`: a close is never counted twice.
+ */
+async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<Trade> {
+  const exitReason = validated(exitReasonSchema, exit.exitReason, 'exit reason');
+  const exitPrice = moneyValue('exitPrice', exit.exitPrice);
+  const exitFee = moneyValue('exitFee', exit.exitFee);
+  const profitLoss = moneyValue('profitLoss', exit.profitLoss);
+  const profitLossPercent = moneyValue('profitLossPercent', exit.profitLossPercent);
+  if (
+    !Number.isInteger(exit.closedAt) ||
+    !Number.isInteger(exit.durationSeconds) ||
+    exit.durationSeconds < 0
+  ) {
+    throw invalidInput('closedAt must be Unix ms and durationSeconds a non-negative integer');
+  }
+
+  return root.transactional(async (em) => {
+    const removed = await em.nativeDelete(OpenPositionEntity, { tradeId: exit.tradeId });
+    const trade = await em.findOne(
+      TradeEntity,
+      { id: exit.tradeId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!trade || removed === 0 || trade.status !== 'filled') {
+      throw new ConflictError(
+        `trade ${exit.tradeId} is not open${trade ? ` (status ${trade.status})` : ''}; nothing was closed`,
+      );
+    }
+
+    const closed = {
+      status: 'closed',
+      exitPrice,
+      exitFee,
+      exitReason,
+      profitLoss,
+      profitLossPercent,
+      closedAt: exit.closedAt,
+      durationSeconds: exit.durationSeconds,
+    };
+    await em.nativeUpdate(TradeEntity, { id: exit.tradeId }, closed);
+
+    const pnl = dec(profitLoss);
+    const fees = moneyValue('totalFees', toDecimalString(dec(trade.entryFee).plus(exitFee)));
+    // Sums are done by PostgreSQL on numeric columns: exact, and atomic under concurrent closes.
+    await em.execute(
+      `insert into "portfolio" ("user_id", "total_trades", "winning_trades", "losing_trades", "win_rate", "total_realized_pnl", "total_fees", "updated_at")
+       values (?, 1, ?, ?, ?, ?, ?, ?)
+       on conflict ("user_id") do update set
+         "total_trades" = "portfolio"."total_trades" + 1,
+         "winning_trades" = "portfolio"."winning_trades" + excluded."winning_trades",
+         "losing_trades" = "portfolio"."losing_trades" + excluded."losing_trades",
+         "win_rate" = round(100.0 * ("portfolio"."winning_trades" + excluded."winning_trades") / ("portfolio"."total_trades" + 1), 4),
+         "total_realized_pnl" = "portfolio"."total_realized_pnl" + excluded."total_realized_pnl",
+         "total_fees" = "portfolio"."total_fees" + excluded."total_fees",
+         "updated_at" = greatest("portfolio"."updated_at", excluded."updated_at")`,
+      [
+        trade.userId,
+        // As the reference bot: a trade that did not make money counts as a loss.
+        pnl.gt(0) ? 1 : 0,
+        pnl.gt(0) ? 0 : 1,
+        pnl.gt(0) ? 100 : 0,
+        profitLoss,
+        fees,
+        exit.closedAt,
+      ],
+    );
+    return rowToTrade({ ...trade, ...closed });
+  });
+}
