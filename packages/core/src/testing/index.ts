@@ -3,3 +3,4 @@ export {};
 export * from './fixtures';
 export * from './exchange-conformance';
 export * from './store-conformance';
+export * from './analyzer-conformance';
