@@ -433,6 +433,39 @@ describe('OCO exits', () => {
     });
   });
 
+  it('matches each exit from the bar after its placement, across accounts', async () => {
+    const candles = bars(
+      [100, 100, 100, 100],
+      [100, 102, 99.5, 100],
+      [100, 100.5, 99.5, 100],
+      [100, 103, 100, 102],
+    );
+    const clock = new VirtualClock(bar0);
+    const exchange = createMockExchange({
+      clock,
+      feeds: { BTCUSDT: { kind: 'replay', candles } },
+      startingBalances: { BTC: '1' },
+    });
+    const alice = exchange.account(credentials);
+    const bob = exchange.account({ apiKey: 'bob-key', secret: 'bob-secret' });
+    const levels = { symbol: 'BTCUSDT', side: 'sell' as const, quantity: '0.1', stopLoss: '98' };
+    const early = await alice.placeExit({ ...levels, takeProfit: '101', clientOrderId: 'early' });
+    await clock.advance(minute + 10_000);
+    const late = await bob.placeExit({ ...levels, takeProfit: '101.5', clientOrderId: 'late' });
+    expect(await alice.exitStatus({ symbol: 'BTCUSDT', exitRef: early.exitRef })).toMatchObject({
+      leg: 'take_profit',
+    });
+    await clock.advance(minute); // bar 2 stays under 101.5; bar 1's 102 happened before bob's exit
+    expect(await bob.exitStatus({ symbol: 'BTCUSDT', exitRef: late.exitRef })).toMatchObject({
+      state: 'open',
+    });
+    await clock.advance(minute);
+    expect(await bob.exitStatus({ symbol: 'BTCUSDT', exitRef: late.exitRef })).toMatchObject({
+      leg: 'take_profit',
+      fill: { updatedAt: bar0 + 3 * minute },
+    });
+  });
+
   it('handles a buy exit (closing a short): locks quote at the stop, fee in base', async () => {
     const candles = bars([100, 100, 100, 100], [100, 100.5, 98.5, 99]);
     const clock = new VirtualClock(bar0);

@@ -92,6 +92,8 @@ export class MockVenue {
   private readonly accounts = new Map<string, AccountState>();
   private readonly openExitsBySymbol = new Map<string, Set<ExitRecord>>();
   private readonly overrides = new Map<string, PriceOverride>();
+  /** Open time of the newest bar already matched against each symbol's open exits. */
+  private readonly syncedBarBySymbol = new Map<string, number>();
   private nextOrderId = 1;
   private nextExitId = 1;
 
@@ -159,16 +161,20 @@ export class MockVenue {
     const now = this.now();
     for (const [symbol, exits] of this.openExitsBySymbol) {
       if (exits.size === 0) continue;
+      const { feed } = this.market(symbol);
+      // Every open exit has seen the bars up to the last synced one: nothing to do until a new bar opens.
+      const current = feed.currentBar(now);
+      if (!current || this.syncedBarBySymbol.get(symbol) === current.openTime) continue;
       let from = Number.POSITIVE_INFINITY;
       for (const exit of exits) from = Math.min(from, exit.checkedThrough);
-      const bars = this.market(symbol).feed.barsBetween(from, now);
-      for (const bar of bars) {
+      for (const bar of feed.barsBetween(from, now)) {
         for (const exit of [...exits]) {
           if (exit.checkedThrough >= bar.openTime) continue;
           exit.checkedThrough = bar.openTime;
           this.matchExit(exit, bar, bar.openTime);
         }
       }
+      this.syncedBarBySymbol.set(symbol, current.openTime);
     }
   }
 
