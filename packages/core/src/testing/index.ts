@@ -4,3 +4,5 @@ export * from './fixtures';
 export * from './exchange-conformance';
 export * from './store-conformance';
 export * from './analyzer-conformance';
+export * from './recording';
+export * from './recording-analyzer';

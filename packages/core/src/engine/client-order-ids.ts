@@ -1,0 +1,42 @@
+/**
+ * Deterministic client order ids. The same user and cycle time always give the same entry id, so
+ * a crashed engine can find its order again; the trade, the exit pair and the closing orders
+ * derive theirs from the entry's. Ids are at most 36 characters of [A-Za-z0-9_-] (Binance's rule).
+ */
+
+const ENTRY_PREFIX = 'trd-e-';
+
+export function entryClientOrderId(userId: string, cycleTime: number): string {
+  return `${ENTRY_PREFIX}${Math.max(0, Math.trunc(cycleTime)).toString(36)}-${hashId(userId)}`;
+}
+
+/** The trade recorded for an entry. */
+export function tradeIdForEntry(entryClientOrderId: string): string {
+  return derive(entryClientOrderId, 't');
+}
+
+/** The exit pair (take profit + stop loss) placed after an entry. */
+export function exitClientOrderId(entryClientOrderId: string): string {
+  return derive(entryClientOrderId, 'x');
+}
+
+/** The market order that closes a trade; `attempt` > 1 only after an earlier close order failed. */
+export function closeClientOrderId(entryClientOrderId: string, attempt = 1): string {
+  return derive(entryClientOrderId, attempt === 1 ? 'c' : `c${attempt}`);
+}
+
+function derive(entryId: string, kind: string): string {
+  const body = entryId.startsWith(ENTRY_PREFIX) ? entryId.slice(ENTRY_PREFIX.length) : hashId(entryId);
+  return `trd-${kind}-${body}`.slice(0, 36);
+}
+
+/** 64-bit FNV-1a of the text, 13 base-36 characters: short, stable and safe in ids. */
+function hashId(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * prime) & 0xffffffffffffffffn;
+  }
+  return hash.toString(36).padStart(13, '0');
+}

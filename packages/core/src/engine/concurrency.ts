@@ -1,0 +1,22 @@
+/**
+ * Runs `task` over `items` with at most `limit` running at once. `task` is expected to handle its
+ * own errors (one user's failure must not stop the others); a throw still does not stop the rest.
+ */
+export async function forEachWithConcurrency<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        await task(items[index] as T, index);
+      } catch {
+        // The task reports its own failures; nothing here may stop the other items.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+}

@@ -1,0 +1,174 @@
+import type { ExitReason } from '../domain/exit-reason';
+import type { MarketRules } from '../domain/market-rules';
+import type { OpenPosition } from '../domain/open-position';
+import type { OrderIntent } from '../domain/order-intent';
+import type { Trade } from '../domain/trade';
+import { ConflictError, NotFoundError, TrdError } from '../errors';
+import type { ExitReport, OrderReport } from '../ports/trading-account';
+import { closeClientOrderId } from './client-order-ids';
+import type { EngineContext } from './engine-context';
+import { oppositeSide } from './exit-prices';
+import { classify, placeMarketOrderOnce } from './order-placement';
+import { computeTradeExit, fillTime } from './profit-and-loss';
+
+/** Close attempts per trade before the engine stops trying new close orders. */
+const MAX_CLOSE_ATTEMPTS = 10;
+
+/** Records a trade closed by its exit pair: TAKE_PROFIT or STOP_LOSS from the leg that filled. */
+export async function closeFromExitFill(
+  context: EngineContext,
+  trade: Trade,
+  exit: ExitReport,
+): Promise<Trade> {
+  if (!exit.fill)
+    throw new TrdError('STORE', `exit ${exit.exitRef} of trade ${trade.id} is filled but reports no fill`);
+  const reason: ExitReason = exit.leg === 'take_profit' ? 'TAKE_PROFIT' : 'STOP_LOSS';
+  const rules = await context.marketData.rules(trade.symbol);
+  return recordClose(context, { trade, rules, fill: exit.fill, reason });
+}
+
+/**
+ * Closes a position at market (TIMEOUT, MANUAL): any earlier close order is resolved first, the
+ * exit pair is cancelled (if it turns out to have filled, the trade closes as TP/SL instead), a
+ * close intent is journalled, and one market order is sent. Returns the closed trade.
+ * @throws NotFoundError when the trade is not this user's open trade; ConflictError when this
+ * process is already closing it; the order's error when the close could not be completed.
+ */
+export async function closeAtMarket(
+  context: EngineContext,
+  position: OpenPosition,
+  reason: 'TIMEOUT' | 'MANUAL',
+): Promise<Trade> {
+  if (context.closing.has(position.tradeId))
+    throw new ConflictError(`trade ${position.tradeId} is already being closed`);
+  context.closing.add(position.tradeId);
+  try {
+    const trade = await context.store.getTrade(position.userId, position.tradeId);
+    if (trade?.status !== 'filled')
+      throw new NotFoundError(`trade ${position.tradeId} is not an open trade of this user`);
+    const account = await context.accountFor(trade.userId);
+    const rules = await context.marketData.rules(trade.symbol);
+    const { clientOrderId, earlier } = await nextCloseIntent(context, trade);
+
+    if (earlier) {
+      // A close order was journalled before (crash or lost response): find it, never send another.
+      const found = await account.findOrder(trade.symbol, clientOrderId);
+      const outcome = found ? classify(found) : null;
+      if (outcome?.kind === 'filled')
+        return await finishMarketClose(context, { trade, rules, intent: earlier, fill: outcome.report });
+      throw new TrdError(
+        'ORDER_STATUS_UNKNOWN',
+        `an earlier close order ${clientOrderId} of trade ${trade.id} is still unresolved`,
+      );
+    }
+
+    const cancelled = await account.cancelExit({ symbol: trade.symbol, exitRef: position.exitRef });
+    if (cancelled.state === 'filled') return await closeFromExitFill(context, trade, cancelled);
+
+    const now = context.clock.now();
+    const intent: OrderIntent = {
+      clientOrderId,
+      userId: trade.userId,
+      kind: 'close',
+      symbol: trade.symbol,
+      side: oppositeSide(trade.side),
+      quantity: position.quantity,
+      tradeId: trade.id,
+      state: 'pending',
+      reason,
+      createdAt: now,
+      updatedAt: now,
+    };
+    context.inFlight.add(clientOrderId);
+    try {
+      await context.store.journalIntent(intent);
+      const outcome = await placeMarketOrderOnce(account, {
+        symbol: intent.symbol,
+        side: intent.side,
+        quantity: intent.quantity,
+        clientOrderId,
+      });
+      if (outcome.kind === 'filled')
+        return await finishMarketClose(context, { trade, rules, intent, fill: outcome.report });
+      if (outcome.kind === 'refused' || outcome.kind === 'dead') {
+        const message =
+          outcome.kind === 'refused' ? outcome.error.message : `close order ended ${outcome.report.status}`;
+        await context.store.updateIntent(clientOrderId, {
+          state: 'failed',
+          error: message,
+          updatedAt: context.clock.now(),
+        });
+        throw new TrdError(
+          'ORDER_REJECTED',
+          `close of trade ${trade.id} failed and its exit is cancelled: the position is unprotected until the monitor retries (${message})`,
+          outcome.kind === 'refused' ? { cause: outcome.error } : {},
+        );
+      }
+      throw new TrdError(
+        'ORDER_STATUS_UNKNOWN',
+        `close order ${clientOrderId} of trade ${trade.id} has no known outcome yet; left pending for reconciliation`,
+        outcome.kind === 'unknown' ? { cause: outcome.error } : {},
+      );
+    } finally {
+      context.inFlight.delete(clientOrderId);
+    }
+  } finally {
+    context.closing.delete(position.tradeId);
+  }
+}
+
+/** Records a market close order's fill and completes its intent. */
+export async function finishMarketClose(
+  context: EngineContext,
+  input: { trade: Trade; rules: MarketRules; intent: OrderIntent; fill: OrderReport },
+): Promise<Trade> {
+  const reason = input.intent.reason === 'TIMEOUT' ? 'TIMEOUT' : 'MANUAL';
+  const closed = await recordClose(context, {
+    trade: input.trade,
+    rules: input.rules,
+    fill: input.fill,
+    reason,
+  });
+  await context.store.updateIntent(input.intent.clientOrderId, {
+    state: 'done',
+    updatedAt: context.clock.now(),
+  });
+  return closed;
+}
+
+async function recordClose(
+  context: EngineContext,
+  input: { trade: Trade; rules: MarketRules; fill: OrderReport; reason: ExitReason },
+): Promise<Trade> {
+  const now = context.clock.now();
+  const exit = computeTradeExit({ ...input, closedAt: fillTime(input.fill, input.trade.openedAt, now) });
+  try {
+    const closed = await context.store.recordClosedTrade(exit);
+    context.emit('trade:closed', { userId: closed.userId, trade: closed, at: now });
+    return closed;
+  } catch (error) {
+    // Another engine process recorded this close first: the trade is closed exactly once.
+    if (TrdError.isInstance(error) && error.code === 'CONFLICT') {
+      const current = await context.store.getTrade(input.trade.userId, input.trade.id);
+      if (current?.status === 'closed') return current;
+    }
+    throw error;
+  }
+}
+
+/** The close intent to use: the first attempt not yet failed; `earlier` when it was journalled before. */
+async function nextCloseIntent(
+  context: EngineContext,
+  trade: Trade,
+): Promise<{ clientOrderId: string; earlier: OrderIntent | null }> {
+  for (let attempt = 1; attempt <= MAX_CLOSE_ATTEMPTS; attempt++) {
+    const clientOrderId = closeClientOrderId(trade.clientOrderId, attempt);
+    const intent = await context.store.getIntent(clientOrderId);
+    if (!intent) return { clientOrderId, earlier: null };
+    if (intent.state !== 'failed') return { clientOrderId, earlier: intent };
+  }
+  throw new TrdError(
+    'ORDER_REJECTED',
+    `trade ${trade.id}: ${MAX_CLOSE_ATTEMPTS} close orders failed; close it by hand at the venue`,
+  );
+}

@@ -1,0 +1,97 @@
+import { ConfigError } from '../errors';
+
+/** UTC hours in which the engine analyses and opens trades; `start` inclusive, `end` exclusive. */
+export interface TradingHours {
+  startHourUtc: number;
+  endHourUtc: number;
+}
+
+/** How the engine runs. Defaults are the reference bot's. Durations in ms. */
+export interface EngineSettings {
+  /** Time between trading cycles. Default 60 000. */
+  cycleMs: number;
+  /** Time between position checks (in and out of trading hours). Default 60 000. */
+  monitorMs: number;
+  /** Hours in which new trades may open; `null` trades around the clock. Default 08:00–16:00 UTC. */
+  tradingHours: TradingHours | null;
+  /** A user analysed less than this long ago is skipped. Default 30 000. */
+  userCooldownMs: number;
+  /** Positions open longer than this are closed at market (TIMEOUT). Default 30 min. */
+  positionTimeoutMs: number;
+  /** 1m candles fetched per symbol per cycle. Default 100. */
+  candleLimit: number;
+  /** Users analysed at the same time. Default 16. */
+  analysisConcurrency: number;
+  /** An analysis that takes longer is aborted and reported as that user's error. Default 30 000. */
+  analysisTimeoutMs: number;
+  /** Signals whose prices are further than this from the market become `hold`. Default 5 (%). */
+  maxPriceDeviationPercent: number;
+  /** How long an order whose outcome is unknown may be "not found" before its intent fails. Default 60 000. */
+  orderLookupGraceMs: number;
+  /** Lifetime of a user claim when several engines share a store. Default 3 × max(cycleMs, monitorMs). */
+  claimTtlMs: number;
+}
+
+export type EngineSettingsInput = Partial<EngineSettings>;
+
+export const DEFAULT_ENGINE_SETTINGS: Readonly<Omit<EngineSettings, 'claimTtlMs'>> = Object.freeze({
+  cycleMs: 60_000,
+  monitorMs: 60_000,
+  tradingHours: Object.freeze({ startHourUtc: 8, endHourUtc: 16 }),
+  userCooldownMs: 30_000,
+  positionTimeoutMs: 30 * 60_000,
+  candleLimit: 100,
+  analysisConcurrency: 16,
+  analysisTimeoutMs: 30_000,
+  maxPriceDeviationPercent: 5,
+  orderLookupGraceMs: 60_000,
+});
+
+/** Fills defaults and checks every value. @throws ConfigError naming the bad setting. */
+export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSettings {
+  const merged = { ...DEFAULT_ENGINE_SETTINGS, ...stripUndefined(input) };
+  const settings: EngineSettings = {
+    ...merged,
+    claimTtlMs: input.claimTtlMs ?? 3 * Math.max(merged.cycleMs, merged.monitorMs),
+  };
+  const positive: (keyof EngineSettings)[] = [
+    'cycleMs',
+    'monitorMs',
+    'positionTimeoutMs',
+    'candleLimit',
+    'analysisConcurrency',
+    'analysisTimeoutMs',
+    'maxPriceDeviationPercent',
+    'claimTtlMs',
+  ];
+  for (const key of positive) {
+    const value = settings[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(`setting ${key} must be a positive number, got ${String(value)}`);
+    }
+  }
+  for (const key of ['userCooldownMs', 'orderLookupGraceMs'] as const) {
+    if (!Number.isFinite(settings[key]) || settings[key] < 0) {
+      throw new ConfigError(`setting ${key} must be zero or more, got ${String(settings[key])}`);
+    }
+  }
+  if (!Number.isInteger(settings.candleLimit) || !Number.isInteger(settings.analysisConcurrency)) {
+    throw new ConfigError('settings candleLimit and analysisConcurrency must be integers');
+  }
+  const hours = settings.tradingHours;
+  if (hours !== null) {
+    for (const [name, hour] of Object.entries(hours)) {
+      if (!Number.isInteger(hour) || hour < 0 || hour > 24) {
+        throw new ConfigError(`tradingHours.${name} must be a whole hour from 0 to 24, got ${String(hour)}`);
+      }
+    }
+    if (hours.startHourUtc === hours.endHourUtc) {
+      throw new ConfigError('tradingHours start and end are equal; use null to trade around the clock');
+    }
+  }
+  return settings;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

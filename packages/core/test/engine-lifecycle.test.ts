@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { dec, NotFoundError, type Trade } from '../src/index';
+import { activateUsers, at, buyAt, buyAtMarket, createHarness } from './support/engine-harness';
+
+/**
+ * The whole trade flow on the mock venue replaying real BTCUSDT candles of 2024-09-21 (price
+ * ~63 000). Each user starts with 10 000 USDT; the venue charges 0.1% (in BTC on a buy, in USDT
+ * on a sell). Hand-computed for an entry at 63 000:
+ *   size: 1% of 10 000 = 100 USDT risk / 315 (0.5% stop) = 0.317 BTC, capped at 10% = 1 000 USDT
+ *         → 0.0158730… floored to the 0.00001 step = 0.01587 BTC (999.81 USDT)
+ *   entry fee: 0.00001587 BTC × 63 000 = 0.99981 USDT; exit quantity 0.01585413 → 0.01585 BTC
+ *   take profit 63 000 × 1.003 = 63 189; stop loss 63 000 × 0.995 = 62 685
+ */
+describe('trading lifecycle on real candles', () => {
+  it('opens with an OCO exit and closes by take profit, stop loss, manual close and timeout, net of fees', async () => {
+    const h = createHarness({ start: at(9, 0, 30) });
+    await activateUsers(h.store, [
+      { userId: 'tp' },
+      { userId: 'sl' },
+      { userId: 'manual' },
+      { userId: 'timeout' },
+    ]);
+    const { bot, clock, exchange, analyzer, events } = h;
+
+    // Take profit.
+    exchange.setPrice('BTCUSDT', 63000);
+    analyzer.script(buyAt(63000), 'tp');
+    const first = await bot.runCycle();
+    expect(first).toMatchObject({ analysed: 4, opened: 1, errors: 0 });
+    const opened = events['trade:opened'][0]!;
+    expect(opened.trade).toMatchObject({
+      userId: 'tp',
+      side: 'buy',
+      status: 'filled',
+      quantity: '0.01587',
+      entryPrice: '63000',
+      entryFee: '0.99981',
+      takeProfit: '63189',
+      stopLoss: '62685',
+      confidence: 75,
+    });
+    expect(opened.position).toMatchObject({ quantity: '0.01585', takeProfit: '63189', stopLoss: '62685' });
+    expect(exchange.exits('tp')).toHaveLength(1);
+    await clock.advance(10_000);
+    exchange.setPrice('BTCUSDT', 63189);
+    await bot.monitorPositions();
+    expect(closedTrade(events, 'tp')).toMatchObject({
+      exitReason: 'TAKE_PROFIT',
+      exitPrice: '63189',
+      exitFee: '1.00154565',
+      profitLoss: '0.99429435',
+      profitLossPercent: '0.099448',
+      durationSeconds: 10,
+    });
+
+    // Stop loss. Every user was analysed at 09:00:30: the 30 s cooldown holds them until 09:01:00.
+    analyzer.script({ action: 'hold', confidence: 0 }, 'tp');
+    analyzer.script(buyAt(63000), 'sl');
+    await clock.advanceTo(at(9, 0, 50));
+    expect(await bot.runCycle()).toMatchObject({ analysed: 0, skipped: { cooldown: 4 } });
+    await clock.advanceTo(at(9, 1));
+    exchange.setPrice('BTCUSDT', 63000);
+    await bot.runCycle();
+    exchange.setPrice('BTCUSDT', 62685);
+    await bot.monitorPositions();
+    expect(closedTrade(events, 'sl')).toMatchObject({
+      exitReason: 'STOP_LOSS',
+      exitPrice: '62685',
+      exitFee: '0.99355725',
+      profitLoss: '-6.98611725',
+      profitLossPercent: '-0.698744',
+    });
+
+    // Manual close at market.
+    analyzer.script({ action: 'hold', confidence: 0 }, 'sl');
+    analyzer.script(buyAt(63000), 'manual');
+    await clock.advanceTo(at(9, 1, 30));
+    exchange.setPrice('BTCUSDT', 63000);
+    await bot.runCycle();
+    const manualTrade = events['trade:opened'].find((e) => e.userId === 'manual')!.trade;
+    await expect(bot.closeTrade('tp', manualTrade.id)).rejects.toBeInstanceOf(NotFoundError);
+    exchange.setPrice('BTCUSDT', 63100);
+    const manual = await bot.closeTrade('manual', manualTrade.id);
+    expect(manual).toMatchObject({
+      status: 'closed',
+      exitReason: 'MANUAL',
+      exitPrice: '63100',
+      exitFee: '1.000135',
+      profitLoss: '-0.414945',
+      profitLossPercent: '-0.041502',
+    });
+    expect(exchange.exits('manual')[0]?.state).toBe('cancelled');
+    await expect(bot.closeTrade('manual', manualTrade.id)).rejects.toBeInstanceOf(NotFoundError);
+
+    // Timeout: the real bars from 09:03 to 09:33 stay between 63 003.84 and 63 136, inside both legs.
+    analyzer.script({ action: 'hold', confidence: 0 }, 'manual');
+    analyzer.script(buyAt(63000), 'timeout');
+    await clock.advanceTo(at(9, 2));
+    exchange.setPrice('BTCUSDT', 63000);
+    await bot.runCycle();
+    for (let minute = 3; minute <= 32; minute++) {
+      await clock.advanceTo(at(9, minute));
+      await bot.monitorPositions();
+    }
+    // At 09:32 the position is exactly 30 minutes old: not yet "longer than" the timeout.
+    expect(events['position:timeout']).toHaveLength(0);
+    expect(await h.store.openPositions('timeout')).toHaveLength(1);
+    await clock.advanceTo(at(9, 33));
+    await bot.monitorPositions();
+    expect(events['position:timeout']).toEqual([
+      { userId: 'timeout', tradeId: expect.any(String), openedAt: at(9, 2), at: at(9, 33) },
+    ]);
+    // Closed at market: the 09:33 bar's close, 63 135.99.
+    expect(closedTrade(events, 'timeout')).toMatchObject({
+      exitReason: 'TIMEOUT',
+      exitPrice: '63135.99',
+      exitFee: '1.0007054415',
+      profitLoss: '0.1549260585',
+      profitLossPercent: '0.015496',
+      durationSeconds: 31 * 60,
+    });
+    expect(exchange.exits('timeout')[0]?.state).toBe('cancelled');
+
+    expect(events.error).toEqual([]);
+    expect(await h.store.openPositions()).toEqual([]);
+    const portfolio = await h.store.getPortfolio('sl');
+    expect(portfolio).toMatchObject({ totalTrades: 1, losingTrades: 1, totalRealizedPnl: '-6.98611725' });
+    // The venue's books agree: USDT went from 10 000 to 10 000 − 999.81 + (sold value − exit fee).
+    expect(exchange.balances('tp').USDT?.free).toBe(
+      dec('10000').minus('999.81').plus('1001.54565').minus('1.00154565').toFixed(),
+    );
+  });
+
+  it('trades a whole day of real candles: limits, trading hours and consistent books', async () => {
+    const h = createHarness({ start: at(7, 30) });
+    await activateUsers(h.store, [{ userId: 'alice' }, { userId: 'bob', symbol: 'ETHUSDT' }]);
+    h.analyzer.script(buyAtMarket);
+    await h.bot.start();
+    await h.clock.advanceTo(at(17, 0));
+    await h.bot.stop();
+    const { events } = h;
+
+    expect(events.error).toEqual([]);
+    const analysedHours = events.analysis.map((e) => new Date(e.at).getUTCHours());
+    expect(Math.min(...analysedHours)).toBe(8);
+    expect(Math.max(...analysedHours)).toBe(15);
+    for (const userId of ['alice', 'bob']) {
+      const { trades } = await h.store.listTrades(userId, { limit: 100, offset: 0 });
+      // The daily limit of 10 holds; the 11th signal is refused with DAILY_LIMIT.
+      expect(trades).toHaveLength(10);
+      expect(
+        events['trade:rejected'].some(
+          (e) => e.userId === userId && e.violations.some((v) => v.code === 'DAILY_LIMIT'),
+        ),
+      ).toBe(true);
+      expect(trades.every((t) => t.status === 'closed')).toBe(true);
+      // One position at a time: each trade opened after the previous one closed.
+      const ascending = [...trades].reverse();
+      for (let i = 1; i < ascending.length; i++)
+        expect(ascending[i]!.openedAt).toBeGreaterThanOrEqual(ascending[i - 1]!.closedAt!);
+      for (const trade of trades) expectPnlMatchesFills(trade);
+      const portfolio = await h.store.getPortfolio(userId);
+      const total = trades.reduce((sum, t) => sum.plus(t.profitLoss!), dec(0));
+      expect(portfolio.totalRealizedPnl).toBe(total.toFixed());
+      expect(portfolio.totalTrades).toBe(10);
+    }
+    const reasons = new Set(
+      (await h.store.listTrades('alice', { limit: 100, offset: 0 })).trades.map((t) => t.exitReason),
+    );
+    expect(reasons.has('TIMEOUT')).toBe(true);
+    // Exactly one entry order per trade at the venue: nothing was sent twice.
+    const entries = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-e-'));
+    expect(entries).toHaveLength(10);
+  });
+});
+
+function closedTrade(
+  events: { 'trade:closed': { userId: string; trade: Trade }[] },
+  userId: string,
+): Trade | undefined {
+  return events['trade:closed'].find((e) => e.userId === userId)?.trade;
+}
+
+/** Recomputes a closed long's net P&L from its own prices and fees. */
+function expectPnlMatchesFills(trade: Trade): void {
+  const gross = dec(trade.exitPrice!).minus(trade.entryPrice);
+  const exitQuantity = dec(trade.exitFee!).div(dec(trade.exitPrice!).mul('0.001'));
+  const expected = gross.mul(exitQuantity).minus(trade.entryFee).minus(trade.exitFee!);
+  expect(dec(trade.profitLoss!).minus(expected).abs().lte('0.00000001')).toBe(true);
+  expect(trade.durationSeconds).toBe(Math.floor((trade.closedAt! - trade.openedAt) / 1000));
+}

@@ -1,0 +1,114 @@
+import { createMockExchange, type MockExchange } from '@trd/exchange-mock';
+import {
+  type Candle,
+  createMemoryStore,
+  createTradingBot,
+  defaultTradingConfig,
+  type EngineSettingsInput,
+  type MemoryStore,
+  type Signal,
+  type Store,
+  type TradingBot,
+  type TradingBotEventName,
+  type TradingBotEvents,
+  type TradingConfig,
+  VirtualClock,
+} from '../../src/index';
+import { createScriptedAnalyzer, loadCandleFixture, type ScriptedAnalyzer } from '../../src/testing/index';
+
+/** 2024-09-21 00:00 UTC: the first bar of the BTCUSDT fixture (a quiet Saturday). */
+export const FIXTURE_DAY = Date.UTC(2024, 8, 21);
+export const at = (hour: number, minute = 0, second = 0) =>
+  FIXTURE_DAY + ((hour * 60 + minute) * 60 + second) * 1000;
+
+export interface HarnessOptions {
+  users?: (Partial<TradingConfig> & { userId: string })[];
+  settings?: EngineSettingsInput;
+  start?: number;
+  store?: Store;
+  exchange?: MockExchange;
+  clock?: VirtualClock;
+  analyzer?: ScriptedAnalyzer;
+}
+
+export interface Harness {
+  clock: VirtualClock;
+  exchange: MockExchange;
+  store: Store;
+  analyzer: ScriptedAnalyzer;
+  bot: TradingBot;
+  events: RecordedEvents;
+  /** A new engine on the same store, exchange and clock (a restart). */
+  restart(): Harness;
+}
+
+export type RecordedEvents = { [K in TradingBotEventName]: TradingBotEvents[K][0][] };
+
+/** The mock venue replaying real BTCUSDT and ETHUSDT 1m candles of 2024-09-21 (ETH shifted onto that day). */
+export function createFixtureExchange(clock: VirtualClock): MockExchange {
+  return createMockExchange({
+    clock,
+    feeds: {
+      BTCUSDT: { kind: 'replay', candles: loadCandleFixture('btcusdt-1m-2024-09-21') },
+      ETHUSDT: { kind: 'replay', candles: loadCandleFixture('ethusdt-1m-2022-08-14'), startAt: FIXTURE_DAY },
+    },
+  });
+}
+
+export function createHarness(options: HarnessOptions = {}): Harness {
+  const clock = options.clock ?? new VirtualClock(options.start ?? at(9));
+  const exchange = options.exchange ?? createFixtureExchange(clock);
+  const store: Store = options.store ?? createMemoryStore({ clock });
+  const analyzer = options.analyzer ?? createScriptedAnalyzer();
+  const build = (): Harness => {
+    const bot = createTradingBot({
+      marketData: exchange.marketData,
+      accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'not-a-secret' }),
+      analyzer,
+      store,
+      clock,
+      settings: options.settings,
+    });
+    return { clock, exchange, store, analyzer, bot, events: recordEvents(bot), restart: build };
+  };
+  return build();
+}
+
+export async function activateUsers(
+  store: Store,
+  users: (Partial<TradingConfig> & { userId: string })[],
+): Promise<void> {
+  for (const user of users)
+    await store.saveConfig(defaultTradingConfig(user.userId, { isActive: true, ...user }));
+}
+
+export function recordEvents(bot: TradingBot): RecordedEvents {
+  const names: TradingBotEventName[] = [
+    'cycle:start',
+    'cycle:end',
+    'analysis',
+    'trade:rejected',
+    'trade:opened',
+    'trade:closed',
+    'position:timeout',
+    'reconciled',
+    'error',
+  ];
+  const events = Object.fromEntries(names.map((name) => [name, []])) as unknown as RecordedEvents;
+  for (const name of names) {
+    (bot.on as (event: string, listener: (payload: unknown) => void) => void)(name, (payload) => {
+      (events[name] as unknown[]).push(payload);
+    });
+  }
+  return events;
+}
+
+/** A long at `price` with the reference bot's distances: stop −0.5%, take profit +0.3%. */
+export function buyAt(price: number, confidence = 75): Signal {
+  return { action: 'buy', confidence, entryPrice: price, stopLoss: price * 0.995, takeProfit: price * 1.003 };
+}
+
+/** Buys at the last close the analyzer sees (the market summary's price). */
+export const buyAtMarket = (input: { market: { price: number } }): Signal => buyAt(input.market.price);
+
+export type { Candle, MemoryStore };
