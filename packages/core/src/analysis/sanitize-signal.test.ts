@@ -75,6 +75,14 @@ describe('sanitizeSignal', () => {
   it('allows exactly the maximum deviation and honours a custom one', () => {
     const atFive = { ...buy, entryPrice: 105, stopLoss: 104, takeProfit: 106 };
     expect(sanitizeSignal(atFive, { price: 100 }).action).toBe('buy');
+    // 0.7 × 1.05 is 0.735 exactly, though floats make the distance 5.000000000000004%.
+    expect(
+      sanitizeSignal({ ...buy, entryPrice: 0.735, stopLoss: 0.73, takeProfit: 0.74 }, { price: 0.7 }).action,
+    ).toBe('buy');
+    expectHold(
+      sanitizeSignal({ ...buy, entryPrice: 105.01, stopLoss: 104, takeProfit: 106 }, { price: 100 }),
+      /5.01% away/,
+    );
     expectHold(
       sanitizeSignal(atFive, { price: 100, maxDeviationPercent: 1 }),
       /5% away .*\(at most 1% allowed\)/,

@@ -1,3 +1,4 @@
+import { dec } from '../decimal';
 import { type Signal, holdSignal } from '../domain/signal';
 
 /** How far, in percent, an entry may sit from the market price before the signal is refused. */
@@ -67,10 +68,11 @@ export function sanitizeSignal(signal: Signal, options: SanitizeSignalOptions): 
     if (!(target < entry)) return refuse(`take profit ${target} is not below entry ${entry} for a sell`);
   }
 
-  const deviationPercent = (Math.abs(entry - price) / price) * 100;
-  if (deviationPercent > maxDeviationPercent) {
+  // Decimal, so an entry exactly at the limit is not refused by float noise.
+  const deviationPercent = dec(entry).sub(price).abs().div(price).mul(100);
+  if (deviationPercent.gt(maxDeviationPercent)) {
     return refuse(
-      `entry ${entry} is ${round(deviationPercent)}% away from the market price ${price} (at most ${maxDeviationPercent}% allowed)`,
+      `entry ${entry} is ${deviationPercent.toDecimalPlaces(2).toNumber()}% away from the market price ${price} (at most ${maxDeviationPercent}% allowed)`,
     );
   }
 
@@ -87,8 +89,4 @@ export function sanitizeSignal(signal: Signal, options: SanitizeSignalOptions): 
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
