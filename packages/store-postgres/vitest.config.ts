@@ -1,3 +1,4 @@
 import { packageProject } from '../../vitest.shared.ts';
 
-export default packageProject('store-postgres');
+// Real PostgreSQL servers and engine processes: generous limits for a busy 2-core machine.
+export default packageProject('store-postgres', { testTimeout: 90_000, hookTimeout: 120_000 });

@@ -91,9 +91,9 @@ export async function startEmbeddedPostgres(
       await server.initialise();
       await writeFile(join(dataDir, CREDENTIALS_FILE), JSON.stringify(credentials), { mode: 0o600 });
     }
+    // Rejects only once the server process has exited: nothing is left to stop.
     await server.start();
   } catch (error) {
-    await server.stop().catch(() => {});
     throw new TrdError(
       'STORE',
       `embedded PostgreSQL failed to start in ${dataDir} (is another server using this directory?)`,
@@ -106,7 +106,7 @@ export async function startEmbeddedPostgres(
   try {
     await createDatabaseIfMissing(server);
   } catch (error) {
-    await server.stop().catch(() => {});
+    await stopServer(server);
     throw new TrdError('STORE', 'embedded PostgreSQL started but the trd database could not be created', {
       cause: error,
     });
@@ -120,9 +120,28 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      await stopServer(server);
     },
   };
+}
+
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * The library's `stop()` waits for the process's exit event, which never comes if the server
+ * already died: give up waiting after a while instead of hanging the caller's shutdown.
+ */
+async function stopServer(server: { stop(): Promise<void> }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolveTimeout) => {
+    timer = setTimeout(resolveTimeout, STOP_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    await Promise.race([server.stop(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function readCredentials(dataDir: string): Promise<Credentials> {

@@ -1,0 +1,262 @@
+import { defaultTradingConfig, type OrderIntent, type Trade, TrdError, VirtualClock } from '@trd/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
+import { createPostgresStore, type PostgresStore } from './postgres-store';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0);
+let server: TemporaryPostgres;
+let store: PostgresStore;
+let counter = 0;
+
+const nextId = (prefix: string) => `${prefix}-${++counter}`;
+
+function entry(userId: string, overrides: Partial<Trade> = {}): { intent: OrderIntent; trade: Trade } {
+  const clientOrderId = nextId('cid');
+  const tradeId = nextId('trade');
+  const intent: OrderIntent = {
+    clientOrderId,
+    userId,
+    kind: 'entry',
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    quantity: '0.002',
+    tradeId,
+    state: 'pending',
+    createdAt: T0,
+    updatedAt: T0,
+  };
+  const trade: Trade = {
+    id: tradeId,
+    userId,
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    status: 'filled',
+    quantity: '0.002',
+    entryPrice: '50000',
+    entryFee: '0.1',
+    takeProfit: '50150',
+    stopLoss: '49750',
+    confidence: 70,
+    clientOrderId,
+    exitRef: 'oco-1',
+    openedAt: T0,
+    ...overrides,
+  };
+  return { intent, trade };
+}
+
+function position(trade: Trade, exitRef = 'oco-1') {
+  return {
+    tradeId: trade.id,
+    userId: trade.userId,
+    symbol: trade.symbol,
+    side: trade.side,
+    quantity: trade.quantity,
+    entryPrice: trade.entryPrice,
+    takeProfit: trade.takeProfit,
+    stopLoss: trade.stopLoss,
+    exitRef,
+    openedAt: trade.openedAt,
+  };
+}
+
+async function caught(promise: Promise<unknown>): Promise<TrdError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!TrdError.isInstance(error)) throw new Error(`expected a TrdError, got ${String(error)}`);
+  return error;
+}
+
+beforeAll(async () => {
+  server = await startTemporaryPostgres();
+  store = await createPostgresStore({ url: server.url, clock: new VirtualClock(T0) });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await server?.destroy();
+});
+
+describe('schema and migrations', () => {
+  it('stores every amount in numeric(36,18)', async () => {
+    const columns = await store.query<{
+      table_name: string;
+      column_name: string;
+      numeric_precision: number;
+      numeric_scale: number;
+    }>(
+      `select table_name, column_name, numeric_precision, numeric_scale from information_schema.columns
+       where table_schema = 'public' and data_type = 'numeric' and column_name <> 'win_rate' order by table_name, column_name`,
+    );
+    const names = columns.map((c) => `${c.table_name}.${c.column_name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'trades.quantity',
+        'trades.entry_price',
+        'trades.entry_fee',
+        'trades.exit_price',
+        'trades.exit_fee',
+        'trades.profit_loss',
+        'open_positions.quantity',
+        'order_intents.quantity',
+        'portfolio.total_realized_pnl',
+        'portfolio.total_fees',
+      ]),
+    );
+    for (const column of columns) expect([column.numeric_precision, column.numeric_scale]).toEqual([36, 18]);
+  });
+
+  it('records the applied migration and applies nothing twice when reopened', async () => {
+    const again = await createPostgresStore({ url: server.url });
+    await again.close();
+    const applied = await store.query<{ name: string }>('select name from trd_migrations');
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema20261125']);
+  });
+
+  it('migrates a fresh database once when three stores open it together', async () => {
+    await store.query('create database concurrent_open');
+    const url = server.url.replace(/\/trd$/, '/concurrent_open');
+    const stores = await Promise.all([0, 1, 2].map(() => createPostgresStore({ url })));
+    try {
+      const [first] = stores as [PostgresStore];
+      expect(await first.query('select name from trd_migrations')).toHaveLength(1);
+      await first.saveConfig(defaultTradingConfig('shared', { isActive: true }));
+      for (const other of stores) expect(await other.getConfig('shared')).toMatchObject({ isActive: true });
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('refuses an amount with more decimals than the column keeps, writing nothing', async () => {
+    const { intent } = entry(nextId('user'));
+    const error = await caught(store.journalIntent({ ...intent, quantity: '0.0000000000000000001' }));
+    expect(error.code).toBe('STORE');
+    expect(error.message).toMatch(/more than 18 decimals/);
+    expect(await store.getIntent(intent.clientOrderId)).toBeNull();
+  });
+
+  it('refuses a trade that does not match the domain schema', async () => {
+    const userId = nextId('user');
+    const { intent, trade } = entry(userId);
+    await store.journalIntent(intent);
+    const bad = { ...trade, side: 'long' } as unknown as Trade;
+    const error = await caught(
+      store.recordOpenedTrade({
+        trade: bad,
+        position: position(trade),
+        intentClientOrderId: intent.clientOrderId,
+      }),
+    );
+    expect(error.message).toMatch(/invalid trade: side/);
+    expect(await store.query('select 1 from trades where id = ?', [trade.id])).toEqual([]);
+  });
+
+  it('refuses an invalid trading config with a ConfigError', async () => {
+    const error = await caught(
+      store.saveConfig({ ...defaultTradingConfig(nextId('user')), symbol: 'btc/usdt' }),
+    );
+    expect(error.code).toBe('CONFIG');
+  });
+});
+
+describe('transactions', () => {
+  it('rolls the trade back when its open position cannot be written', async () => {
+    const userId = nextId('user');
+    const { intent, trade } = entry(userId);
+    await store.journalIntent(intent);
+    // The position's exit reference overflows its column after the trade row was inserted.
+    const error = await caught(
+      store.recordOpenedTrade({
+        trade,
+        position: position(trade, 'x'.repeat(80)),
+        intentClientOrderId: intent.clientOrderId,
+      }),
+    );
+    expect(error.code).toBe('STORE');
+    expect(await store.query('select 1 from trades where id = ?', [trade.id])).toEqual([]);
+    expect(await store.query('select 1 from open_positions where trade_id = ?', [trade.id])).toEqual([]);
+    expect(
+      await store.query<{ state: string }>('select state from order_intents where client_order_id = ?', [
+        intent.clientOrderId,
+      ]),
+    ).toEqual([{ state: 'pending' }]);
+  });
+
+  it('leaves trade and position untouched when the portfolio cannot take the close', async () => {
+    const userId = nextId('user');
+    const huge = '999999999999999999';
+    const first = entry(userId);
+    const second = entry(userId);
+    for (const { intent, trade } of [first, second]) {
+      await store.journalIntent(intent);
+      await store.recordOpenedTrade({
+        trade,
+        position: position(trade),
+        intentClientOrderId: intent.clientOrderId,
+      });
+    }
+    const exit = {
+      exitPrice: '50150',
+      exitFee: '0',
+      exitReason: 'TAKE_PROFIT' as const,
+      profitLossPercent: '1',
+      closedAt: T0 + 60_000,
+      durationSeconds: 60,
+    };
+    await store.recordClosedTrade({ ...exit, tradeId: first.trade.id, profitLoss: huge });
+    // The sum would overflow numeric(36,18): the whole close is rolled back.
+    const error = await caught(
+      store.recordClosedTrade({ ...exit, tradeId: second.trade.id, profitLoss: huge }),
+    );
+    expect(error.code).toBe('STORE');
+    expect((await store.getTrade(userId, second.trade.id))?.status).toBe('filled');
+    expect((await store.openPositions(userId)).map((p) => p.tradeId)).toEqual([second.trade.id]);
+    expect((await store.getPortfolio(userId)).totalTrades).toBe(1);
+  });
+});
+
+describe('leases across connections', () => {
+  it('splits 300 users between three stores claiming at once, each user to exactly one', async () => {
+    const users = Array.from({ length: 300 }, (_, i) => `lease-user-${String(i).padStart(3, '0')}`);
+    const clock = new VirtualClock(T0);
+    const stores = await Promise.all(
+      [0, 1, 2].map(() => createPostgresStore({ url: server.url, clock, poolSize: 2 })),
+    );
+    try {
+      const shuffled = (seed: number) =>
+        [...users].sort((a, b) => ((a.charCodeAt(11) * seed) % 7) - ((b.charCodeAt(11) * seed) % 7));
+      const held = await Promise.all(
+        stores.map((s, i) => s.claimUsers(`engine-${i}`, shuffled(i + 2), 60_000)),
+      );
+      const all = held.flat();
+      expect(all).toHaveLength(300);
+      expect(new Set(all).size).toBe(300);
+      const rows = await store.query<{ owner: string; count: string }>(
+        `select owner, count(*) from user_leases where user_id like 'lease-user-%' group by owner`,
+      );
+      expect(rows.reduce((sum, row) => sum + Number(row.count), 0)).toBe(300);
+      for (const [i, s] of stores.entries()) await s.releaseUsers(`engine-${i}`);
+      expect(await store.query(`select 1 from user_leases where user_id like 'lease-user-%'`)).toEqual([]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('connection errors', () => {
+  it('fails with a TrdError that does not reveal the password', async () => {
+    const error = await caught(createPostgresStore({ url: 'postgres://trd:s3cret-pw@127.0.0.1:1/trd' }));
+    expect(error.code).toBe('STORE');
+    expect(error.message).toContain('127.0.0.1:1/trd');
+    const serialized = `${error.message} ${String(error.cause)} ${JSON.stringify(error)}`;
+    expect(serialized).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a url that is not a PostgreSQL connection string', async () => {
+    expect((await caught(createPostgresStore({ url: 'mysql://localhost/trd' }))).code).toBe('CONFIG');
+  });
+});

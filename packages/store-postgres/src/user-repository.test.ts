@@ -1,0 +1,98 @@
+import { TrdError, VirtualClock } from '@trd/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
+import { createPostgresStore, type PostgresStore } from './postgres-store';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0);
+let server: TemporaryPostgres;
+let store: PostgresStore;
+let counter = 0;
+
+function newUser(overrides: Partial<{ username: string; email: string; passwordHash: string }> = {}) {
+  counter += 1;
+  return {
+    username: `trader${counter}`,
+    email: `trader${counter}@example.com`,
+    passwordHash: `$argon2id$v=19$hash-${counter}`,
+    ...overrides,
+  };
+}
+
+async function caught(promise: Promise<unknown>): Promise<TrdError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!TrdError.isInstance(error)) throw new Error(`expected a TrdError, got ${String(error)}`);
+  return error;
+}
+
+beforeAll(async () => {
+  server = await startTemporaryPostgres();
+  store = await createPostgresStore({ url: server.url, clock: new VirtualClock(T0) });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await server?.destroy();
+});
+
+describe('users', () => {
+  it('creates a user and finds it by username and id', async () => {
+    const input = newUser();
+    const created = await store.users.create(input);
+    expect(created).toEqual({ id: expect.any(String), ...input, createdAt: T0 });
+    expect(await store.users.findByUsername(input.username)).toEqual(created);
+    expect(await store.users.findById(created.id)).toEqual(created);
+    expect(await store.users.findByUsername('nobody-here')).toBeNull();
+    expect(await store.users.findById('00000000-0000-0000-0000-000000000000')).toBeNull();
+    const [row] = await store.query<{ username: string; password_hash: string }>(
+      'select username, password_hash from users where id = ?',
+      [created.id],
+    );
+    expect(row).toEqual({ username: input.username, password_hash: input.passwordHash });
+  });
+
+  it('throws ConflictError for a taken username, without revealing the password hash', async () => {
+    const first = newUser();
+    await store.users.create(first);
+    const duplicate = newUser({ username: first.username, passwordHash: 'secret-hash-of-the-second' });
+    const error = await caught(store.users.create(duplicate));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/username/);
+    expect(`${error.message} ${String(error.cause)} ${JSON.stringify(error)}`).not.toContain(
+      'secret-hash-of-the-second',
+    );
+    expect(await store.query('select 1 from users where email = ?', [duplicate.email])).toEqual([]);
+  });
+
+  it('throws ConflictError for an email taken in any letter case', async () => {
+    const first = newUser();
+    await store.users.create(first);
+    const error = await caught(store.users.create(newUser({ email: first.email.toUpperCase() })));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/email/);
+  });
+
+  it('refuses an empty username', async () => {
+    expect((await caught(store.users.create(newUser({ username: '' })))).code).toBe('STORE');
+  });
+
+  it('stores, replaces and removes encrypted exchange credentials', async () => {
+    const user = await store.users.create(newUser());
+    expect(await store.users.getExchangeCredentials(user.id)).toBeNull();
+    await store.users.setExchangeCredentials(user.id, 'v1:iv:ciphertext-a');
+    expect(await store.users.getExchangeCredentials(user.id)).toBe('v1:iv:ciphertext-a');
+    await store.users.setExchangeCredentials(user.id, 'v1:iv:ciphertext-b');
+    expect(await store.users.getExchangeCredentials(user.id)).toBe('v1:iv:ciphertext-b');
+    // Never part of a user record.
+    expect(JSON.stringify(await store.users.findById(user.id))).not.toContain('ciphertext');
+    await store.users.setExchangeCredentials(user.id, null);
+    expect(await store.users.getExchangeCredentials(user.id)).toBeNull();
+  });
+
+  it('throws NotFoundError when setting credentials of an unknown user', async () => {
+    expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
+    expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();
+  });
+});
