@@ -46,6 +46,11 @@ describe('parseModelAnswer', () => {
     expect(parseModelAnswer(`Here is my analysis: ${answer({})} Good luck.`, input).action).toBe('buy');
   });
 
+  it('reads the action case-insensitively', () => {
+    expect(parseModelAnswer(answer({ signal: 'BUY' }), input).action).toBe('buy');
+    expect(parseModelAnswer(answer({ signal: ' Hold ' }), input).action).toBe('hold');
+  });
+
   it('holds on malformed JSON, saying so', () => {
     const signal = parseModelAnswer('{"signal": "buy", "confidence": 80, ', input, usage);
     expect(signal.action).toBe('hold');

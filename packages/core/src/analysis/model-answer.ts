@@ -46,7 +46,7 @@ export function parseModelAnswer(
   try {
     const json = readJson(typeof text === 'string' ? text : '');
     if (!json.ok) return holdSignal(`invalid model answer: ${json.problem}`, usage);
-    const parsed = modelAnswerSchema.safeParse(json.value);
+    const parsed = modelAnswerSchema.safeParse(normalizeAction(json.value as Record<string, unknown>));
     if (!parsed.success) {
       const problems = parsed.error.issues.map(
         (issue) => `${issue.path.join('.') || 'answer'}: ${issue.message}`,
@@ -76,6 +76,13 @@ export function parseModelAnswer(
       usage,
     );
   }
+}
+
+// "BUY" or " Sell " mean what they say (the reference bot lowercases too); anything else stays as given.
+function normalizeAction(answer: Record<string, unknown>): Record<string, unknown> {
+  return typeof answer.signal === 'string'
+    ? { ...answer, signal: answer.signal.trim().toLowerCase() }
+    : answer;
 }
 
 type JsonRead = { ok: true; value: unknown } | { ok: false; problem: string };
