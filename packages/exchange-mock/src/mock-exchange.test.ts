@@ -1,4 +1,5 @@
 import {
+  AuthenticationError,
   type Candle,
   ConflictError,
   exitQuantityAfterEntry,
@@ -518,6 +519,16 @@ describe('OCO exits', () => {
     });
   });
 
+  it('keeps a price set by hand only until the next bar opens', async () => {
+    const { exchange, clock } = setup();
+    exchange.setPrice('BTCUSDT', 64000);
+    await clock.advance(59_999);
+    expect(await exchange.marketData.price('BTCUSDT')).toBe(64000);
+    await clock.advance(1);
+    expect(await exchange.marketData.price('BTCUSDT')).toBe(btc[1]!.close);
+    expect(() => exchange.setPrice('BTCUSDT', 0)).toThrow(/positive price/);
+  });
+
   it('rejects exits off the tick, off the step or under the minimum notional before locking anything', async () => {
     const { account, exchange } = setup();
     const quantity = await enterLong(account, exchange);
@@ -633,6 +644,26 @@ describe('OCO exits', () => {
     await expect(account.cancelExit({ symbol: 'BTCUSDT', exitRef: '999' })).rejects.toBeInstanceOf(
       OrderNotFoundError,
     );
+  });
+});
+
+describe('accounts and cancellation', () => {
+  it('needs an API key to name the account', () => {
+    const { exchange } = setup();
+    expect(() => exchange.account({ apiKey: '', secret: 'x' })).toThrow(AuthenticationError);
+  });
+
+  it('rejects reads whose signal is already aborted with its reason', async () => {
+    const { exchange, account } = setup();
+    const controller = new AbortController();
+    controller.abort(new Error('cycle cancelled'));
+    await expect(
+      exchange.marketData.candles('BTCUSDT', { interval: '1m', limit: 5, signal: controller.signal }),
+    ).rejects.toThrow('cycle cancelled');
+    await expect(exchange.marketData.price('BTCUSDT', { signal: controller.signal })).rejects.toThrow(
+      'cycle cancelled',
+    );
+    await expect(account.balances({ signal: controller.signal })).rejects.toThrow('cycle cancelled');
   });
 });
 

@@ -7,7 +7,13 @@ const maxCandleLimit = 1000;
 
 /** Public market data of the mock venue, read at the clock's current time. */
 export function createMockMarketData(venue: MockVenue, faults: MockFaults): MarketData {
-  async function call<T>(operation: 'candles' | 'price' | 'rules', symbol: string, run: () => T): Promise<T> {
+  async function call<T>(
+    operation: 'candles' | 'price' | 'rules',
+    symbol: string,
+    signal: AbortSignal | undefined,
+    run: () => T,
+  ): Promise<T> {
+    signal?.throwIfAborted();
     const decision = faults.decide({ operation, symbol });
     decision.before();
     const result = run();
@@ -17,7 +23,10 @@ export function createMockMarketData(venue: MockVenue, faults: MockFaults): Mark
 
   return {
     specificationVersion: 'v1',
-    async candles(symbol: string, options: { interval: CandleInterval; limit: number }): Promise<Candle[]> {
+    async candles(
+      symbol: string,
+      options: { interval: CandleInterval; limit: number; signal?: AbortSignal },
+    ): Promise<Candle[]> {
       if (options.interval !== '1m')
         throw new ConfigError(`the mock venue serves 1m candles only, not ${String(options.interval)}`);
       if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > maxCandleLimit) {
@@ -25,13 +34,13 @@ export function createMockMarketData(venue: MockVenue, faults: MockFaults): Mark
           `candle limit must be an integer from 1 to ${maxCandleLimit}, got ${options.limit}`,
         );
       }
-      return call('candles', symbol, () => venue.candles(symbol, options.limit));
+      return call('candles', symbol, options.signal, () => venue.candles(symbol, options.limit));
     },
-    async price(symbol: string): Promise<number> {
-      return call('price', symbol, () => venue.price(symbol));
+    async price(symbol: string, options?: { signal?: AbortSignal }): Promise<number> {
+      return call('price', symbol, options?.signal, () => venue.price(symbol));
     },
-    async rules(symbol: string): Promise<MarketRules> {
-      return call('rules', symbol, () => venue.rules(symbol));
+    async rules(symbol: string, options?: { signal?: AbortSignal }): Promise<MarketRules> {
+      return call('rules', symbol, options?.signal, () => venue.rules(symbol));
     },
   };
 }

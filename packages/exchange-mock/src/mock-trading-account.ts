@@ -38,7 +38,8 @@ export function createMockTradingAccount(
   return {
     specificationVersion: 'v1',
     capabilities: mockAccountCapabilities,
-    balances(): Promise<Balances> {
+    async balances(options?: { signal?: AbortSignal }): Promise<Balances> {
+      options?.signal?.throwIfAborted();
       return call({ operation: 'balances' }, () => venue.balances(apiKey));
     },
     placeMarketOrder(request: MarketOrderRequest): Promise<OrderReport> {

@@ -46,6 +46,24 @@ describe('fault injection', () => {
     expect(await account.findExit('BTCUSDT', 'exit-1')).toMatchObject({ state: 'open' });
   });
 
+  it('response_lost on a cancel: the exit IS cancelled, the call throws, a retry returns the final report', async () => {
+    const { exchange, account } = setup();
+    await account.placeMarketOrder(order);
+    const exit = await account.placeExit({
+      symbol: 'BTCUSDT',
+      side: 'sell',
+      quantity: '0.00099',
+      takeProfit: '63000',
+      stopLoss: '62800',
+      clientOrderId: 'exit-2',
+    });
+    exchange.faults.inject({ kind: 'response_lost', operation: 'cancelExit' });
+    const ref = { symbol: 'BTCUSDT', exitRef: exit.exitRef };
+    await expect(account.cancelExit(ref)).rejects.toMatchObject({ code: 'EXCHANGE_UNAVAILABLE' });
+    expect(await account.cancelExit(ref)).toMatchObject({ state: 'cancelled' });
+    expect((await account.balances()).BTC).toEqual({ free: '0.000999', locked: '0' });
+  });
+
   it('timeout: nothing executed, but a placement cannot know that and says OrderStatusUnknownError', async () => {
     const { exchange, account } = setup();
     exchange.faults.inject({ kind: 'timeout', operation: ['placeMarketOrder', 'balances'], times: 2 });
