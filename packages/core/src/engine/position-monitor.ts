@@ -20,9 +20,12 @@ export interface MonitorReport {
  * exit is checked: a filled leg closes the trade (TAKE_PROFIT / STOP_LOSS), a position open
  * longer than positionTimeoutMs is closed at market (TIMEOUT).
  */
-export async function monitorOpenPositions(context: EngineContext): Promise<MonitorReport> {
+export async function monitorOpenPositions(
+  context: EngineContext,
+  options: { settleIntents?: boolean } = {},
+): Promise<MonitorReport> {
   const report: MonitorReport = { checked: 0, closed: 0, timedOut: 0, errors: 0 };
-  await reconcileIntents(context);
+  if (options.settleIntents !== false) await reconcileIntents(context);
   const all = await context.store.openPositions();
   const claimed = await claimedUsers(
     context,

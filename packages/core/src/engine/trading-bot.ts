@@ -114,7 +114,8 @@ export class TradingBot extends EventEmitter<TradingBotEvents> {
    */
   async reconcile(): Promise<ReconcileReport> {
     const report = await reconcileIntents(this.context);
-    await this.monitorPositions();
+    await this.activeMonitor;
+    await monitorOpenPositions(this.context, { settleIntents: false });
     return report;
   }
 

@@ -97,7 +97,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async recordClosedTrade(exit: TradeExit) {
       const trade = trades.get(exit.tradeId);
-      if (!trade || trade.status !== 'filled' || !positions.has(exit.tradeId)) {
+      if (trade?.status !== 'filled' || !positions.has(exit.tradeId)) {
         throw new ConflictError(`trade ${exit.tradeId} is not open`);
       }
       const closed: Trade = {

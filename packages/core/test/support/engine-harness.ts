@@ -5,6 +5,7 @@ import {
   createTradingBot,
   defaultTradingConfig,
   type EngineSettingsInput,
+  type MarketData,
   type MemoryStore,
   type Signal,
   type Store,
@@ -29,6 +30,10 @@ export interface HarnessOptions {
   exchange?: MockExchange;
   clock?: VirtualClock;
   analyzer?: ScriptedAnalyzer;
+  /** Wraps the venue's market data (e.g. with `recordCalls`). */
+  wrapMarketData?: (marketData: MarketData) => MarketData;
+  /** For the venue: how long new orders stay invisible to lookups (ms). */
+  orderVisibilityDelayMs?: number;
 }
 
 export interface Harness {
@@ -45,9 +50,10 @@ export interface Harness {
 export type RecordedEvents = { [K in TradingBotEventName]: TradingBotEvents[K][0][] };
 
 /** The mock venue replaying real BTCUSDT and ETHUSDT 1m candles of 2024-09-21 (ETH shifted onto that day). */
-export function createFixtureExchange(clock: VirtualClock): MockExchange {
+export function createFixtureExchange(clock: VirtualClock, orderVisibilityDelayMs = 0): MockExchange {
   return createMockExchange({
     clock,
+    orderVisibilityDelayMs,
     feeds: {
       BTCUSDT: { kind: 'replay', candles: loadCandleFixture('btcusdt-1m-2024-09-21') },
       ETHUSDT: { kind: 'replay', candles: loadCandleFixture('ethusdt-1m-2022-08-14'), startAt: FIXTURE_DAY },
@@ -57,17 +63,22 @@ export function createFixtureExchange(clock: VirtualClock): MockExchange {
 
 export function createHarness(options: HarnessOptions = {}): Harness {
   const clock = options.clock ?? new VirtualClock(options.start ?? at(9));
-  const exchange = options.exchange ?? createFixtureExchange(clock);
+  const exchange = options.exchange ?? createFixtureExchange(clock, options.orderVisibilityDelayMs);
+  const marketData = options.wrapMarketData
+    ? options.wrapMarketData(exchange.marketData)
+    : exchange.marketData;
   const store: Store = options.store ?? createMemoryStore({ clock });
   const analyzer = options.analyzer ?? createScriptedAnalyzer();
   const build = (): Harness => {
     const bot = createTradingBot({
-      marketData: exchange.marketData,
+      marketData,
       accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'not-a-secret' }),
       analyzer,
       store,
       clock,
       settings: options.settings,
+      // Stable across restarts, like a host name: a restarted engine resumes its own user claims at once.
+      instanceId: 'engine-under-test',
     });
     return { clock, exchange, store, analyzer, bot, events: recordEvents(bot), restart: build };
   };
