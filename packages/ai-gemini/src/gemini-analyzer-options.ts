@@ -43,6 +43,8 @@ export interface GeminiAnalyzerOptions {
   temperature?: number;
   /** Output token limit, thinking included. Default 1,024 plus the thinking budget; unset when the budget is -1. */
   maxOutputTokens?: number;
+  /** Farthest an answer's entry may be from the market price, percent; passed to core's `sanitizeSignal`. Default core's (5). */
+  maxEntryDeviationPercent?: number;
   /** Record/replay of answers keyed by the prompt's hash. */
   cache?: GeminiAnalyzerCacheOptions;
   /** Source of jitter in [0, 1). Default `Math.random`. */
@@ -65,6 +67,7 @@ export interface ResolvedGeminiAnalyzerOptions {
   thinkingBudget: number;
   temperature: number;
   maxOutputTokens: number | undefined;
+  maxEntryDeviationPercent: number | undefined;
   cache: Required<GeminiAnalyzerCacheOptions> | undefined;
   random: () => number;
 }
@@ -138,12 +141,21 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
         : thinkingBudget === -1
           ? undefined
           : defaults.answerTokens + thinkingBudget,
+    maxEntryDeviationPercent: positiveNumber('maxEntryDeviationPercent', options.maxEntryDeviationPercent),
     cache:
       cache === undefined
         ? undefined
         : { store: cache.store, mode: cache.mode, replayMiss: cache.replayMiss ?? 'hold' },
     random: options.random ?? Math.random,
   };
+}
+
+function positiveNumber(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`createGeminiAnalyzer: ${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
 }
 
 function integer(name: string, value: unknown, minimum: number): number {
