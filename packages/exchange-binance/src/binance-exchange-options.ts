@@ -1,0 +1,39 @@
+import type { Clock } from '@trd/core';
+import type { FetchFunction } from './binance-fetch';
+import type { OrderLookupOptions } from './binance-trading-account';
+import type { RetryOptions } from './read-retry';
+import type { RequestWeightOptions } from './request-weight-governor';
+
+export interface BinanceExchangeOptions {
+  /**
+   * Binance's spot testnet (testnet.binance.vision) by default. Trading real money needs
+   * `testnet: false`, written out.
+   */
+  testnet?: boolean;
+  /** Default credentials for `account()` called without arguments. Read here only, never logged. */
+  apiKey?: string;
+  secret?: string;
+  /**
+   * Sends every request (all API groups: api, sapi, fapi…) to this origin instead of Binance's,
+   * e.g. `http://127.0.0.1:4567` for a local fake.
+   */
+  baseUrl?: string;
+  /** Time for signed timestamps, backoff and rate-limit waits. Defaults to the system clock. */
+  clock?: Clock;
+  /** The HTTP client. Defaults to the global `fetch`. */
+  fetch?: FetchFunction;
+  /** Per-request timeout, ms (default 10 000). */
+  requestTimeoutMs?: number;
+  /** Binance's `recvWindow` for signed requests, ms (default 5 000, at most 60 000). */
+  recvWindowMs?: number;
+  /** Retries of reads (never of order placements). Default 3 attempts from 500 ms, doubling. */
+  retry?: RetryOptions;
+  /** Lookups by client id after a placement whose outcome is unknown. Default 3, 2 s apart. */
+  orderLookup?: OrderLookupOptions;
+  /** Request weight pacing. Default: limit 6000/min, wait for the next minute past 80 %. */
+  requestWeight?: RequestWeightOptions;
+  /** Stop leg's limit distance past its trigger when an exit gives no `stopLimit`, percent (default "0.1"). */
+  stopLimitOffsetPercent?: string;
+  /** Sees every request's method and URL (monitoring, tests). URLs of signed requests include the signature. */
+  onRequest?: (request: { method: string; url: string }) => void;
+}

@@ -1,0 +1,78 @@
+import {
+  ConfigError,
+  type Exchange,
+  type ExchangeCredentials,
+  systemClock,
+  type TradingAccount,
+} from '@trd/core';
+import type { BinanceExchangeOptions } from './binance-exchange-options';
+import { createBinanceFetch } from './binance-fetch';
+import { type BinanceMarketData, createBinanceMarketData } from './binance-market-data';
+import { createBinanceTradingAccount } from './binance-trading-account';
+import { createCcxtClient } from './ccxt-client';
+import { RequestWeightGovernor, type RequestWeightSnapshot } from './request-weight-governor';
+
+export interface BinanceExchange extends Exchange {
+  readonly marketData: BinanceMarketData;
+  /** The account for `credentials`, or for the factory's `apiKey`/`secret` when omitted. No network call. */
+  account(credentials?: ExchangeCredentials): TradingAccount;
+  /** Request weight used this minute, as Binance reports it (shared by every account: limits are per IP). */
+  requestWeight(): RequestWeightSnapshot;
+}
+
+/**
+ * Binance spot through ccxt, testnet unless `testnet: false`. Creating it makes no request; market
+ * rules are loaded on first use and cached.
+ */
+export function createBinanceExchange(options: BinanceExchangeOptions = {}): BinanceExchange {
+  const testnet = options.testnet ?? true;
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const recvWindowMs = options.recvWindowMs ?? 5_000;
+  if (!Number.isInteger(recvWindowMs) || recvWindowMs <= 0 || recvWindowMs > 60_000) {
+    throw new ConfigError(`recvWindowMs must be an integer in 1..60000, got ${recvWindowMs}`);
+  }
+  const baseFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
+  const governor = new RequestWeightGovernor(clock, options.requestWeight);
+  const transport = createBinanceFetch({
+    fetch: baseFetch,
+    governor,
+    timeoutMs,
+    onRequest: options.onRequest,
+  });
+  const clientOptions = {
+    testnet,
+    baseUrl: options.baseUrl,
+    clock,
+    fetch: transport,
+    timeoutMs,
+    recvWindowMs,
+  };
+  const retry = options.retry ?? {};
+  const marketData = createBinanceMarketData({ client: createCcxtClient(clientOptions), clock, retry });
+  const defaultKeys =
+    options.apiKey && options.secret ? { apiKey: options.apiKey, secret: options.secret } : undefined;
+
+  return {
+    specificationVersion: 'v1',
+    name: testnet ? 'binance-testnet' : 'binance',
+    marketData,
+    account(credentials?: ExchangeCredentials) {
+      const keys = credentials ?? defaultKeys;
+      if (!keys?.apiKey || !keys.secret)
+        throw new ConfigError('binance: an account needs an API key and secret');
+      return createBinanceTradingAccount({
+        client: createCcxtClient({ ...clientOptions, apiKey: keys.apiKey, secret: keys.secret }),
+        marketData,
+        clock,
+        retry,
+        orderLookup: options.orderLookup ?? {},
+        stopLimitOffsetPercent: options.stopLimitOffsetPercent ?? '0.1',
+      });
+    },
+    requestWeight: () => governor.snapshot(),
+    async close() {
+      // Nothing held open: ccxt's fetch keeps no sockets of ours.
+    },
+  };
+}

@@ -1,0 +1,287 @@
+import {
+  type AccountCapabilities,
+  assertOrderFits,
+  type Balances,
+  type Clock,
+  type DecimalString,
+  dec,
+  type ExitRef,
+  type ExitReport,
+  type ExitRequest,
+  InvalidOrderError,
+  type MarketData,
+  type MarketOrderRequest,
+  OrderNotFoundError,
+  type OrderReport,
+  OrderStatusUnknownError,
+  roundOrderPrice,
+  type TradingAccount,
+  TrdError,
+  toDecimalString,
+} from '@trd/core';
+import { toTrdError } from './binance-errors';
+import {
+  type BinanceOrder,
+  type BinanceOrderList,
+  type BinanceTrade,
+  toExitReport,
+  toOrderReport,
+} from './binance-reports';
+import type { CcxtBinance } from './ccxt-client';
+import { assertExitGeometry, defaultStopLimit, exitOrderParams } from './exit-order-params';
+import { type RetryOptions, retryRead } from './read-retry';
+
+export interface OrderLookupOptions {
+  /** Lookups by client id after a placement whose outcome is unknown, before giving up. */
+  attempts?: number;
+  /** Wait between those lookups, ms (orders can take a moment to become visible). */
+  delayMs?: number;
+}
+
+export interface BinanceTradingAccountOptions {
+  client: CcxtBinance;
+  marketData: MarketData;
+  clock: Clock;
+  retry: RetryOptions;
+  orderLookup: OrderLookupOptions;
+  /** How far past the stop price the stop leg's limit goes when the request has no `stopLimit`, percent. */
+  stopLimitOffsetPercent: DecimalString;
+}
+
+/** Spot: no shorting, so a sell entry needs the base asset; exits are Binance-managed OCO pairs. */
+export const BINANCE_SPOT_CAPABILITIES: AccountCapabilities = Object.freeze({
+  sellEntryNeedsInventory: true,
+  ocoExits: true,
+});
+
+// Binance accepts `^[.A-Z:/a-z0-9_-]{1,36}$`; the port promises the stricter `[A-Za-z0-9_-]`.
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
+
+/**
+ * One user's Binance spot account. Holds its ccxt client in this closure only, so the credentials
+ * are not reachable from the returned object (nor printed by `console.log` / `JSON.stringify`).
+ */
+export function createBinanceTradingAccount(options: BinanceTradingAccountOptions): TradingAccount {
+  const { client, marketData, clock, retry } = options;
+  const lookupAttempts = Math.max(1, options.orderLookup.attempts ?? 3);
+  const lookupDelayMs = options.orderLookup.delayMs ?? 2000;
+
+  const call = async <T>(operation: string, request: () => Promise<unknown>): Promise<T> => {
+    try {
+      return (await request()) as T;
+    } catch (error) {
+      throw toTrdError(error, operation);
+    }
+  };
+
+  const lookupOrder = async (symbol: string, clientOrderId: string): Promise<OrderReport | null> => {
+    let order: BinanceOrder;
+    try {
+      order = await call('GET order', () =>
+        client.privateGetOrder({ symbol, origClientOrderId: clientOrderId }),
+      );
+    } catch (error) {
+      if (error instanceof OrderNotFoundError) return null;
+      throw error;
+    }
+    return toOrderReport(order, await tradesOf(order));
+  };
+
+  // GET order carries no fees: they come from the order's trades.
+  const tradesOf = async (order: BinanceOrder): Promise<BinanceTrade[] | undefined> => {
+    if (!dec(order.executedQty ?? '0').gt(0)) return undefined;
+    return call('GET myTrades', () =>
+      client.privateGetMyTrades({ symbol: order.symbol, orderId: String(order.orderId) }),
+    );
+  };
+
+  const lookupList = async (params: Record<string, string>): Promise<BinanceOrderList | null> => {
+    try {
+      return await call<BinanceOrderList>('GET orderList', () => client.privateGetOrderList(params));
+    } catch (error) {
+      if (error instanceof OrderNotFoundError) return null;
+      throw error;
+    }
+  };
+
+  const describeList = async (list: BinanceOrderList, reports?: BinanceOrder[]): Promise<ExitReport> => {
+    if (list.listOrderStatus === 'EXECUTING' && !reports) return toExitReport(list, []);
+    const legs =
+      reports ??
+      (await Promise.all(
+        list.orders.map((leg) =>
+          call<BinanceOrder>('GET order', () =>
+            client.privateGetOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
+          ),
+        ),
+      ));
+    const executed = legs.find((leg) => dec(leg.executedQty ?? '0').gt(0));
+    return toExitReport(list, legs, executed ? await tradesOf(executed) : undefined);
+  };
+
+  /** After a placement whose answer was lost: is the order there? Never sends it again. */
+  const recover = async <T>(
+    find: () => Promise<T | null>,
+    clientOrderId: string,
+    symbol: string,
+    failure: TrdError,
+  ): Promise<T> => {
+    let lastError: unknown = failure;
+    for (let attempt = 1; attempt <= lookupAttempts; attempt++) {
+      try {
+        const found = await find();
+        if (found) return found;
+      } catch (error) {
+        lastError = error;
+      }
+      if (attempt < lookupAttempts) await clock.sleep(lookupDelayMs);
+    }
+    throw new OrderStatusUnknownError(
+      `binance: the outcome of ${clientOrderId} on ${symbol} is unknown (${failure.message}); look it up by client id before sending anything again`,
+      clientOrderId,
+      { cause: lastError },
+    );
+  };
+
+  const findExitByClientId = async (symbol: string, clientOrderId: string): Promise<ExitReport | null> => {
+    const list = await lookupList({ origClientOrderId: clientOrderId });
+    if (!list || list.symbol !== symbol) return null;
+    return describeList(list);
+  };
+
+  const exitStatus = (ref: ExitRef): Promise<ExitReport> =>
+    retryRead(clock, retry, async () => {
+      const list = await lookupList({ orderListId: ref.exitRef });
+      if (!list) throw new OrderNotFoundError(`binance: no exit ${ref.exitRef} on ${ref.symbol}`);
+      return describeList(list);
+    });
+
+  return {
+    specificationVersion: 'v1',
+    capabilities: BINANCE_SPOT_CAPABILITIES,
+
+    async balances() {
+      const account = await retryRead(clock, retry, () =>
+        call<{ balances: { asset: string; free: string; locked: string }[] }>('GET account', () =>
+          client.privateGetAccount({ omitZeroBalances: 'true' }),
+        ),
+      );
+      const balances: Balances = {};
+      for (const { asset, free, locked } of account.balances) {
+        if (dec(free).isZero() && dec(locked).isZero()) continue;
+        balances[asset] = { free: toDecimalString(free), locked: toDecimalString(locked) };
+      }
+      return balances;
+    },
+
+    async placeMarketOrder(request: MarketOrderRequest) {
+      assertClientId(request.clientOrderId);
+      const rules = await marketData.rules(request.symbol);
+      const price = roundOrderPrice(rules, await marketData.price(request.symbol));
+      assertOrderFits(rules, { quantity: request.quantity, price });
+      // Binance accepts a filled order's client id again: look first so a retry never buys twice.
+      const existing = await retryRead(clock, retry, () =>
+        lookupOrder(request.symbol, request.clientOrderId),
+      );
+      if (existing) return existing;
+      try {
+        const order = await call<BinanceOrder>('POST order', () =>
+          client.privatePostOrder({
+            symbol: request.symbol,
+            side: request.side === 'buy' ? 'BUY' : 'SELL',
+            type: 'MARKET',
+            quantity: request.quantity,
+            newClientOrderId: request.clientOrderId,
+            newOrderRespType: 'FULL',
+          }),
+        );
+        return toOrderReport(order);
+      } catch (error) {
+        if (!outcomeUnknown(error)) throw error;
+        return recover(
+          () => lookupOrder(request.symbol, request.clientOrderId),
+          request.clientOrderId,
+          request.symbol,
+          error,
+        );
+      }
+    },
+
+    async findOrder(symbol, clientOrderId) {
+      assertClientId(clientOrderId);
+      return retryRead(clock, retry, () => lookupOrder(symbol, clientOrderId));
+    },
+
+    async placeExit(request: ExitRequest) {
+      assertClientId(request.clientOrderId);
+      const rules = await marketData.rules(request.symbol);
+      const stopLimit =
+        request.stopLimit ??
+        defaultStopLimit(rules, request.side, request.stopLoss, options.stopLimitOffsetPercent);
+      for (const price of [request.takeProfit, request.stopLoss, stopLimit]) {
+        assertOrderFits(rules, { quantity: request.quantity, price });
+      }
+      const complete = { ...request, stopLimit };
+      assertExitGeometry(complete);
+      try {
+        const list = await call<BinanceOrderList>('POST orderList/oco', () =>
+          client.privatePostOrderListOco(exitOrderParams(complete)),
+        );
+        return describeList(list, list.orderReports ?? []);
+      } catch (error) {
+        if (!outcomeUnknown(error)) throw error;
+        return recover(
+          () => findExitByClientId(request.symbol, request.clientOrderId),
+          request.clientOrderId,
+          request.symbol,
+          error,
+        );
+      }
+    },
+
+    async findExit(symbol, clientOrderId) {
+      assertClientId(clientOrderId);
+      return retryRead(clock, retry, () => findExitByClientId(symbol, clientOrderId));
+    },
+
+    exitStatus,
+
+    async cancelExit(ref: ExitRef) {
+      // Cancelling twice is harmless, so a lost answer is simply retried.
+      return retryRead(clock, retry, async () => {
+        let list: BinanceOrderList;
+        try {
+          list = await call('DELETE orderList', () =>
+            client.privateDeleteOrderList({ symbol: ref.symbol, orderListId: ref.exitRef }),
+          );
+        } catch (error) {
+          if (
+            !(
+              TrdError.isInstance(error) &&
+              (error.code === 'ORDER_NOT_FOUND' || error.code === 'ORDER_REJECTED')
+            )
+          )
+            throw error;
+          // Already done (a leg filled, or cancelled before): the final state is the answer.
+          const report = await exitStatus(ref);
+          if (report.state === 'open') throw error;
+          return report;
+        }
+        return describeList(list, list.orderReports ?? []);
+      });
+    },
+  };
+}
+
+function assertClientId(clientOrderId: string): void {
+  if (!CLIENT_ID.test(clientOrderId)) {
+    throw new InvalidOrderError(
+      `client order id must be 1-36 characters of [A-Za-z0-9_-], got ${JSON.stringify(clientOrderId)}`,
+    );
+  }
+}
+
+/** Network failure, timeout or 5xx after sending: Binance may or may not have the order. */
+function outcomeUnknown(error: unknown): error is TrdError {
+  return TrdError.isInstance(error) && error.code === 'EXCHANGE_UNAVAILABLE';
+}

@@ -1,0 +1,83 @@
+import {
+  type DecimalString,
+  dec,
+  type ExitRequest,
+  InvalidOrderError,
+  type MarketRules,
+  roundOrderPrice,
+} from '@trd/core';
+
+/**
+ * The stop-limit price when the caller gives none: a little past the trigger, so the stop still
+ * fills when the price moves through it (below for a sell stop, above for a buy stop), on the tick.
+ */
+export function defaultStopLimit(
+  rules: MarketRules,
+  exitSide: ExitRequest['side'],
+  stopLoss: DecimalString,
+  offsetPercent: DecimalString,
+): DecimalString {
+  const offset = dec(offsetPercent).div(100);
+  return exitSide === 'sell'
+    ? roundOrderPrice(rules, dec(stopLoss).mul(dec(1).minus(offset)).toFixed(), 'down')
+    : roundOrderPrice(rules, dec(stopLoss).mul(dec(1).plus(offset)).toFixed(), 'up');
+}
+
+/** Throws `InvalidOrderError` when the legs are on the wrong sides (Binance would answer -2010). */
+export function assertExitGeometry(request: ExitRequest & { stopLimit: DecimalString }): void {
+  const takeProfit = dec(request.takeProfit);
+  const stopLoss = dec(request.stopLoss);
+  const stopLimit = dec(request.stopLimit);
+  const ok =
+    request.side === 'sell'
+      ? takeProfit.gt(stopLoss) && stopLimit.lte(stopLoss)
+      : takeProfit.lt(stopLoss) && stopLimit.gte(stopLoss);
+  if (!ok) {
+    const expected =
+      request.side === 'sell'
+        ? 'take profit > stop loss >= stop limit'
+        : 'take profit < stop loss <= stop limit';
+    throw new InvalidOrderError(
+      `${request.symbol}: a ${request.side} exit needs ${expected}; got take profit ${request.takeProfit}, stop loss ${request.stopLoss}, stop limit ${request.stopLimit}`,
+    );
+  }
+}
+
+/**
+ * POST /api/v3/orderList/oco parameters. A long's exit (SELL): take profit LIMIT_MAKER above the
+ * market, stop loss STOP_LOSS_LIMIT below. A short's exit (BUY) is the mirror: the stop loss
+ * STOP_LOSS_LIMIT above, the take profit TAKE_PROFIT_LIMIT below (triggered at and limited to the
+ * take-profit price), since a LIMIT_MAKER buy belongs below the market too but Binance's belowType
+ * takes only stop and take-profit types.
+ */
+export function exitOrderParams(request: ExitRequest & { stopLimit: DecimalString }): Record<string, string> {
+  const common = {
+    symbol: request.symbol,
+    side: request.side === 'sell' ? 'SELL' : 'BUY',
+    quantity: request.quantity,
+    listClientOrderId: request.clientOrderId,
+    newOrderRespType: 'FULL',
+  };
+  if (request.side === 'sell') {
+    return {
+      ...common,
+      aboveType: 'LIMIT_MAKER',
+      abovePrice: request.takeProfit,
+      belowType: 'STOP_LOSS_LIMIT',
+      belowStopPrice: request.stopLoss,
+      belowPrice: request.stopLimit,
+      belowTimeInForce: 'GTC',
+    };
+  }
+  return {
+    ...common,
+    aboveType: 'STOP_LOSS_LIMIT',
+    aboveStopPrice: request.stopLoss,
+    abovePrice: request.stopLimit,
+    aboveTimeInForce: 'GTC',
+    belowType: 'TAKE_PROFIT_LIMIT',
+    belowStopPrice: request.takeProfit,
+    belowPrice: request.takeProfit,
+    belowTimeInForce: 'GTC',
+  };
+}

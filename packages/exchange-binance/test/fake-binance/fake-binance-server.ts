@@ -1,0 +1,350 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BinanceApiError } from './binance-api-error';
+import type { FakeBinanceVenue } from './fake-binance-venue';
+
+type Params = Record<string, string>;
+
+export interface FakeFault {
+  /** Which requests: `POST /api/v3/order`-style method (any when omitted) and exact path. */
+  method?: string;
+  path: string;
+  /**
+   * `server-error`: HTTP 503 (Binance: "execution status unknown"); `rate-limit`: 429 with
+   * Retry-After; `ban`: 418 with Retry-After; `timeout`: no answer at all; `lost-response`: the
+   * request is executed, then the connection drops before the answer.
+   */
+  kind: 'server-error' | 'rate-limit' | 'ban' | 'timeout' | 'lost-response';
+  /** How many matching requests it hits (default 1). */
+  times?: number;
+  retryAfterSeconds?: number;
+  /** For `server-error` and `timeout`: execute the request first (the order exists; its answer does not arrive). */
+  afterProcessing?: boolean;
+}
+
+export interface LedgerEntry {
+  at: number;
+  method: string;
+  path: string;
+  /** Query and body parameters together (the query wins, as on Binance). */
+  params: Params;
+  apiKey?: string;
+  status: number;
+  fault?: FakeFault['kind'];
+}
+
+interface Route {
+  weight: number;
+  signed: boolean;
+  handle: (params: Params, apiKey: string) => unknown;
+  /** Order placements also report order counts. */
+  order?: boolean;
+}
+
+export interface FakeBinanceServerOptions {
+  venue: FakeBinanceVenue;
+  now: () => number;
+  /** REQUEST_WEIGHT per minute before a 429 (-1003). */
+  weightLimit?: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Binance spot REST on loopback, wire format and all: HMAC-SHA256 signatures checked against the
+ * account's secret, `timestamp`/`recvWindow` enforced (-1021), request weight counted per minute
+ * and reported in `X-MBX-USED-WEIGHT-1M`, a ledger of every request, and faults on demand.
+ */
+export class FakeBinanceServer {
+  readonly ledger: LedgerEntry[] = [];
+  private readonly faults: (FakeFault & { remaining: number })[] = [];
+  private readonly routes: Record<string, Route>;
+  private server: Server | undefined;
+  private usedWeight = 0;
+  private weightWindow = 0;
+  url = '';
+
+  constructor(private readonly options: FakeBinanceServerOptions) {
+    const venue = options.venue;
+    this.routes = {
+      'GET /api/v3/ping': { weight: 1, signed: false, handle: () => ({}) },
+      'GET /api/v3/time': { weight: 1, signed: false, handle: () => ({ serverTime: options.now() }) },
+      'GET /api/v3/exchangeInfo': {
+        weight: 20,
+        signed: false,
+        handle: (params) => venue.exchangeInfo(params),
+      },
+      'GET /api/v3/klines': { weight: 2, signed: false, handle: (params) => venue.klines(params) },
+      'GET /api/v3/ticker/price': { weight: 2, signed: false, handle: (params) => venue.tickerPrice(params) },
+      'GET /api/v3/account': {
+        weight: 20,
+        signed: true,
+        handle: (params, key) => venue.accountInfo(key, params),
+      },
+      'POST /api/v3/order': {
+        weight: 1,
+        signed: true,
+        order: true,
+        handle: (params, key) => venue.placeOrder(key, params),
+      },
+      'GET /api/v3/order': {
+        weight: 4,
+        signed: true,
+        handle: (params, key) => venue.queryOrder(key, params),
+      },
+      'GET /api/v3/myTrades': {
+        weight: 20,
+        signed: true,
+        handle: (params, key) => venue.myTrades(key, params),
+      },
+      'POST /api/v3/orderList/oco': {
+        weight: 1,
+        signed: true,
+        order: true,
+        handle: (params, key) => venue.placeOco(key, params),
+      },
+      'GET /api/v3/orderList': {
+        weight: 4,
+        signed: true,
+        handle: (params, key) => venue.queryOrderList(key, params),
+      },
+      'DELETE /api/v3/orderList': {
+        weight: 1,
+        signed: true,
+        handle: (params, key) => venue.cancelOrderList(key, params),
+      },
+      'GET /api/v3/openOrderList': {
+        weight: 6,
+        signed: true,
+        handle: (_params, key) => venue.openOrderLists(key),
+      },
+    };
+  }
+
+  async listen(): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.statusCode = 500;
+        response.end(JSON.stringify({ code: -1000, msg: `fake server bug: ${String(error)}` }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${address.port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  fault(fault: FakeFault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Sets the weight already used this minute (as if other clients on the IP had spent it). */
+  setUsedWeight(weight: number): void {
+    this.weightWindow = Math.floor(this.options.now() / MINUTE_MS) * MINUTE_MS;
+    this.usedWeight = weight;
+  }
+
+  /** Ledger entries for one endpoint, e.g. `requests('POST', '/api/v3/order')`. */
+  requests(method: string, path: string): LedgerEntry[] {
+    return this.ledger.filter((entry) => entry.method === method && entry.path === path);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const rawQuery = url.search.slice(1);
+    const params: Params = {
+      ...Object.fromEntries(new URLSearchParams(body)),
+      ...Object.fromEntries(url.searchParams),
+    };
+    const method = request.method ?? 'GET';
+    const apiKeyHeader = request.headers['x-mbx-apikey'];
+    const apiKey = typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined;
+    const entry: LedgerEntry = {
+      at: this.options.now(),
+      method,
+      path: url.pathname,
+      params,
+      apiKey,
+      status: 0,
+    };
+    this.ledger.push(entry);
+
+    const fault = this.takeFault(method, url.pathname);
+    if (fault) entry.fault = fault.kind;
+    if (fault && (fault.kind === 'rate-limit' || fault.kind === 'ban')) {
+      const status = fault.kind === 'ban' ? 418 : 429;
+      const retryAfter = fault.retryAfterSeconds ?? 60;
+      const msg =
+        status === 418
+          ? `Way too much request weight used; IP banned until ${this.options.now() + retryAfter * 1000}. Please use WebSocket Streams for live updates to avoid bans.`
+          : 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.';
+      this.send(response, entry, status, { code: -1003, msg }, { 'Retry-After': String(retryAfter) });
+      return;
+    }
+    if (fault && !fault.afterProcessing && fault.kind === 'server-error') {
+      this.send(response, entry, 503, {
+        code: -1008,
+        msg: 'Server is currently overloaded with other requests. Please try again in a few minutes.',
+      });
+      return;
+    }
+    if (fault && !fault.afterProcessing && fault.kind === 'timeout') return; // never answers
+
+    const route = this.routes[`${method} ${url.pathname}`];
+    if (!route) {
+      this.send(response, entry, 404, { code: -1, msg: `fake Binance has no ${method} ${url.pathname}` });
+      return;
+    }
+    const weight = this.spendWeight(route.weight);
+    const headers: Record<string, string> = { 'X-MBX-USED-WEIGHT-1M': String(weight) };
+    let status = 200;
+    let payload: unknown;
+    try {
+      if (weight > (this.options.weightLimit ?? 6000)) {
+        const retryAfter = Math.ceil((this.weightWindow + MINUTE_MS - this.options.now()) / 1000);
+        headers['Retry-After'] = String(retryAfter);
+        throw new BinanceApiError(
+          429,
+          -1003,
+          'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.',
+        );
+      }
+      let key = '';
+      if (route.signed) key = this.authenticate(apiKey, rawQuery, body, params);
+      payload = route.handle(params, key);
+      if (route.order) {
+        headers['X-MBX-ORDER-COUNT-10S'] = '1';
+        headers['X-MBX-ORDER-COUNT-1D'] = '1';
+      }
+    } catch (error) {
+      if (!(error instanceof BinanceApiError)) throw error;
+      status = error.status;
+      payload = { code: error.code, msg: error.msg };
+    }
+    if (fault?.kind === 'lost-response') {
+      entry.status = -1;
+      request.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'timeout') return;
+    if (fault?.kind === 'server-error') {
+      this.send(
+        response,
+        entry,
+        503,
+        {
+          code: -1007,
+          msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
+        },
+        headers,
+      );
+      return;
+    }
+    this.send(response, entry, status, payload, headers);
+  }
+
+  private takeFault(method: string, path: string): FakeFault | undefined {
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        candidate.path === path &&
+        (!candidate.method || candidate.method === method),
+    );
+    if (fault) fault.remaining--;
+    return fault;
+  }
+
+  private spendWeight(weight: number): number {
+    const window = Math.floor(this.options.now() / MINUTE_MS) * MINUTE_MS;
+    if (window !== this.weightWindow) {
+      this.weightWindow = window;
+      this.usedWeight = 0;
+    }
+    this.usedWeight += weight;
+    return this.usedWeight;
+  }
+
+  /** SIGNED endpoint checks in Binance's order: API key, timestamp and recvWindow, then the HMAC. */
+  private authenticate(
+    apiKey: string | undefined,
+    rawQuery: string,
+    rawBody: string,
+    params: Params,
+  ): string {
+    if (!apiKey) throw new BinanceApiError(401, -2014, 'API-key format invalid.');
+    const account = this.options.venue.accounts.get(apiKey);
+    if (!account) throw new BinanceApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    if (!params.timestamp)
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+      );
+    const recvWindow = params.recvWindow ? Number(params.recvWindow) : 5000;
+    if (!(recvWindow > 0 && recvWindow <= 60_000))
+      throw new BinanceApiError(400, -1131, 'recvWindow must be less than 60000');
+    const serverTime = this.options.now();
+    const timestamp = Number(params.timestamp);
+    if (timestamp >= serverTime + 1000)
+      throw new BinanceApiError(
+        400,
+        -1021,
+        "Timestamp for this request was 1000ms ahead of the server's time.",
+      );
+    if (serverTime - timestamp > recvWindow)
+      throw new BinanceApiError(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+    const signature = params.signature;
+    if (!signature)
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.",
+      );
+    // The signed payload is the query string followed by the body, without the signature itself.
+    const payload = withoutSignature(rawQuery) + withoutSignature(rawBody);
+    const expected = createHmac('sha256', account.secret).update(payload).digest('hex');
+    const given = Buffer.from(signature.toLowerCase());
+    if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+      throw new BinanceApiError(400, -1022, 'Signature for this request is not valid.');
+    }
+    return apiKey;
+  }
+
+  private send(
+    response: ServerResponse,
+    entry: LedgerEntry,
+    status: number,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    entry.status = status;
+    response.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
+    response.end(JSON.stringify(payload));
+  }
+}
+
+function withoutSignature(raw: string): string {
+  return raw
+    .split('&')
+    .filter((part) => part !== '' && !part.startsWith('signature='))
+    .join('&');
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,726 @@
+import { readFileSync } from 'node:fs';
+import Decimal from 'decimal.js';
+import { BinanceApiError, rejections } from './binance-api-error';
+import {
+  checkLotSize,
+  checkNotional,
+  checkPrecision,
+  checkPriceFilter,
+  filterOf,
+  type SymbolInfo,
+} from './symbol-filters';
+
+type Params = Record<string, string>;
+
+export interface FakeCandle {
+  openTime: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
+interface Balance {
+  free: Decimal;
+  locked: Decimal;
+}
+
+export interface FakeAccount {
+  apiKey: string;
+  secret: string;
+  balances: Map<string, Balance>;
+}
+
+export interface FakeOrder {
+  symbol: string;
+  orderId: number;
+  orderListId: number;
+  clientOrderId: string;
+  price: Decimal;
+  origQty: Decimal;
+  executedQty: Decimal;
+  cummulativeQuoteQty: Decimal;
+  status: 'NEW' | 'FILLED' | 'CANCELED' | 'EXPIRED';
+  timeInForce: string;
+  type: string;
+  side: 'BUY' | 'SELL';
+  stopPrice?: Decimal;
+  time: number;
+  updateTime: number;
+  workingTime: number;
+  apiKey: string;
+  fills: FakeFill[];
+}
+
+interface FakeFill {
+  price: Decimal;
+  qty: Decimal;
+  commission: Decimal;
+  commissionAsset: string;
+  tradeId: number;
+  isMaker: boolean;
+}
+
+export interface FakeOrderList {
+  orderListId: number;
+  listClientOrderId: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  listStatusType: 'EXEC_STARTED' | 'ALL_DONE';
+  listOrderStatus: 'EXECUTING' | 'ALL_DONE';
+  transactionTime: number;
+  orderIds: number[];
+  apiKey: string;
+  /** What the list holds: the base quantity of a sell, the quote amount of a buy. */
+  lockedAsset: string;
+  lockedAmount: Decimal;
+}
+
+export interface FakeVenueOptions {
+  now: () => number;
+  exchangeInfo: { symbols: SymbolInfo[] } & Record<string, unknown>;
+  candles: Record<string, FakeCandle[]>;
+  /** Commission rate of every fill (0.1 % by default, Binance's spot base rate). */
+  commissionRate?: string;
+}
+
+const OCO_ABOVE_TYPES = new Set([
+  'STOP_LOSS_LIMIT',
+  'STOP_LOSS',
+  'LIMIT_MAKER',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+]);
+const OCO_BELOW_TYPES = new Set(['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+
+const fmt = (value: Decimal) => value.toFixed(8);
+
+function required(params: Params, name: string): string {
+  const value = params[name];
+  if (!value) throw rejections.mandatory(name);
+  return value;
+}
+
+/** Loads `open_time_ms,open,high,low,close,volume` rows, strings kept as published. */
+export function loadCandleCsv(path: string | URL): FakeCandle[] {
+  const [, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+  return lines.map((line) => {
+    const [openTime, open, high, low, close, volume] = line.split(',');
+    return { openTime: Number(openTime), open, high, low, close, volume } as FakeCandle;
+  });
+}
+
+/**
+ * The matching side of the local Binance: accounts, market orders filled at the current price
+ * with fills and commissions, OCO lists whose legs fill when the test moves the price.
+ */
+export class FakeBinanceVenue {
+  readonly accounts = new Map<string, FakeAccount>();
+  readonly orders: FakeOrder[] = [];
+  readonly orderLists: FakeOrderList[] = [];
+  private readonly prices = new Map<string, Decimal>();
+  private nextOrderId = 1000;
+  private nextListId = 1;
+  private nextTradeId = 5000;
+  private readonly commissionRate: Decimal;
+
+  constructor(private readonly options: FakeVenueOptions) {
+    this.commissionRate = new Decimal(options.commissionRate ?? '0.001');
+  }
+
+  addAccount(apiKey: string, secret: string, balances: Record<string, string>): FakeAccount {
+    const account: FakeAccount = { apiKey, secret, balances: new Map() };
+    for (const [asset, free] of Object.entries(balances))
+      account.balances.set(asset, { free: new Decimal(free), locked: new Decimal(0) });
+    this.accounts.set(apiKey, account);
+    return account;
+  }
+
+  balance(apiKey: string, asset: string): { free: string; locked: string } {
+    const balance = this.balanceOf(this.account(apiKey), asset);
+    return { free: balance.free.toFixed(), locked: balance.locked.toFixed() };
+  }
+
+  symbolInfo(symbol: string | undefined): SymbolInfo {
+    if (!symbol) throw rejections.mandatory('symbol');
+    const info = this.options.exchangeInfo.symbols.find((candidate) => candidate.symbol === symbol);
+    if (!info) throw rejections.badSymbol();
+    return info;
+  }
+
+  // ---- market data --------------------------------------------------------------------------
+
+  exchangeInfo(params: Params): unknown {
+    const wanted = params.symbol
+      ? [params.symbol]
+      : params.symbols
+        ? (JSON.parse(params.symbols) as string[])
+        : undefined;
+    for (const symbol of wanted ?? []) this.symbolInfo(symbol);
+    const symbols = wanted
+      ? this.options.exchangeInfo.symbols.filter((info) => wanted.includes(info.symbol))
+      : this.options.exchangeInfo.symbols;
+    return { ...this.options.exchangeInfo, serverTime: this.options.now(), symbols };
+  }
+
+  /** Bars up to the current minute: never one from the future. */
+  private candlesUntilNow(symbol: string): FakeCandle[] {
+    const now = this.options.now();
+    return (this.options.candles[symbol] ?? []).filter((candle) => candle.openTime <= now);
+  }
+
+  klines(params: Params): unknown[] {
+    const info = this.symbolInfo(params.symbol);
+    if (!params.interval) throw rejections.mandatory('interval');
+    if (params.interval !== '1m') throw new BinanceApiError(400, -1120, 'Invalid interval.');
+    const limit = Math.min(Number(params.limit ?? 500), 1000);
+    let candles = this.candlesUntilNow(info.symbol);
+    if (params.startTime) candles = candles.filter((candle) => candle.openTime >= Number(params.startTime));
+    if (params.endTime) candles = candles.filter((candle) => candle.openTime <= Number(params.endTime));
+    candles = params.startTime ? candles.slice(0, limit) : candles.slice(-limit);
+    return candles.map((candle) => [
+      candle.openTime,
+      candle.open,
+      candle.high,
+      candle.low,
+      candle.close,
+      candle.volume,
+      candle.openTime + 59_999,
+      fmt(new Decimal(candle.volume).mul(candle.close)),
+      100,
+      fmt(new Decimal(candle.volume).div(2)),
+      fmt(new Decimal(candle.volume).div(2).mul(candle.close)),
+      '0',
+    ]);
+  }
+
+  /** The last price: set by the test, else the close of the current candle. */
+  lastPrice(symbol: string): Decimal {
+    const set = this.prices.get(symbol);
+    if (set) return set;
+    const candles = this.candlesUntilNow(symbol);
+    const last = candles[candles.length - 1] ?? this.options.candles[symbol]?.[0];
+    if (!last) throw rejections.badSymbol();
+    return new Decimal(last.close);
+  }
+
+  tickerPrice(params: Params): unknown {
+    if (!params.symbol)
+      return this.options.exchangeInfo.symbols.map((info) => ({
+        symbol: info.symbol,
+        price: fmt(this.lastPrice(info.symbol)),
+      }));
+    this.symbolInfo(params.symbol);
+    return { symbol: params.symbol, price: fmt(this.lastPrice(params.symbol)) };
+  }
+
+  /** Moves the last price; OCO legs it crosses fill, and their siblings expire. */
+  setPrice(symbol: string, price: string | number): void {
+    this.symbolInfo(symbol);
+    const last = new Decimal(price);
+    this.prices.set(symbol, last);
+    for (const list of this.orderLists) {
+      if (list.symbol === symbol && list.listOrderStatus === 'EXECUTING') this.triggerList(list, last);
+    }
+  }
+
+  // ---- account --------------------------------------------------------------------------------
+
+  account(apiKey: string): FakeAccount {
+    const account = this.accounts.get(apiKey);
+    if (!account) throw new Error(`no fake account for key ${apiKey}`);
+    return account;
+  }
+
+  private balanceOf(account: FakeAccount, asset: string): Balance {
+    let balance = account.balances.get(asset);
+    if (!balance) {
+      balance = { free: new Decimal(0), locked: new Decimal(0) };
+      account.balances.set(asset, balance);
+    }
+    return balance;
+  }
+
+  accountInfo(apiKey: string, params: Params): unknown {
+    const account = this.account(apiKey);
+    let balances = [...account.balances].map(([asset, balance]) => ({
+      asset,
+      free: fmt(balance.free),
+      locked: fmt(balance.locked),
+    }));
+    if (params.omitZeroBalances === 'true')
+      balances = balances.filter((balance) => Number(balance.free) > 0 || Number(balance.locked) > 0);
+    return {
+      makerCommission: 10,
+      takerCommission: 10,
+      buyerCommission: 0,
+      sellerCommission: 0,
+      commissionRates: {
+        maker: fmt(this.commissionRate),
+        taker: fmt(this.commissionRate),
+        buyer: fmt(new Decimal(0)),
+        seller: fmt(new Decimal(0)),
+      },
+      canTrade: true,
+      canWithdraw: false,
+      canDeposit: false,
+      brokered: false,
+      requireSelfTradePrevention: false,
+      preventSor: false,
+      updateTime: this.options.now(),
+      accountType: 'SPOT',
+      balances,
+      permissions: ['SPOT'],
+      uid: 354937868,
+    };
+  }
+
+  // ---- orders ---------------------------------------------------------------------------------
+
+  placeOrder(apiKey: string, params: Params): unknown {
+    const info = this.symbolInfo(params.symbol);
+    if (!params.side) throw rejections.mandatory('side');
+    if (params.side !== 'BUY' && params.side !== 'SELL') throw rejections.invalidSide();
+    if (!params.type) throw rejections.mandatory('type');
+    if (params.type !== 'MARKET') throw rejections.invalidOrderType();
+    if (!params.quantity) throw rejections.mandatory('quantity');
+    checkPrecision('quantity', params.quantity, info.baseAssetPrecision);
+    const quantity = new Decimal(params.quantity);
+    checkLotSize(info, quantity, true);
+    const price = this.lastPrice(info.symbol);
+    checkNotional(info, quantity.mul(price), true);
+    const account = this.account(apiKey);
+    const clientOrderId = params.newClientOrderId ?? `fake${this.nextOrderId}`;
+    // Binance: a client order id is unique among OPEN orders only; a filled one may be reused.
+    if (
+      this.orders.some(
+        (order) => order.apiKey === apiKey && order.clientOrderId === clientOrderId && order.status === 'NEW',
+      )
+    ) {
+      throw rejections.duplicate();
+    }
+    const levels = this.marketLevels(info, params.side, quantity, price);
+    const base = this.balanceOf(account, info.baseAsset);
+    const quote = this.balanceOf(account, info.quoteAsset);
+    const cost = levels.reduce((sum, level) => sum.plus(level.qty.mul(level.price)), new Decimal(0));
+    if (params.side === 'BUY' ? quote.free.lt(cost) : base.free.lt(quantity))
+      throw rejections.insufficientBalance();
+    const now = this.options.now();
+    const order: FakeOrder = {
+      symbol: info.symbol,
+      orderId: this.nextOrderId++,
+      orderListId: -1,
+      clientOrderId,
+      price: new Decimal(0),
+      origQty: quantity,
+      executedQty: new Decimal(0),
+      cummulativeQuoteQty: new Decimal(0),
+      status: 'NEW',
+      timeInForce: 'GTC',
+      type: 'MARKET',
+      side: params.side,
+      time: now,
+      updateTime: now,
+      workingTime: now,
+      apiKey,
+      fills: [],
+    };
+    for (const level of levels) this.fill(order, info, level.qty, level.price, false);
+    this.orders.push(order);
+    return this.orderResponse(order, params.newOrderRespType ?? 'FULL');
+  }
+
+  /** A market order walks the book: half at the last price, the rest one tick worse. */
+  private marketLevels(
+    info: SymbolInfo,
+    side: string,
+    quantity: Decimal,
+    price: Decimal,
+  ): { qty: Decimal; price: Decimal }[] {
+    const tick = new Decimal(filterOf(info, 'PRICE_FILTER')?.('tickSize') ?? '0');
+    const step = new Decimal(filterOf(info, 'LOT_SIZE')?.('stepSize') ?? '0');
+    if (step.isZero()) return [{ qty: quantity, price }];
+    const first = quantity.div(2).div(step).floor().mul(step);
+    if (first.lte(0) || first.gte(quantity)) return [{ qty: quantity, price }];
+    const worse = side === 'BUY' ? price.plus(tick) : price.minus(tick);
+    return [
+      { qty: first, price },
+      { qty: quantity.minus(first), price: worse },
+    ];
+  }
+
+  /** Executes `qty` of `order` at `price`: balances move, the commission is taken from what was received. */
+  private fill(
+    order: FakeOrder,
+    info: SymbolInfo,
+    qty: Decimal,
+    price: Decimal,
+    isMaker: boolean,
+    fromLocked?: Decimal,
+  ): void {
+    const account = this.account(order.apiKey);
+    const base = this.balanceOf(account, info.baseAsset);
+    const quote = this.balanceOf(account, info.quoteAsset);
+    const value = qty.mul(price);
+    let commission: Decimal;
+    let commissionAsset: string;
+    if (order.side === 'BUY') {
+      commission = qty.mul(this.commissionRate).toDecimalPlaces(8, Decimal.ROUND_DOWN);
+      commissionAsset = info.baseAsset;
+      if (fromLocked) {
+        quote.locked = quote.locked.minus(fromLocked);
+        quote.free = quote.free.plus(fromLocked.minus(value));
+      } else {
+        quote.free = quote.free.minus(value);
+      }
+      base.free = base.free.plus(qty.minus(commission));
+    } else {
+      commission = value.mul(this.commissionRate).toDecimalPlaces(8, Decimal.ROUND_DOWN);
+      commissionAsset = info.quoteAsset;
+      if (fromLocked) base.locked = base.locked.minus(qty);
+      else base.free = base.free.minus(qty);
+      quote.free = quote.free.plus(value.minus(commission));
+    }
+    order.executedQty = order.executedQty.plus(qty);
+    order.cummulativeQuoteQty = order.cummulativeQuoteQty.plus(value);
+    order.fills.push({ price, qty, commission, commissionAsset, tradeId: this.nextTradeId++, isMaker });
+    order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : order.status;
+    order.updateTime = this.options.now();
+  }
+
+  private findOrder(apiKey: string, params: Params): FakeOrder {
+    this.symbolInfo(params.symbol);
+    if (!params.orderId && !params.origClientOrderId) {
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!",
+      );
+    }
+    const matches = this.orders.filter(
+      (order) =>
+        order.apiKey === apiKey &&
+        order.symbol === params.symbol &&
+        (params.orderId
+          ? String(order.orderId) === params.orderId
+          : order.clientOrderId === params.origClientOrderId),
+    );
+    const order = matches[matches.length - 1];
+    if (!order) throw rejections.orderMissing();
+    return order;
+  }
+
+  queryOrder(apiKey: string, params: Params): unknown {
+    return this.orderResponse(this.findOrder(apiKey, params), 'QUERY');
+  }
+
+  myTrades(apiKey: string, params: Params): unknown[] {
+    this.symbolInfo(params.symbol);
+    const orders = this.orders.filter(
+      (order) =>
+        order.apiKey === apiKey &&
+        order.symbol === params.symbol &&
+        (!params.orderId || String(order.orderId) === params.orderId),
+    );
+    return orders.flatMap((order) =>
+      order.fills.map((fill) => ({
+        symbol: order.symbol,
+        id: fill.tradeId,
+        orderId: order.orderId,
+        orderListId: order.orderListId,
+        price: fmt(fill.price),
+        qty: fmt(fill.qty),
+        quoteQty: fmt(fill.qty.mul(fill.price)),
+        commission: fmt(fill.commission),
+        commissionAsset: fill.commissionAsset,
+        time: order.updateTime,
+        isBuyer: order.side === 'BUY',
+        isMaker: fill.isMaker,
+        isBestMatch: true,
+      })),
+    );
+  }
+
+  orderResponse(order: FakeOrder, kind: string): Record<string, unknown> {
+    const common = {
+      symbol: order.symbol,
+      orderId: order.orderId,
+      orderListId: order.orderListId,
+      clientOrderId: order.clientOrderId,
+    };
+    if (kind === 'ACK') return { ...common, transactTime: order.time };
+    const body: Record<string, unknown> = {
+      ...common,
+      ...(kind === 'QUERY' ? {} : { transactTime: order.time }),
+      price: fmt(order.price),
+      origQty: fmt(order.origQty),
+      executedQty: fmt(order.executedQty),
+      ...(kind === 'QUERY' ? {} : { origQuoteOrderQty: '0.00000000' }),
+      cummulativeQuoteQty: fmt(order.cummulativeQuoteQty),
+      status: order.status,
+      timeInForce: order.timeInForce,
+      type: order.type,
+      side: order.side,
+      ...(order.stopPrice ? { stopPrice: fmt(order.stopPrice) } : {}),
+      workingTime: order.workingTime,
+      selfTradePreventionMode: 'NONE',
+    };
+    if (kind === 'QUERY') {
+      Object.assign(body, {
+        icebergQty: '0.00000000',
+        time: order.time,
+        updateTime: order.updateTime,
+        isWorking: order.workingTime !== -1,
+        origQuoteOrderQty: '0.00000000',
+      });
+    }
+    if (kind === 'FULL') {
+      body.fills = order.fills.map((fill) => ({
+        price: fmt(fill.price),
+        qty: fmt(fill.qty),
+        commission: fmt(fill.commission),
+        commissionAsset: fill.commissionAsset,
+        tradeId: fill.tradeId,
+      }));
+    }
+    return body;
+  }
+
+  // ---- OCO order lists ------------------------------------------------------------------------
+
+  placeOco(apiKey: string, params: Params): unknown {
+    const info = this.symbolInfo(params.symbol);
+    const side = required(params, 'side');
+    const rawQuantity = required(params, 'quantity');
+    const aboveType = required(params, 'aboveType');
+    const belowType = required(params, 'belowType');
+    if (side !== 'BUY' && side !== 'SELL') throw rejections.invalidSide();
+    if (!OCO_ABOVE_TYPES.has(aboveType)) throw rejections.mandatory('aboveType');
+    if (!OCO_BELOW_TYPES.has(belowType)) throw rejections.mandatory('belowType');
+    const isStop = (type: string) => type.startsWith('STOP_LOSS');
+    if (isStop(aboveType) === isStop(belowType)) throw rejections.badParameterCombination();
+    checkPrecision('quantity', rawQuantity, info.baseAssetPrecision);
+    const quantity = new Decimal(rawQuantity);
+    checkLotSize(info, quantity, false);
+    const below = this.ocoLeg(info, params, 'below', belowType, quantity);
+    const above = this.ocoLeg(info, params, 'above', aboveType, quantity);
+    const legs = [below, above];
+    const last = this.lastPrice(info.symbol);
+    // orderList/oco price rules: the above leg's working price over the last price, the below leg's under it.
+    if (!above.triggerPrice.gt(last) || !below.triggerPrice.lt(last)) throw rejections.priceRelationship();
+    const takeProfit = legs.find((leg) => !isStop(leg.type));
+    const stop = legs.find((leg) => isStop(leg.type));
+    if (
+      takeProfit &&
+      stop &&
+      (side === 'SELL' ? takeProfit !== above || stop !== below : takeProfit !== below || stop !== above)
+    ) {
+      throw rejections.priceRelationship();
+    }
+    const listClientOrderId = params.listClientOrderId ?? `list${this.nextListId}`;
+    if (
+      this.orderLists.some(
+        (list) =>
+          list.apiKey === apiKey &&
+          list.listClientOrderId === listClientOrderId &&
+          list.listOrderStatus === 'EXECUTING',
+      )
+    ) {
+      throw rejections.duplicate();
+    }
+    const account = this.account(apiKey);
+    const lockedAsset = side === 'SELL' ? info.baseAsset : info.quoteAsset;
+    const lockedAmount =
+      side === 'SELL'
+        ? quantity
+        : Decimal.max(...legs.map((leg) => leg.price ?? leg.triggerPrice)).mul(quantity);
+    const balance = this.balanceOf(account, lockedAsset);
+    if (balance.free.lt(lockedAmount)) throw rejections.insufficientBalance();
+    balance.free = balance.free.minus(lockedAmount);
+    balance.locked = balance.locked.plus(lockedAmount);
+    const now = this.options.now();
+    const list: FakeOrderList = {
+      orderListId: this.nextListId++,
+      listClientOrderId,
+      symbol: info.symbol,
+      side,
+      listStatusType: 'EXEC_STARTED',
+      listOrderStatus: 'EXECUTING',
+      transactionTime: now,
+      orderIds: [],
+      apiKey,
+      lockedAsset,
+      lockedAmount,
+    };
+    for (const leg of legs) {
+      const order: FakeOrder = {
+        symbol: info.symbol,
+        orderId: this.nextOrderId++,
+        orderListId: list.orderListId,
+        clientOrderId: leg.clientOrderId ?? `leg${this.nextOrderId}`,
+        price: leg.price ?? new Decimal(0),
+        origQty: quantity,
+        executedQty: new Decimal(0),
+        cummulativeQuoteQty: new Decimal(0),
+        status: 'NEW',
+        timeInForce: leg.timeInForce ?? 'GTC',
+        type: leg.type,
+        side,
+        ...(leg.stopPrice ? { stopPrice: leg.stopPrice } : {}),
+        time: now,
+        updateTime: now,
+        // An untriggered stop is not working yet (docs example: `workingTime: -1`).
+        workingTime: leg.type === 'LIMIT_MAKER' ? now : -1,
+        apiKey,
+        fills: [],
+      };
+      this.orders.push(order);
+      list.orderIds.push(order.orderId);
+    }
+    this.orderLists.push(list);
+    return this.listResponse(list, true);
+  }
+
+  private ocoLeg(
+    info: SymbolInfo,
+    params: Params,
+    position: 'above' | 'below',
+    type: string,
+    quantity: Decimal,
+  ) {
+    const rawPrice = params[`${position}Price`];
+    const rawStop = params[`${position}StopPrice`];
+    const timeInForce = params[`${position}TimeInForce`];
+    const needsPrice = type === 'LIMIT_MAKER' || type.endsWith('_LIMIT');
+    const needsStop = type !== 'LIMIT_MAKER';
+    if (needsPrice && !rawPrice) throw rejections.mandatory(`${position}Price`);
+    if (needsStop && !rawStop) throw rejections.mandatory(`${position}StopPrice`);
+    if (type.endsWith('_LIMIT') && !timeInForce) throw rejections.mandatory(`${position}TimeInForce`);
+    const price = rawPrice ? new Decimal(rawPrice) : undefined;
+    const stopPrice = rawStop ? new Decimal(rawStop) : undefined;
+    for (const [name, value] of [
+      [`${position}Price`, rawPrice],
+      [`${position}StopPrice`, rawStop],
+    ] as const) {
+      if (value) checkPrecision(name, value, info.quoteAssetPrecision);
+    }
+    if (price) checkPriceFilter(info, price);
+    if (stopPrice) checkPriceFilter(info, stopPrice);
+    checkNotional(info, quantity.mul(price ?? stopPrice ?? 0), false);
+    // The price the leg works at: a stop's trigger, a limit maker's limit.
+    const triggerPrice = (type === 'LIMIT_MAKER' ? price : stopPrice) as Decimal;
+    return {
+      type,
+      price,
+      stopPrice,
+      triggerPrice,
+      timeInForce,
+      clientOrderId: params[`${position}ClientOrderId`],
+    };
+  }
+
+  private legTriggered(order: FakeOrder, side: 'BUY' | 'SELL', last: Decimal): boolean {
+    if (order.type === 'LIMIT_MAKER') return side === 'SELL' ? last.gte(order.price) : last.lte(order.price);
+    const stop = order.stopPrice as Decimal;
+    const rising = order.type.startsWith('STOP_LOSS') ? side === 'BUY' : side === 'SELL';
+    return rising ? last.gte(stop) : last.lte(stop);
+  }
+
+  private triggerList(list: FakeOrderList, last: Decimal): void {
+    const legs = list.orderIds.map((id) => this.orders.find((order) => order.orderId === id) as FakeOrder);
+    const triggered = legs.find((leg) => this.legTriggered(leg, list.side, last));
+    if (!triggered) return;
+    const info = this.symbolInfo(list.symbol);
+    const fillPrice =
+      triggered.type === 'STOP_LOSS' || triggered.type === 'TAKE_PROFIT' ? last : triggered.price;
+    if (triggered.workingTime === -1) triggered.workingTime = this.options.now();
+    this.fill(
+      triggered,
+      info,
+      triggered.origQty,
+      fillPrice,
+      triggered.type === 'LIMIT_MAKER',
+      list.lockedAmount,
+    );
+    for (const leg of legs) {
+      if (leg !== triggered) {
+        leg.status = 'EXPIRED';
+        leg.updateTime = this.options.now();
+      }
+    }
+    list.listStatusType = 'ALL_DONE';
+    list.listOrderStatus = 'ALL_DONE';
+    list.transactionTime = this.options.now();
+  }
+
+  private findList(apiKey: string, params: Params): FakeOrderList {
+    const byId = params.orderListId;
+    const byClientId = params.origClientOrderId ?? params.listClientOrderId;
+    if (!byId && !byClientId) throw rejections.badParameterCombination();
+    const matches = this.orderLists.filter(
+      (list) =>
+        list.apiKey === apiKey &&
+        (byId ? String(list.orderListId) === byId : list.listClientOrderId === byClientId),
+    );
+    const list = matches[matches.length - 1];
+    if (!list) throw rejections.listMissing();
+    return list;
+  }
+
+  queryOrderList(apiKey: string, params: Params): unknown {
+    return this.listResponse(this.findList(apiKey, params), false);
+  }
+
+  openOrderLists(apiKey: string): unknown[] {
+    return this.orderLists
+      .filter((list) => list.apiKey === apiKey && list.listOrderStatus === 'EXECUTING')
+      .map((list) => this.listResponse(list, false));
+  }
+
+  cancelOrderList(apiKey: string, params: Params): unknown {
+    this.symbolInfo(params.symbol);
+    const list = this.findList(apiKey, params);
+    if (list.symbol !== params.symbol) throw rejections.listMissing();
+    if (list.listOrderStatus !== 'EXECUTING') throw rejections.unknownOrder();
+    const account = this.account(apiKey);
+    const balance = this.balanceOf(account, list.lockedAsset);
+    balance.locked = balance.locked.minus(list.lockedAmount);
+    balance.free = balance.free.plus(list.lockedAmount);
+    const now = this.options.now();
+    for (const id of list.orderIds) {
+      const leg = this.orders.find((order) => order.orderId === id) as FakeOrder;
+      leg.status = 'CANCELED';
+      leg.updateTime = now;
+    }
+    list.listStatusType = 'ALL_DONE';
+    list.listOrderStatus = 'ALL_DONE';
+    list.transactionTime = now;
+    const body = this.listResponse(list, true) as { orderReports: Record<string, unknown>[] };
+    body.orderReports = body.orderReports.map((report) => ({
+      ...report,
+      origClientOrderId: report.clientOrderId,
+      clientOrderId: `cancel${report.orderId}`,
+    }));
+    return body;
+  }
+
+  listResponse(list: FakeOrderList, withReports: boolean): unknown {
+    const legs = list.orderIds.map((id) => this.orders.find((order) => order.orderId === id) as FakeOrder);
+    return {
+      orderListId: list.orderListId,
+      contingencyType: 'OCO',
+      listStatusType: list.listStatusType,
+      listOrderStatus: list.listOrderStatus,
+      listClientOrderId: list.listClientOrderId,
+      transactionTime: list.transactionTime,
+      symbol: list.symbol,
+      orders: legs.map((leg) => ({
+        symbol: leg.symbol,
+        orderId: leg.orderId,
+        clientOrderId: leg.clientOrderId,
+      })),
+      ...(withReports ? { orderReports: legs.map((leg) => this.orderResponse(leg, 'RESULT')) } : {}),
+    };
+  }
+}

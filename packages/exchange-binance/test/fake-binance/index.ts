@@ -1,0 +1,77 @@
+import exchangeInfo from '../fixtures/exchange-info.json' with { type: 'json' };
+import { FakeBinanceServer, type FakeFault, type LedgerEntry } from './fake-binance-server';
+import { FakeBinanceVenue, type FakeCandle, loadCandleCsv } from './fake-binance-venue';
+import type { SymbolInfo } from './symbol-filters';
+
+export type { FakeCandle, FakeFault, LedgerEntry };
+
+export interface FakeBinanceAccount {
+  apiKey: string;
+  secret: string;
+  /** Free balances by asset, decimal strings. */
+  balances: Record<string, string>;
+}
+
+export interface StartFakeBinanceOptions {
+  /** The venue's clock (signed timestamps, weight windows, which candles exist). Defaults to `Date.now`. */
+  now?: () => number;
+  accounts?: FakeBinanceAccount[];
+  /**
+   * Shifts the fixture candles so the last one opens in the minute of this time (for tests on the
+   * system clock). Without it, candles keep their real 2024/2022 times.
+   */
+  rebaseCandlesTo?: number;
+  weightLimit?: number;
+  commissionRate?: string;
+}
+
+export interface FakeBinance {
+  readonly url: string;
+  readonly venue: FakeBinanceVenue;
+  readonly server: FakeBinanceServer;
+  readonly ledger: LedgerEntry[];
+  fault(fault: FakeFault): void;
+  setPrice(symbol: string, price: string | number): void;
+  close(): Promise<void>;
+}
+
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+
+export function fixtureCandles(rebaseTo?: number): Record<string, FakeCandle[]> {
+  const candles = {
+    BTCUSDT: loadCandleCsv(new URL('BTCUSDT-1m-2024-09-21-first-300.csv', FIXTURES)),
+    ETHUSDT: loadCandleCsv(new URL('ETHUSDT-1m-2022-08-14-first-300.csv', FIXTURES)),
+  };
+  if (rebaseTo === undefined) return candles;
+  const target = Math.floor(rebaseTo / 60_000) * 60_000;
+  const rebased: Record<string, FakeCandle[]> = {};
+  for (const [symbol, rows] of Object.entries(candles)) {
+    const shift = target - (rows[rows.length - 1]?.openTime ?? target);
+    rebased[symbol] = rows.map((row) => ({ ...row, openTime: row.openTime + shift }));
+  }
+  return rebased;
+}
+
+/** Starts the local Binance on 127.0.0.1 with a random port. */
+export async function startFakeBinance(options: StartFakeBinanceOptions = {}): Promise<FakeBinance> {
+  const now = options.now ?? (() => Date.now());
+  const venue = new FakeBinanceVenue({
+    now,
+    exchangeInfo: exchangeInfo as unknown as { symbols: SymbolInfo[] },
+    candles: fixtureCandles(options.rebaseCandlesTo),
+    commissionRate: options.commissionRate,
+  });
+  for (const account of options.accounts ?? [])
+    venue.addAccount(account.apiKey, account.secret, account.balances);
+  const server = new FakeBinanceServer({ venue, now, weightLimit: options.weightLimit });
+  const url = await server.listen();
+  return {
+    url,
+    venue,
+    server,
+    ledger: server.ledger,
+    fault: (fault) => server.fault(fault),
+    setPrice: (symbol, price) => venue.setPrice(symbol, price),
+    close: () => server.close(),
+  };
+}
