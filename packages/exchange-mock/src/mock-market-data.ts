@@ -16,7 +16,14 @@ export function createMockMarketData(venue: MockVenue, faults: MockFaults): Mark
     signal?.throwIfAborted();
     const decision = faults.decide({ operation, symbol });
     decision.before();
-    const result = run();
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      // A lost response hides the venue's refusal too: the caller only learns the outcome is unknown.
+      decision.after();
+      throw error;
+    }
     decision.after();
     return result;
   }

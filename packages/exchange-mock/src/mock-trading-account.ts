@@ -30,7 +30,14 @@ export function createMockTradingAccount(
   async function call<T>(context: Omit<FaultContext, 'account'>, run: () => T): Promise<T> {
     const decision = faults.decide({ ...context, account: apiKey });
     decision.before();
-    const result = run();
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      // A lost response hides the venue's refusal too: the caller only learns the outcome is unknown.
+      decision.after();
+      throw error;
+    }
     decision.after();
     return result;
   }

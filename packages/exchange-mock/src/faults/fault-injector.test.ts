@@ -30,6 +30,16 @@ describe('fault injection', () => {
     expect((await account.balances()).BTC!.free).toBe('0.000999');
   });
 
+  it('response_lost hides a refusal too: the caller sees OrderStatusUnknownError and nothing was placed', async () => {
+    const { exchange, account } = setup();
+    exchange.faults.inject({ kind: 'response_lost', operation: 'placeMarketOrder' });
+    await expect(account.placeMarketOrder({ ...order, quantity: '1' })).rejects.toBeInstanceOf(
+      OrderStatusUnknownError,
+    );
+    expect(await account.findOrder('BTCUSDT', 'intent-1')).toBeNull();
+    expect(await account.balances()).toEqual({ USDT: { free: '10000', locked: '0' } });
+  });
+
   it('response_lost on an exit: the exit is placed and findExit finds it', async () => {
     const { exchange, account } = setup();
     await account.placeMarketOrder(order);
