@@ -35,9 +35,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const analyses = new Map<string, AnalysisRecord[]>();
   const claims = new Map<string, { owner: string; expiresAt: number }>();
 
-  const copy = <T>(value: T): T => structuredClone(value);
+  // Per-user indexes, so per-user reads stay cheap with many users.
+  const tradeIdsByUser = new Map<string, Set<string>>();
+  const positionIdsByUser = new Map<string, Set<string>>();
 
-  const tradesOf = (userId: string) => [...trades.values()].filter((t) => t.userId === userId);
+  const copy = <T>(value: T): T => structuredClone(value);
+  const index = (map: Map<string, Set<string>>, userId: string) => {
+    const ids = map.get(userId) ?? new Set<string>();
+    map.set(userId, ids);
+    return ids;
+  };
+  const putTrade = (trade: Trade) => {
+    trades.set(trade.id, trade);
+    index(tradeIdsByUser, trade.userId).add(trade.id);
+  };
+  const tradesOf = (userId: string) => [...(tradeIdsByUser.get(userId) ?? [])].map((id) => trades.get(id)!);
 
   return {
     specificationVersion: 'v1',
@@ -87,8 +99,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (!intent) throw new NotFoundError(`no order intent ${intentClientOrderId}`);
       if (position.tradeId !== trade.id)
         throw new ConflictError(`position is for trade ${position.tradeId}, not ${trade.id}`);
-      trades.set(trade.id, copy(trade));
+      putTrade(copy(trade));
       positions.set(trade.id, copy(position));
+      index(positionIdsByUser, position.userId).add(trade.id);
       intents.set(intentClientOrderId, {
         ...intent,
         state: 'open',
@@ -115,14 +128,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         portfolios.get(trade.userId) ?? emptyPortfolio(trade.userId, exit.closedAt),
         closed,
       );
-      trades.set(closed.id, closed);
+      putTrade(closed);
       positions.delete(closed.id);
+      positionIdsByUser.get(closed.userId)?.delete(closed.id);
       portfolios.set(trade.userId, portfolio);
       return copy(closed);
     },
     async recordFailedTrade(trade) {
       if (trades.has(trade.id)) throw new ConflictError(`trade ${trade.id} already exists`);
-      trades.set(trade.id, { ...copy(trade), status: 'failed' });
+      putTrade({ ...copy(trade), status: 'failed' });
     },
 
     async getTrade(userId, tradeId) {
@@ -150,10 +164,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
 
     async openPositions(userId) {
-      return [...positions.values()]
-        .filter((p) => userId === undefined || p.userId === userId)
-        .sort((a, b) => a.openedAt - b.openedAt)
-        .map(copy);
+      const selected =
+        userId === undefined
+          ? [...positions.values()]
+          : [...(positionIdsByUser.get(userId) ?? [])].map((id) => positions.get(id)!);
+      return selected.sort((a, b) => a.openedAt - b.openedAt).map(copy);
     },
     async getPortfolio(userId) {
       return copy(portfolios.get(userId) ?? emptyPortfolio(userId, clock.now()));
