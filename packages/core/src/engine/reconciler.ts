@@ -67,6 +67,13 @@ async function reconcileEntry(context: EngineContext, intent: OrderIntent): Prom
   const account = await context.accountFor(intent.userId);
   const found = await account.findOrder(intent.symbol, intent.clientOrderId);
   const outcome = found ? classify(found) : null;
+  if (!outcome && intent.state === 'entered') {
+    // We saw this entry fill: a venue that forgot it must not make us forget the position.
+    throw new TrdError(
+      'ORDER_NOT_FOUND',
+      `entry ${intent.clientOrderId} filled but the venue no longer reports it; the position needs attention at the venue`,
+    );
+  }
   if (!outcome) return notFound(context, intent);
   if (outcome.kind === 'in_progress') return 'still_unknown';
   if (outcome.kind !== 'filled') {

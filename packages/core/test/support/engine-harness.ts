@@ -32,6 +32,8 @@ export interface HarnessOptions {
   analyzer?: ScriptedAnalyzer;
   /** Wraps the venue's market data (e.g. with `recordCalls`). */
   wrapMarketData?: (marketData: MarketData) => MarketData;
+  /** The engine's claim owner name; default `engine-under-test` (kept across `restart()`). */
+  instanceId?: string;
   /** For the venue: how long new orders stay invisible to lookups (ms). */
   orderVisibilityDelayMs?: number;
 }
@@ -78,7 +80,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       clock,
       settings: options.settings,
       // Stable across restarts, like a host name: a restarted engine resumes its own user claims at once.
-      instanceId: 'engine-under-test',
+      instanceId: options.instanceId ?? 'engine-under-test',
     });
     return { clock, exchange, store, analyzer, bot, events: recordEvents(bot), restart: build };
   };
