@@ -54,7 +54,7 @@ export const serverEnvSchema = z.object({
   MONITOR_SECONDS: positiveNumber.optional(),
   USER_COOLDOWN_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).optional(),
   POSITION_TIMEOUT_MINUTES: positiveNumber.optional(),
-  REPLAY_SPEED: positiveNumber.max(3600).default(10),
+  REPLAY_SPEED: positiveNumber.max(3600).default(20),
   STARTING_BALANCE_USDT: positiveNumber.default(10_000),
   LOG_DIR: z.string().min(1).default('logs'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -140,8 +140,8 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
         : demoMode
           ? null
           : { startHourUtc: 8, endHourUtc: 16 },
-    cycleMs: (env.CYCLE_SECONDS ?? (demoMode ? 5 : 60)) * 1000,
-    monitorMs: (env.MONITOR_SECONDS ?? (demoMode ? 2 : 60)) * 1000,
+    cycleMs: (env.CYCLE_SECONDS ?? (demoMode ? 30 : 60)) * 1000,
+    monitorMs: (env.MONITOR_SECONDS ?? (demoMode ? 10 : 60)) * 1000,
     userCooldownMs: (env.USER_COOLDOWN_SECONDS ?? (demoMode ? 0 : 30)) * 1000,
     positionTimeoutMs: (env.POSITION_TIMEOUT_MINUTES ?? 30) * 60_000,
   };

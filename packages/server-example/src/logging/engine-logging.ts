@@ -10,7 +10,8 @@ export function attachEngineLogging(
   const { logger, tradeLogger } = loggers;
   const handlers: { [E in keyof TradingBotEvents]?: (...args: TradingBotEvents[E]) => void } = {
     'cycle:end': (e) =>
-      logger.info(
+      // An idle cycle is routine; one that saw users is worth a line at info.
+      logger[e.usersSeen > 0 ? 'info' : 'debug'](
         {
           cycle: e.cycle,
           durationMs: e.durationMs,

@@ -1,9 +1,9 @@
 import { ConflictError } from '@trd/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword } from '../security/password-hasher';
 import { loginBodySchema, registerBodySchema, tokenResponseSchema } from '../server/api-schemas';
 import { sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
-import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword } from '../security/password-hasher';
 
 export function authRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   const cost = deps.security.passwordCost ?? DEFAULT_PASSWORD_COST;

@@ -1,4 +1,4 @@
-import { TrdError, type Trade } from '@trd/core';
+import { type Trade, TrdError } from '@trd/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
 import { performanceResponseSchema, portfolioResponseSchema } from '../server/api-schemas';

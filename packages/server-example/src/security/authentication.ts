@@ -29,7 +29,8 @@ export async function registerAuthentication(
 ): Promise<void> {
   await app.register(fastifyJwt, {
     secret: options.secret,
-    sign: { algorithm: 'HS256', expiresIn: options.tokenTtlSeconds * 1000 },
+    // @fastify/jwt reads a numeric expiresIn as seconds.
+    sign: { algorithm: 'HS256', expiresIn: options.tokenTtlSeconds },
     // Only HS256: `alg: none` and algorithm-confusion tokens are refused; `exp` is mandatory.
     verify: { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] },
   });

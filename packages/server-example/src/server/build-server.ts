@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -45,9 +45,8 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Query strings and paths are small; anything bigger is abuse.
-    maxParamLength: 200,
-    disableRequestLogging: false,
+    // Path parameters are short ids; anything bigger is abuse.
+    routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

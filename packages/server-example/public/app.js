@@ -1,0 +1,441 @@
+// TRD dashboard: plain ES module, no build step. Talks to the API with the bearer token kept in
+// sessionStorage and listens to the user's engine events on the WebSocket.
+const TOKEN_KEY = 'trd.token';
+const PAGE_SIZE = 15;
+const state = { token: sessionStorage.getItem(TOKEN_KEY), user: null, page: 0, symbol: null, socket: null };
+const $ = (id) => document.getElementById(id);
+
+// ---------- API ----------
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (state.token) headers.authorization = `Bearer ${state.token}`;
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (response.status === 401 && state.token) logout('Your session has expired, please log in again.');
+  if (!response.ok) throw new Error(data.message || `${response.status} ${response.statusText}`);
+  return data;
+}
+
+// ---------- formatting ----------
+const fmtTime = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+function fmtNumber(value, digits = 2) {
+  const n = Number(value);
+  return Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })
+    : '—';
+}
+function signed(el, value, digits = 4) {
+  const n = Number(value);
+  el.textContent = `${n > 0 ? '+' : ''}${fmtNumber(value, digits)}`;
+  el.classList.toggle('up', n > 0);
+  el.classList.toggle('down', n < 0);
+}
+function cell(row, text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  row.append(td);
+  return td;
+}
+
+// ---------- auth ----------
+let mode = 'login';
+for (const tab of document.querySelectorAll('.tab')) {
+  tab.addEventListener('click', () => {
+    mode = tab.dataset.tab;
+    for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t === tab);
+    for (const el of document.querySelectorAll('.register-only')) el.hidden = mode !== 'register';
+    $('auth-form').email.required = mode === 'register';
+    $('auth-form').querySelector('[type=submit]').textContent =
+      mode === 'register' ? 'Create account' : 'Log in';
+  });
+}
+$('auth-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  $('auth-error').textContent = '';
+  try {
+    const body = { username: form.username.value, password: form.password.value };
+    if (mode === 'register') body.email = form.email.value;
+    const result = await api('POST', mode === 'register' ? '/auth/register' : '/auth/login', body);
+    state.token = result.access_token;
+    sessionStorage.setItem(TOKEN_KEY, state.token);
+    form.password.value = '';
+    await enter();
+  } catch (error) {
+    $('auth-error').textContent = error.message;
+  }
+});
+$('logout').addEventListener('click', () => logout());
+
+function logout(message) {
+  state.token = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.socket?.close();
+  state.socket = null;
+  $('app').hidden = true;
+  $('auth').hidden = false;
+  $('logout').hidden = true;
+  $('who').textContent = '';
+  if (message) $('auth-error').textContent = message;
+}
+
+async function enter() {
+  const account = await api('GET', '/account');
+  state.user = account;
+  $('who').textContent = account.username;
+  $('logout').hidden = false;
+  $('auth').hidden = true;
+  $('app').hidden = false;
+  initCharts();
+  connectSocket();
+  await Promise.all([loadConfig(), refreshAll()]);
+}
+
+// ---------- trading controls and config ----------
+$('start').addEventListener('click', () => act('POST', '/trading/start'));
+$('stop').addEventListener('click', () => act('POST', '/trading/stop'));
+async function act(method, path) {
+  try {
+    const result = await api(method, path);
+    $('message').textContent = result.message;
+    await loadConfig();
+  } catch (error) {
+    $('message').textContent = error.message;
+  }
+}
+
+const CONFIG_FIELDS = [
+  'riskPercent',
+  'maxPositionPercent',
+  'maxDailyTrades',
+  'minConfidence',
+  'takeProfitPercent',
+  'stopLossPercent',
+];
+async function loadConfig() {
+  const config = await api('GET', '/trading/config');
+  $('status').textContent = config.isActive ? 'active' : 'stopped';
+  $('status').className = config.isActive ? 'up' : 'down';
+  const form = $('config-form');
+  const select = form.symbol;
+  if (select.options.length === 0) {
+    for (const symbol of config.engine.symbols) select.append(new Option(symbol, symbol));
+  }
+  select.value = config.symbol;
+  for (const field of CONFIG_FIELDS) form[field].value = config[field];
+  const hours = config.engine.tradingHours;
+  const engine = $('engine');
+  engine.replaceChildren();
+  for (const [label, value] of [
+    ['Exchange', config.engine.exchange],
+    ['Analyzer', config.engine.analyzer],
+    ['Trading hours', hours ? `${hours.startHourUtc}:00–${hours.endHourUtc}:00 UTC` : 'around the clock'],
+    ['Cycle', `${config.engine.cycleSeconds} s`],
+    ['Position timeout', `${config.engine.positionTimeoutMinutes} min`],
+  ]) {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    engine.append(dt, dd);
+  }
+  if (state.symbol !== config.symbol) {
+    state.symbol = config.symbol;
+    await refreshChart();
+  }
+}
+$('config-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const body = { symbol: form.symbol.value };
+  for (const field of CONFIG_FIELDS) body[field] = Number(form[field].value);
+  try {
+    await api('PUT', '/trading/config', body);
+    $('message').textContent = 'Settings saved.';
+    await loadConfig();
+  } catch (error) {
+    $('message').textContent = error.message;
+  }
+});
+
+// ---------- data panels ----------
+async function refreshAll() {
+  await Promise.all([refreshPortfolio(), refreshPosition(), refreshTrades(), refreshPerformance()]);
+  await refreshChart();
+}
+
+async function refreshPortfolio() {
+  const portfolio = await api('GET', '/portfolio');
+  const { stats } = portfolio;
+  signed($('stat-pnl'), stats.totalRealizedPnl);
+  $('stat-trades').textContent = String(stats.totalTrades);
+  $('stat-winrate').textContent = `${fmtNumber(stats.winRate, 1)}%`;
+  $('stat-fees').textContent = fmtNumber(stats.totalFees, 4);
+  $('stat-today').textContent = String(portfolio.tradesToday);
+  const rows = (portfolio.balances ?? []).map((b) => {
+    const tr = document.createElement('tr');
+    cell(tr, b.asset);
+    cell(tr, fmtNumber(b.free, 8));
+    return tr;
+  });
+  if (portfolio.balancesError) {
+    const tr = document.createElement('tr');
+    cell(tr, portfolio.balancesError, 'down');
+    rows.push(tr);
+  }
+  $('balances').replaceChildren(...rows);
+}
+
+let openPosition = null;
+async function refreshPosition() {
+  const { positions } = await api('GET', '/trading/positions');
+  openPosition = positions[0] ?? null;
+  const box = $('position');
+  if (!openPosition) {
+    box.innerHTML = '<p class="muted">No open position.</p>';
+    drawPositionLines();
+    return;
+  }
+  const p = openPosition;
+  const dl = document.createElement('dl');
+  dl.className = 'kv';
+  for (const [label, value] of [
+    ['Symbol', p.symbol],
+    ['Side', p.side],
+    ['Quantity', p.quantity],
+    ['Entry', p.entryPrice],
+    ['Take profit', p.takeProfit],
+    ['Stop loss', p.stopLoss],
+    ['Opened', fmtTime(p.openedAt)],
+  ]) {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+  const close = document.createElement('button');
+  close.textContent = 'Close at market';
+  close.dataset.testid = 'close-position';
+  close.addEventListener('click', async () => {
+    close.disabled = true;
+    try {
+      await api('POST', `/trading/close/${encodeURIComponent(p.tradeId)}`);
+      $('message').textContent = 'Position closed.';
+    } catch (error) {
+      $('message').textContent = error.message;
+    }
+    await refreshAll();
+  });
+  box.replaceChildren(dl, close);
+  drawPositionLines();
+}
+
+let tradeTotal = 0;
+let markerTrades = [];
+async function refreshTrades() {
+  const page = await api('GET', `/trading/trades?limit=${PAGE_SIZE}&offset=${state.page * PAGE_SIZE}`);
+  tradeTotal = page.total;
+  if (state.page === 0) markerTrades = page.trades;
+  const rows = page.trades.map((t) => {
+    const tr = document.createElement('tr');
+    tr.dataset.testid = 'trade-row';
+    cell(tr, fmtTime(t.openedAt));
+    cell(tr, t.symbol);
+    cell(tr, t.side, t.side === 'buy' ? 'up' : 'down');
+    cell(tr, t.quantity);
+    cell(tr, t.entryPrice);
+    cell(tr, t.exitPrice ?? '—');
+    cell(tr, t.exitReason ?? '—');
+    const pnl = cell(tr, '—');
+    if (t.profitLoss !== undefined) signed(pnl, t.profitLoss);
+    cell(tr, t.status);
+    return tr;
+  });
+  $('trades').replaceChildren(...rows);
+  const pages = Math.max(1, Math.ceil(tradeTotal / PAGE_SIZE));
+  $('page-info').textContent = `page ${state.page + 1} of ${pages} (${tradeTotal} trades)`;
+  $('prev-page').disabled = state.page === 0;
+  $('next-page').disabled = state.page + 1 >= pages;
+}
+$('prev-page').addEventListener('click', () => {
+  state.page = Math.max(0, state.page - 1);
+  refreshTrades();
+});
+$('next-page').addEventListener('click', () => {
+  state.page += 1;
+  refreshTrades();
+});
+
+// ---------- charts ----------
+let priceChart = null;
+let candleSeries = null;
+let markers = null;
+let equityChart = null;
+let equitySeries = null;
+let positionLines = [];
+const chartOptions = {
+  layout: { background: { color: '#171e2e' }, textColor: '#8a94ab' },
+  grid: { vertLines: { color: '#1f2740' }, horzLines: { color: '#1f2740' } },
+  timeScale: { timeVisible: true, secondsVisible: false },
+  autoSize: true,
+};
+function initCharts() {
+  const LWC = window.LightweightCharts;
+  if (priceChart || !LWC) return;
+  priceChart = LWC.createChart($('price-chart'), chartOptions);
+  candleSeries = priceChart.addSeries(LWC.CandlestickSeries, {
+    upColor: '#26a69a',
+    downColor: '#ef5350',
+    borderVisible: false,
+    wickUpColor: '#26a69a',
+    wickDownColor: '#ef5350',
+  });
+  markers = LWC.createSeriesMarkers(candleSeries, []);
+  equityChart = LWC.createChart($('equity-chart'), chartOptions);
+  equitySeries = equityChart.addSeries(LWC.BaselineSeries, { baseValue: { type: 'price', price: 0 } });
+}
+
+const toSeconds = (ms) => Math.floor(ms / 1000);
+async function refreshChart() {
+  if (!candleSeries || !state.symbol) return;
+  const { symbol, candles } = await api(
+    'GET',
+    `/market/candles?symbol=${encodeURIComponent(state.symbol)}&limit=300`,
+  );
+  $('chart-symbol').textContent = symbol;
+  candleSeries.setData(
+    candles.map((c) => ({ time: toSeconds(c.time), open: c.open, high: c.high, low: c.low, close: c.close })),
+  );
+  const first = candles[0]?.time ?? 0;
+  const list = [];
+  for (const t of markerTrades) {
+    if (t.symbol !== symbol || t.status === 'failed') continue;
+    if (t.openedAt >= first) {
+      list.push({
+        time: toSeconds(t.openedAt),
+        position: t.side === 'buy' ? 'belowBar' : 'aboveBar',
+        color: t.side === 'buy' ? '#26a69a' : '#ef5350',
+        shape: t.side === 'buy' ? 'arrowUp' : 'arrowDown',
+        text: `${t.side} ${t.entryPrice}`,
+      });
+    }
+    if (t.closedAt !== undefined && t.closedAt >= first) {
+      list.push({
+        time: toSeconds(t.closedAt),
+        position: t.side === 'buy' ? 'aboveBar' : 'belowBar',
+        color: '#f0b90b',
+        shape: 'circle',
+        text: `${t.exitReason} ${t.exitPrice}`,
+      });
+    }
+  }
+  // Markers must be sorted by time; they snap to the bar that contains them.
+  list.sort((a, b) => a.time - b.time);
+  markers.setMarkers(list);
+  drawPositionLines();
+}
+
+function drawPositionLines() {
+  if (!candleSeries) return;
+  for (const line of positionLines) candleSeries.removePriceLine(line);
+  positionLines = [];
+  if (!openPosition || openPosition.symbol !== state.symbol) return;
+  for (const [title, price, color] of [
+    ['entry', openPosition.entryPrice, '#4c8dff'],
+    ['TP', openPosition.takeProfit, '#26a69a'],
+    ['SL', openPosition.stopLoss, '#ef5350'],
+  ]) {
+    positionLines.push(
+      candleSeries.createPriceLine({ price: Number(price), color, lineWidth: 1, lineStyle: 2, title }),
+    );
+  }
+}
+
+async function refreshPerformance() {
+  const performance = await api('GET', '/portfolio/performance');
+  if (!equitySeries) return;
+  let last = 0;
+  const points = performance.equityCurve.map((p) => {
+    // One point per second at most: the chart needs strictly increasing times.
+    const time = Math.max(toSeconds(p.time), last + 1);
+    last = time;
+    return { time, value: Number(p.cumulativePnl) };
+  });
+  equitySeries.setData(points);
+  equityChart.timeScale().fitContent();
+}
+
+// ---------- live events ----------
+function connectSocket() {
+  if (state.socket || !state.token) return;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  // The token travels as an offered subprotocol, so it stays out of URLs and access logs.
+  const socket = new WebSocket(url, ['trd.v1', `bearer.${state.token}`]);
+  state.socket = socket;
+  socket.addEventListener('open', () => setConnection(true));
+  socket.addEventListener('close', () => {
+    setConnection(false);
+    if (state.socket === socket) {
+      state.socket = null;
+      if (state.token) setTimeout(connectSocket, 3000);
+    }
+  });
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(event.data);
+    showEvent(message);
+    if (['trade:opened', 'trade:closed', 'position:timeout'].includes(message.type)) refreshAll();
+  });
+}
+function setConnection(on) {
+  $('connection').textContent = on ? 'live' : 'offline';
+  $('connection').className = `pill ${on ? 'pill-on' : 'pill-off'}`;
+}
+
+function describe(message) {
+  switch (message.type) {
+    case 'connected':
+      return 'listening to your engine events';
+    case 'analysis':
+      return `${message.symbol} ${message.signal.action} (${message.signal.confidence}%) at ${fmtNumber(message.price)} — ${message.signal.reasoning ?? ''}`;
+    case 'trade:opened':
+      return `${message.trade.side} ${message.trade.quantity} ${message.trade.symbol} at ${message.trade.entryPrice} (TP ${message.trade.takeProfit}, SL ${message.trade.stopLoss})`;
+    case 'trade:closed':
+      return `${message.trade.symbol} closed by ${message.trade.exitReason} at ${message.trade.exitPrice}, P&L ${message.trade.profitLoss}`;
+    case 'trade:rejected':
+      return `${message.symbol} ${message.signal.action} rejected: ${message.violations.map((v) => v.message).join('; ')}`;
+    case 'position:timeout':
+      return `position ${message.tradeId} timed out`;
+    case 'error':
+      return `${message.stage}: ${message.message}`;
+    default:
+      return JSON.stringify(message);
+  }
+}
+function showEvent(message) {
+  if (message.type === 'pong') return;
+  const li = document.createElement('li');
+  li.dataset.type = message.type;
+  const type = document.createElement('span');
+  type.className = 'type';
+  type.textContent = message.type;
+  const text = document.createElement('span');
+  text.textContent = ` ${fmtTime(message.at)} ${describe(message)}`;
+  li.append(type, text);
+  const list = $('events');
+  list.prepend(li);
+  while (list.children.length > 200) list.lastChild.remove();
+}
+
+// Keep the chart moving between events.
+setInterval(() => {
+  if (state.token && !$('app').hidden) refreshChart().catch(() => {});
+}, 5000);
+
+if (state.token) enter().catch(() => logout());
