@@ -112,6 +112,7 @@ describe('limits shared by every user of one analyzer', () => {
       clock,
       Promise.all(inputs.slice(0, 3).map((input) => analyzer.analyze(input))),
       250,
+      () => analyzer.running === 0,
     );
     expect(signals.map((signal) => signal.action)).toEqual(['hold', 'hold', 'hold']);
     const times = fake.requests.map((request) => request.receivedAt - start);

@@ -58,7 +58,8 @@ describe('retries, timeouts and cancellation', () => {
 
   it('retries a 500 after a backoff and returns the answer', async () => {
     fake.reply({ status: 500, body: geminiInternalErrorBody() }, ok);
-    const signal = await settleOnVirtualTime(clock, analyzer().analyze(input), 50);
+    const gemini = analyzer();
+    const signal = await settleOnVirtualTime(clock, gemini.analyze(input), 50, () => gemini.running === 0);
     expect(signal.action).toBe('buy');
     expect(fake.requests).toHaveLength(2);
     // First retry: half of retryBaseDelayMs (1,000) with the jitter pinned at 0.
@@ -68,7 +69,8 @@ describe('retries, timeouts and cancellation', () => {
 
   it('waits as long as a 429 RetryInfo asks before retrying', async () => {
     fake.reply({ status: 429, body: geminiQuotaExceededBody('38s') }, ok);
-    const signal = await settleOnVirtualTime(clock, analyzer().analyze(input));
+    const gemini = analyzer();
+    const signal = await settleOnVirtualTime(clock, gemini.analyze(input), 250, () => gemini.running === 0);
     expect(signal.action).toBe('buy');
     expect(fake.requests).toHaveLength(2);
     expect(gaps()[0]).toBeGreaterThanOrEqual(38_000);
@@ -77,10 +79,12 @@ describe('retries, timeouts and cancellation', () => {
 
   it('backs off exponentially with jitter, then throws ModelUnavailableError when retries run out', async () => {
     fake.handle(() => ({ status: 503, body: geminiOverloadedBody() }));
+    const gemini = analyzer({ maxRetries: 3, random: () => 0.5 });
     const error = await settleOnVirtualTime(
       clock,
-      analyzer({ maxRetries: 3, random: () => 0.5 }).analyze(input),
+      gemini.analyze(input),
       25,
+      () => gemini.running === 0,
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GeminiUnavailableError);
     expect(error).toBeInstanceOf(ModelUnavailableError);
@@ -137,8 +141,14 @@ describe('retries, timeouts and cancellation', () => {
 
   it('abandons an attempt after timeoutMs, retries, and then gives up', async () => {
     fake.handle(() => ({ hang: true }));
-    const run = analyzer({ timeoutMs: 5_000, maxRetries: 1 }).analyze(input);
-    const error = await settleOnVirtualTime(clock, run, 100).catch((caught: unknown) => caught);
+    const gemini = analyzer({ timeoutMs: 5_000, maxRetries: 1 });
+    // Time runs only while the fake holds the request or between attempts: the deadline is for the answer.
+    const error = await settleOnVirtualTime(
+      clock,
+      gemini.analyze(input),
+      100,
+      () => fake.inFlight > 0 || gemini.running === 0,
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GeminiUnavailableError);
     expect((error as Error).message).toMatch(/after 2 attempts: no answer within 5000 ms/);
     expect(fake.requests).toHaveLength(2);
@@ -186,9 +196,12 @@ describe('retries, timeouts and cancellation', () => {
       clock,
       maxRetries: 2,
     });
-    const error = await settleOnVirtualTime(clock, unreachable.analyze(input), 100).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await settleOnVirtualTime(
+      clock,
+      unreachable.analyze(input),
+      100,
+      () => unreachable.running === 0,
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GeminiUnavailableError);
     expect(error).toMatchObject({ attempts: 3, httpStatus: undefined });
     expect((error as Error).message).toMatch(/network failure/);

@@ -48,13 +48,18 @@ describe('the API key never leaks', () => {
       status: 500,
       body: { error: { code: 500, message: `internal (${TEST_API_KEY})`, status: 'INTERNAL' } },
     }));
-    const run = createGeminiAnalyzer({
+    const gemini = createGeminiAnalyzer({
       apiKey: TEST_API_KEY,
       baseUrl: fake.baseUrl,
       clock,
       maxRetries: 2,
-    }).analyze(input);
-    const error = await settleOnVirtualTime(clock, run, 100).catch((caught: unknown) => caught);
+    });
+    const error = await settleOnVirtualTime(
+      clock,
+      gemini.analyze(input),
+      100,
+      () => gemini.running === 0,
+    ).catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/after 3 attempts/);
     expect(everything(error)).not.toContain(TEST_API_KEY);
   });

@@ -10,12 +10,15 @@ export function startFake(now?: () => number): Promise<FakeGeminiServer> {
 
 /**
  * Awaits `promise` while moving `clock` forward in steps, pausing a real millisecond between steps
- * so loopback HTTP can progress. For code that mixes real I/O with waits on a VirtualClock.
+ * so loopback HTTP can progress. For code that mixes real I/O with waits on a VirtualClock. Time
+ * moves only while `idle()` holds (e.g. no call in flight), so a slow machine cannot make virtual
+ * time run during real I/O.
  */
 export async function settleOnVirtualTime<T>(
   clock: VirtualClock,
   promise: Promise<T>,
   stepMs = 250,
+  idle: () => boolean = () => true,
 ): Promise<T> {
   let done = false;
   promise.then(
@@ -28,7 +31,7 @@ export async function settleOnVirtualTime<T>(
   );
   for (let step = 0; !done && step < 20_000; step++) {
     await new Promise((resolve) => setTimeout(resolve, 1));
-    if (!done) await clock.advance(stepMs);
+    if (!done && idle()) await clock.advance(stepMs);
   }
   return promise;
 }
