@@ -134,7 +134,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       } catch (error) {
         lastError = error;
       }
-      if (attempt < lookupAttempts) await clock.sleep(lookupDelayMs);
+      if (attempt < lookupAttempts && lookupDelayMs > 0) await clock.sleep(lookupDelayMs);
     }
     throw new OrderStatusUnknownError(
       `binance: the outcome of ${clientOrderId} on ${symbol} is unknown (${failure.message}); look it up by client id before sending anything again`,
