@@ -139,6 +139,7 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
           expectFilledReport(report, rules, venue.entryQuantity);
           expect(report.clientOrderId).toBe(clientOrderId);
           expect(report.side).toBe('buy');
+          expectNoCredentials(report, venue.context.credentials);
           expect(Math.abs(Number(report.averagePrice) - venue.price) / venue.price).toBeLessThan(0.05);
           const after = await account.balances();
           const baseFees = feeSum(report, rules.baseAsset);
@@ -228,6 +229,7 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
             clientOrderId,
           });
           expect(exit).toMatchObject({ clientOrderId, symbol: context.symbol, state: 'open' });
+          expectNoCredentials(exit, context.credentials);
           expect(typeof exit.exitRef).toBe('string');
           expect(await account.exitStatus({ symbol: context.symbol, exitRef: exit.exitRef })).toMatchObject({
             state: 'open',
@@ -464,6 +466,18 @@ function expectTrdError(error: unknown, codes: readonly string[], credentials: E
   expect(codes).toContain(trdError.code);
   expect(trdError.message).not.toContain(credentials.secret);
   expect(trdError.message).not.toContain(credentials.apiKey);
+}
+
+/** Reports (raw payloads included) never carry the account's credentials. */
+function expectNoCredentials(report: unknown, credentials: ExchangeCredentials): void {
+  const text = JSON.stringify(report);
+  // Very short test keys could match ordinary text by chance; real credentials are long.
+  for (const [name, value] of [
+    ['secret', credentials.secret],
+    ['API key', credentials.apiKey],
+  ] as const) {
+    if (value.length >= 8) expect(text.includes(value), `the ${name} appears in a report`).toBe(false);
+  }
 }
 
 function free(balances: Balances, asset: string): Decimal {
