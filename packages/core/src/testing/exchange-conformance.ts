@@ -464,8 +464,7 @@ function expectTrdError(error: unknown, codes: readonly string[], credentials: E
   expect(TrdError.isInstance(error), `expected a TrdError, got ${String(error)}`).toBe(true);
   const trdError = error as TrdError;
   expect(codes).toContain(trdError.code);
-  expect(trdError.message).not.toContain(credentials.secret);
-  expect(trdError.message).not.toContain(credentials.apiKey);
+  expectNoCredentials(trdError.message, credentials);
 }
 
 /** Reports (raw payloads included) never carry the account's credentials. */
