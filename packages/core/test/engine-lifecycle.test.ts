@@ -78,6 +78,9 @@ describe('trading lifecycle on real candles', () => {
     exchange.setPrice('BTCUSDT', 63000);
     await bot.runCycle();
     const manualTrade = events['trade:opened'].find((e) => e.userId === 'manual')!.trade;
+    // The analyzer sees each user's own history from the store: one stop-loss for 'sl'.
+    const slInput = analyzer.inputs.filter((input) => input.userId === 'sl').at(-1)!;
+    expect(slInput.history).toMatchObject({ tradeCount: 1, winRate: 0, stopLossHitRate: 100 });
     await expect(bot.closeTrade('tp', manualTrade.id)).rejects.toBeInstanceOf(NotFoundError);
     exchange.setPrice('BTCUSDT', 63100);
     const manual = await bot.closeTrade('manual', manualTrade.id);
@@ -129,6 +132,49 @@ describe('trading lifecycle on real candles', () => {
     expect(exchange.balances('tp').USDT?.free).toBe(
       dec('10000').minus('999.81').plus('1001.54565').minus('1.00154565').toFixed(),
     );
+  });
+
+  it('shorts with inventory on a spot account: sell entry, buy-back exit, P&L net of fees', async () => {
+    const h = createHarness({ start: at(9, 0, 30) });
+    await activateUsers(h.store, [{ userId: 'short' }, { userId: 'no-btc' }]);
+    h.exchange.deposit('short', 'BTC', '0.1');
+    h.exchange.setPrice('BTCUSDT', 63000);
+    h.analyzer.script({
+      action: 'sell',
+      confidence: 80,
+      entryPrice: 63000,
+      stopLoss: 63315,
+      takeProfit: 62811,
+    });
+    await h.bot.runCycle();
+    expect(h.events['trade:rejected']).toMatchObject([
+      { userId: 'no-btc', violations: [{ code: 'NO_INVENTORY' }] },
+    ]);
+    // Same size as a long (10% cap); the sell's fee is in USDT: 999.81 × 0.1% = 0.99981.
+    expect(h.events['trade:opened'][0]).toMatchObject({
+      userId: 'short',
+      trade: {
+        side: 'sell',
+        quantity: '0.01587',
+        entryFee: '0.99981',
+        takeProfit: '62811',
+        stopLoss: '63315',
+      },
+      position: { quantity: '0.01587' },
+    });
+    expect(h.exchange.exits('short')).toMatchObject([{ state: 'open' }]);
+    await h.clock.advance(20_000);
+    h.exchange.setPrice('BTCUSDT', 62811);
+    await h.bot.monitorPositions();
+    // (63 000 − 62 811) × 0.01587 = 2.99943; buy-back fee 0.00001587 BTC × 62 811 = 0.99681057.
+    expect(h.events['trade:closed'][0]?.trade).toMatchObject({
+      exitReason: 'TAKE_PROFIT',
+      exitPrice: '62811',
+      exitFee: '0.99681057',
+      profitLoss: '1.00280943',
+      profitLossPercent: '0.1003',
+      durationSeconds: 20,
+    });
   });
 
   it('trades a whole day of real candles: limits, trading hours and consistent books', async () => {
