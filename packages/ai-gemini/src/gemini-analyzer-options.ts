@@ -37,8 +37,11 @@ export interface GeminiAnalyzerOptions {
   concurrency?: number;
   /** Requests started in any 60 s window, across all users of this analyzer (retries included). Default 10, the free tier's limit for gemini-2.5-flash. */
   requestsPerMinute?: number;
-  /** Thinking tokens allowed; 0 (default) turns thinking off, -1 lets the model decide. */
-  thinkingBudget?: number;
+  /**
+   * Thinking tokens allowed; 0 (default) turns thinking off, -1 lets the model decide, `null` sends
+   * no thinking setting at all (for models without thinking, such as gemini-2.0-flash).
+   */
+  thinkingBudget?: number | null;
   /** Default 0.2: answers should be repeatable more than creative. */
   temperature?: number;
   /** Output token limit, thinking included. Default 1,024 plus the thinking budget; unset when the budget is -1. */
@@ -64,7 +67,7 @@ export interface ResolvedGeminiAnalyzerOptions {
   maxRetryAfterMs: number;
   concurrency: number;
   requestsPerMinute: number;
-  thinkingBudget: number;
+  thinkingBudget: number | null;
   temperature: number;
   maxOutputTokens: number | undefined;
   maxEntryDeviationPercent: number | undefined;
@@ -99,7 +102,13 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
   if (typeof model !== 'string' || !/^[\w.-]+$/.test(model)) {
     throw new ConfigError('createGeminiAnalyzer: model must be a model name such as gemini-2.5-flash');
   }
-  const thinkingBudget = integer('thinkingBudget', options.thinkingBudget ?? defaults.thinkingBudget, -1);
+  const thinkingBudget =
+    options.thinkingBudget === null
+      ? null
+      : integer('thinkingBudget', options.thinkingBudget ?? defaults.thinkingBudget, -1);
+  if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
+    throw new ConfigError('createGeminiAnalyzer: baseUrl must be an http(s) URL');
+  }
   const cache = options.cache;
   if (cache !== undefined) {
     if (typeof cache.store?.get !== 'function' || typeof cache.store?.set !== 'function') {
@@ -140,7 +149,7 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
         ? integer('maxOutputTokens', options.maxOutputTokens, 1)
         : thinkingBudget === -1
           ? undefined
-          : defaults.answerTokens + thinkingBudget,
+          : defaults.answerTokens + Math.max(0, thinkingBudget ?? 0),
     maxEntryDeviationPercent: positiveNumber('maxEntryDeviationPercent', options.maxEntryDeviationPercent),
     cache:
       cache === undefined
@@ -148,6 +157,16 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
         : { store: cache.store, mode: cache.mode, replayMiss: cache.replayMiss ?? 'hold' },
     random: options.random ?? Math.random,
   };
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function positiveNumber(name: string, value: unknown): number | undefined {

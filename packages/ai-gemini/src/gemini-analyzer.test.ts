@@ -86,6 +86,18 @@ describe('createGeminiAnalyzer', () => {
     expect(fake.requests[0]!.body.generationConfig).not.toHaveProperty('maxOutputTokens');
   });
 
+  it('sends no thinking setting when thinkingBudget is null (models without thinking)', async () => {
+    const analyzer = createGeminiAnalyzer({
+      apiKey: TEST_API_KEY,
+      baseUrl: fake.baseUrl,
+      model: 'gemini-2.0-flash',
+      thinkingBudget: null,
+    });
+    await analyzer.analyze(input);
+    expect(fake.requests[0]!.body.generationConfig).not.toHaveProperty('thinkingConfig');
+    expect(fake.requests[0]!.body.generationConfig?.maxOutputTokens).toBe(1024);
+  });
+
   it('turns a valid answer into a signal with model, latency, tokens and the raw answer', async () => {
     const answer = buyAnswer();
     fake.reply({
@@ -196,6 +208,7 @@ describe('createGeminiAnalyzer', () => {
     [{ apiKey: TEST_API_KEY, maxRetries: -1 }, /maxRetries/],
     [{ apiKey: TEST_API_KEY, thinkingBudget: -2 }, /thinkingBudget/],
     [{ apiKey: TEST_API_KEY, temperature: 3 }, /temperature/],
+    [{ apiKey: TEST_API_KEY, baseUrl: 'localhost:8787' }, /baseUrl must be an http\(s\) URL/],
     [{ apiKey: TEST_API_KEY, model: 'models/../x' }, /model must be/],
     [{ apiKey: TEST_API_KEY, maxEntryDeviationPercent: 0 }, /maxEntryDeviationPercent/],
     [{ apiKey: TEST_API_KEY, cache: { store: {}, mode: 'replay' } }, /cache.store/],

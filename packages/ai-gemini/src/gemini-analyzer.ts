@@ -105,7 +105,9 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
           ...(generation.maxOutputTokens === undefined
             ? {}
             : { maxOutputTokens: generation.maxOutputTokens }),
-          thinkingConfig: { thinkingBudget: generation.thinkingBudget },
+          ...(generation.thinkingBudget === null
+            ? {}
+            : { thinkingConfig: { thinkingBudget: generation.thinkingBudget } }),
           abortSignal: controller.signal,
         },
       });
