@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { callerId } from '../security/authentication';
 import { createCredentialCipher } from '../security/credential-cipher';
-import { accountResponseSchema, credentialsBodySchema, messageResponseSchema } from '../server/api-schemas';
+import {
+  accountResponseSchema,
+  credentialsBodySchema,
+  messageResponseSchema,
+  noBodySchema,
+} from '../server/api-schemas';
 import { sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
@@ -61,7 +65,7 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['account'],
           summary: "Forget the caller's exchange credentials",
           security: [{ bearerAuth: [] }],
-          body: z.undefined().optional(),
+          body: noBodySchema,
           response: { 200: messageResponseSchema },
         },
       },
