@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type Candle, ConfigError, candleSchema } from '@trd/core';
 
 /** The real 1m candle slices shipped in the package's `fixtures/` folder (see fixtures/README.md). */
@@ -14,7 +14,12 @@ export function loadReplayCandles(name: ReplayFixtureName): Candle[] {
   if (!(replayFixtureNames as readonly string[]).includes(name)) {
     throw new ConfigError(`unknown replay fixture "${name}"; known: ${replayFixtureNames.join(', ')}`);
   }
-  const url = new URL(`../../fixtures/${name}.csv`, import.meta.url);
+  // From src/feeds/ (sources) or dist/ (the build) the fixtures folder sits at a different depth.
+  const candidates = [`../../fixtures/${name}.csv`, `../fixtures/${name}.csv`].map(
+    (path) => new URL(path, import.meta.url),
+  );
+  const url = candidates.find((candidate) => existsSync(candidate));
+  if (!url) throw new ConfigError(`replay fixture "${name}" is missing from the package's fixtures folder`);
   return parseCandleCsv(readFileSync(url, 'utf8'));
 }
 
