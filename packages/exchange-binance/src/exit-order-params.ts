@@ -45,10 +45,9 @@ export function assertExitGeometry(request: ExitRequest & { stopLimit: DecimalSt
 
 /**
  * POST /api/v3/orderList/oco parameters. A long's exit (SELL): take profit LIMIT_MAKER above the
- * market, stop loss STOP_LOSS_LIMIT below. A short's exit (BUY) is the mirror: the stop loss
- * STOP_LOSS_LIMIT above, the take profit TAKE_PROFIT_LIMIT below (triggered at and limited to the
- * take-profit price), since a LIMIT_MAKER buy belongs below the market too but Binance's belowType
- * takes only stop and take-profit types.
+ * market, stop loss STOP_LOSS_LIMIT below. A short's exit (BUY) is the mirror: stop loss
+ * STOP_LOSS_LIMIT above, take profit below as a TAKE_PROFIT_LIMIT triggered at and limited to the
+ * take-profit price (the documented `belowType` values are the stop and take-profit types).
  */
 export function exitOrderParams(request: ExitRequest & { stopLimit: DecimalString }): Record<string, string> {
   const common = {
