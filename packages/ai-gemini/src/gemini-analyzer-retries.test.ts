@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiUnavailableError } from './gemini-api-error';
 import { createGeminiAnalyzer, type GeminiAnalyzerOptions } from './index';
 import { settleOnVirtualTime, startFake, TEST_API_KEY, waitUntil } from './test-support';
-import type { FakeGeminiServer } from './testing/fake-gemini-server';
+import { type FakeGeminiServer, startFakeGeminiServer } from './testing/fake-gemini-server';
 import {
   geminiAnswerBody,
   geminiInternalErrorBody,
@@ -120,6 +120,28 @@ describe('retries, timeouts and cancellation', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('does not retry an unknown model (404), and says which', async () => {
+    const strictFake = await startFakeGeminiServer({ apiKey: TEST_API_KEY, models: ['gemini-2.5-flash'] });
+    try {
+      const unknown = createGeminiAnalyzer({
+        apiKey: TEST_API_KEY,
+        baseUrl: strictFake.baseUrl,
+        model: 'gemini-9-ultra',
+      });
+      const error = await unknown.analyze(input).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GeminiUnavailableError);
+      expect(error).toMatchObject({
+        httpStatus: 404,
+        rpcStatus: 'NOT_FOUND',
+        attempts: 1,
+        isRetryable: false,
+      });
+      expect((error as Error).message).toMatch(/models\/gemini-9-ultra is not found/);
+    } finally {
+      await strictFake.close();
+    }
+  });
+
   it('reports a rejected API key as an AuthenticationError, without retrying', async () => {
     const wrong = createGeminiAnalyzer({ apiKey: 'AIzaSy-wrong-key', baseUrl: fake.baseUrl, clock });
     const error = await wrong.analyze(input).catch((caught: unknown) => caught);
@@ -204,6 +226,8 @@ describe('retries, timeouts and cancellation', () => {
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GeminiUnavailableError);
     expect(error).toMatchObject({ attempts: 3, httpStatus: undefined });
-    expect((error as Error).message).toMatch(/network failure/);
+    expect((error as Error).message).toMatch(
+      /request failed before an HTTP answer \(TypeError: fetch failed\)/,
+    );
   });
 });

@@ -38,7 +38,7 @@ export function describeGeminiError(error: unknown, apiKey: string): GeminiCallF
     return {
       httpStatus: undefined,
       rpcStatus: undefined,
-      message: shorten(redactSecret(`network failure (${text})`, apiKey)),
+      message: shorten(redactSecret(`request failed before an HTTP answer (${text})`, apiKey)),
       retryable: true,
       retryAfterMs: undefined,
       authentication: false,
