@@ -42,6 +42,25 @@ describe('start and stop on the injected clock', () => {
     expect(h.events['trade:opened']).toHaveLength(1);
   });
 
+  it('starts even when the first reconciliation fails, and reports it', async () => {
+    const h = createHarness({ start: at(10) });
+    await activateUsers(h.store, [{ userId: 'alice' }]);
+    const unfinished = h.store.unfinishedIntents.bind(h.store);
+    let calls = 0;
+    h.store.unfinishedIntents = async (userId?: string) => {
+      calls++;
+      if (calls === 1) throw new Error('store briefly unavailable');
+      return unfinished(userId);
+    };
+    await h.bot.start();
+    expect(h.events.error).toMatchObject([
+      { stage: 'reconcile', error: { message: 'store briefly unavailable' } },
+    ]);
+    await h.clock.advance(0);
+    expect(h.events['cycle:end']).toHaveLength(1);
+    await h.bot.stop();
+  });
+
   it('shares a cycle already running instead of starting a second one', async () => {
     const h = createHarness({ start: at(10) });
     await activateUsers(h.store, [{ userId: 'alice' }]);

@@ -76,7 +76,13 @@ export class TradingBot extends EventEmitter<TradingBotEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.reconcile();
+    try {
+      await this.reconcile();
+    } catch (error) {
+      // Safe to go on: users with unresolved intents or open positions are not traded, and every
+      // monitor pass reconciles again.
+      this.emit('error', { stage: 'reconcile', error: asError(error), at: this.context.clock.now() });
+    }
     if (!this.running) return;
     this.schedule('cycle', 0);
     this.schedule('monitor', 0);
