@@ -34,6 +34,6 @@ export interface BinanceExchangeOptions {
   requestWeight?: RequestWeightOptions;
   /** Stop leg's limit distance past its trigger when an exit gives no `stopLimit`, percent (default "0.1"). */
   stopLimitOffsetPercent?: string;
-  /** Sees every request's method and URL (monitoring, tests). URLs of signed requests include the signature. */
+  /** Sees every request's method and URL (monitoring, tests), the signature of signed requests redacted. */
   onRequest?: (request: { method: string; url: string }) => void;
 }

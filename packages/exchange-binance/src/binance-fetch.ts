@@ -24,7 +24,7 @@ export interface BinanceFetchOptions {
   fetch: FetchFunction;
   governor: RequestWeightGovernor;
   timeoutMs: number;
-  /** Called with every URL the adapter requests (tests check that none leaves the machine). */
+  /** Called with every URL the adapter requests, signature redacted (tests check that none leaves the machine). */
   onRequest?: (request: { method: string; url: string }) => void;
 }
 
@@ -38,7 +38,7 @@ export function createBinanceFetch(options: BinanceFetchOptions): FetchFunction 
     const method = (init.method ?? 'GET').toUpperCase();
     const path = new URL(url).pathname;
     await options.governor.acquire(requestWeight(method, path));
-    options.onRequest?.({ method, url });
+    options.onRequest?.({ method, url: url.replace(/signature=[^&]*/i, 'signature=[redacted]') });
     let response: Response;
     try {
       response = await options.fetch(url, {

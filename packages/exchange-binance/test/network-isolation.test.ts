@@ -36,6 +36,13 @@ describe('ccxt never reaches the internet', () => {
 
     expect(local.requestedUrls.length).toBeGreaterThan(10);
     for (const url of local.requestedUrls) expect(url.startsWith(`${fake.url}/api/v3/`), url).toBe(true);
+    // What onRequest sees carries no signature.
+    expect(local.requestedUrls.filter((url) => url.includes('signature=[redacted]')).length).toBeGreaterThan(
+      5,
+    );
+    for (const signature of fake.ledger.map((entry) => entry.params.signature).filter(Boolean)) {
+      expect(local.requestedUrls.join('\n')).not.toContain(signature);
+    }
     expect(fake.ledger.map((entry) => `${entry.method} ${entry.path}`)).toHaveLength(
       local.requestedUrls.length,
     );

@@ -102,6 +102,30 @@ describe('a placement whose outcome is unknown', () => {
     expect(local.fake.venue.orderLists).toHaveLength(1);
   });
 
+  it('a cancel whose answer was lost is retried and answers the final state', async () => {
+    local = await startLocalBinance({ balances: { BTC: '0.01' } });
+    const account = local.exchange.account(TEST_CREDENTIALS);
+    const exit = await account.placeExit({
+      symbol: 'BTCUSDT',
+      side: 'sell',
+      quantity: '0.00149',
+      takeProfit: '63072.61',
+      stopLoss: '62569.54',
+      clientOrderId: 'trd-exit-43',
+    });
+    local.fake.fault({ method: 'DELETE', path: '/api/v3/orderList', kind: 'lost-response' });
+    const report = await settleWithClock(
+      local.clock as VirtualClock,
+      account.cancelExit({ symbol: 'BTCUSDT', exitRef: exit.exitRef }),
+    );
+    expect(report).toMatchObject({ exitRef: exit.exitRef, state: 'cancelled' });
+    // The first DELETE worked (its answer was lost); the second found the list done.
+    expect(local.fake.server.requests('DELETE', '/api/v3/orderList').map((entry) => entry.status)).toEqual([
+      -1, 400,
+    ]);
+    expect(local.fake.venue.balance(TEST_CREDENTIALS.apiKey, 'BTC')).toEqual({ free: '0.01', locked: '0' });
+  });
+
   it('a refusal is not an unknown outcome: no lookup, the typed error as is', async () => {
     local = await startLocalBinance({ balances: { USDT: '5' } });
     const error = await local.exchange
