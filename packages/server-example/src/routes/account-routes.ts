@@ -1,20 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
 import { createCredentialCipher } from '../security/credential-cipher';
-import {
-  accountResponseSchema,
-  credentialsBodySchema,
-  messageResponseSchema,
-  noBodySchema,
-} from '../server/api-schemas';
-import { sendError } from '../server/http-errors';
+import { accountResponseSchema, credentialsBodySchema, messageResponseSchema } from '../server/api-schemas';
+import { refuseBody, sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
 export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   const cipher = createCredentialCipher(deps.security.credentialsKey);
 
   return async (app) => {
-    app.addHook('preHandler', app.authenticate);
+    // Authenticate before the body is even read.
+    app.addHook('onRequest', app.authenticate);
 
     app.get(
       '/account',
@@ -61,11 +57,11 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     app.delete(
       '/account/exchange-credentials',
       {
+        preValidation: refuseBody,
         schema: {
           tags: ['account'],
           summary: "Forget the caller's exchange credentials",
           security: [{ bearerAuth: [] }],
-          body: noBodySchema,
           response: { 200: messageResponseSchema },
         },
       },

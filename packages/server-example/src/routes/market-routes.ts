@@ -5,7 +5,8 @@ import type { ServerDeps } from '../server/server-deps';
 
 export function marketRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', app.authenticate);
+    // Authenticate before the body is even read.
+    app.addHook('onRequest', app.authenticate);
 
     app.get(
       '/market/candles',

@@ -19,7 +19,8 @@ export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   };
 
   return async (app) => {
-    app.addHook('preHandler', app.authenticate);
+    // Authenticate before the body is even read.
+    app.addHook('onRequest', app.authenticate);
 
     app.get(
       '/portfolio',

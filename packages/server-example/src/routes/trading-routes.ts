@@ -6,14 +6,13 @@ import {
   configResponseSchema,
   configUpdateBodySchema,
   messageResponseSchema,
-  noBodySchema,
   positionsResponseSchema,
   tradeIdParamsSchema,
   tradePageResponseSchema,
   tradeResponseSchema,
   tradesQuerySchema,
 } from '../server/api-schemas';
-import { RequestValidationError, sendError } from '../server/http-errors';
+import { RequestValidationError, refuseBody, sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
 /** A user's config, or the reference bot's defaults for a user who never saved one. */
@@ -41,7 +40,8 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   };
 
   return async (app) => {
-    app.addHook('preHandler', app.authenticate);
+    // Authenticate before the body is even read.
+    app.addHook('onRequest', app.authenticate);
 
     const setActive = async (userId: string, isActive: boolean) => {
       const config = { ...(await loadConfig(deps, userId)), isActive };
@@ -52,11 +52,11 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     app.post(
       '/trading/start',
       {
+        preValidation: refuseBody,
         schema: {
           tags: ['trading'],
           summary: 'Join the trading loop',
           security: [{ bearerAuth: [] }],
-          body: noBodySchema,
           response: { 200: messageResponseSchema },
         },
       },
@@ -70,11 +70,11 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     app.post(
       '/trading/stop',
       {
+        preValidation: refuseBody,
         schema: {
           tags: ['trading'],
           summary: 'Leave the trading loop (open positions are still monitored)',
           security: [{ bearerAuth: [] }],
-          body: noBodySchema,
           response: { 200: messageResponseSchema },
         },
       },

@@ -28,9 +28,6 @@ export const tokenResponseSchema = z.object({
   user: z.object({ id: z.string(), username: z.string(), email: z.string() }),
 });
 
-/** For routes that take no body: anything sent is refused rather than silently ignored. */
-export const noBodySchema = z.undefined({ message: 'this route takes no body' }).optional();
-
 export const messageResponseSchema = z.object({ message: z.string() });
 
 /** The editable part of a trading config; the same bounds as core's `tradingConfigSchema`. */

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const reasons: Record<number, string> = {
   400: 'Bad Request',
@@ -36,4 +36,15 @@ export class RequestValidationError extends Error {
     super(issues.map((i) => `${i.field}: ${i.message}`).join('; '));
     this.name = 'RequestValidationError';
   }
+}
+
+/** preValidation for routes that take no body: anything sent is refused rather than silently ignored. */
+export async function refuseBody(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  const empty =
+    body === undefined ||
+    body === null ||
+    body === '' ||
+    (typeof body === 'object' && Object.keys(body).length === 0);
+  if (!empty) throw new RequestValidationError([{ field: 'body', message: 'this route takes no body' }]);
 }
