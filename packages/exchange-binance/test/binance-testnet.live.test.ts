@@ -15,11 +15,8 @@ describe('Binance spot testnet (live)', () => {
       const rules = await exchange.marketData.rules('BTCUSDT');
       const price = await exchange.marketData.price('BTCUSDT');
       expect((await exchange.marketData.candles('BTCUSDT', { interval: '1m', limit: 5 })).length).toBe(5);
-      const quantity = roundOrderPrice(
-        { ...rules, tickSize: rules.stepSize },
-        dec(rules.minNotional).mul(1.5).div(price).toString(),
-        'up',
-      );
+      // About 1.5 × the minimum notional, on the step.
+      const quantity = roundToTick(dec(rules.minNotional).mul(1.5).div(price), rules.stepSize, 'up');
       const entry = await account.placeMarketOrder({
         symbol: 'BTCUSDT',
         side: 'buy',
