@@ -1,0 +1,129 @@
+import {
+  createMemoryStore,
+  createTradingBot,
+  defaultTradingConfig,
+  ModelUnavailableError,
+  type TradingBotEvents,
+  VirtualClock,
+} from '@trd/core';
+import { loadCandleFixture } from '@trd/core/testing';
+import { createMockExchange } from '@trd/exchange-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGeminiAnalyzer } from '../src/gemini-analyzer';
+import { settleOnVirtualTime, startFake, TEST_API_KEY } from '../src/test-support';
+import type { FakeGeminiServer, RecordedGeminiRequest } from '../src/testing/fake-gemini-server';
+import { geminiAnswerBody, geminiOverloadedBody } from '../src/testing/gemini-responses';
+
+/** 2024-09-21 10:00 UTC: inside trading hours, on the BTCUSDT fixture's day. */
+const FIXTURE_DAY = Date.UTC(2024, 8, 21);
+const TEN_AM = FIXTURE_DAY + 10 * 3_600_000;
+
+function symbolOf(request: RecordedGeminiRequest): string {
+  const prompt = request.body.contents?.[0]?.parts?.[0]?.text ?? '';
+  return /MARKET: (\w+)/.exec(prompt)?.[1] ?? '';
+}
+
+/** A buy at the current price with the exits core's prompt suggests, as a sensible model would. */
+function buyFromPrompt(request: RecordedGeminiRequest): object {
+  const prompt = request.body.contents?.[0]?.parts?.[0]?.text ?? '';
+  const price = Number(/Current price: ([\d.]+)/.exec(prompt)?.[1]);
+  const exits = /buy → stop_loss ([\d.]+), take_profit ([\d.]+)/.exec(prompt);
+  return {
+    signal: 'buy',
+    confidence: 82,
+    entry_price: price,
+    stop_loss: Number(exits?.[1]),
+    take_profit: Number(exits?.[2]),
+    reasoning: 'Oversold bounce; invest 100% of the balance.',
+  };
+}
+
+describe('the engine with the Gemini analyzer (local fake of the API, simulated venue)', () => {
+  let fake: FakeGeminiServer;
+  let clock: VirtualClock;
+  beforeEach(async () => {
+    clock = new VirtualClock(TEN_AM);
+    fake = await startFake(() => clock.now());
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('trades a valid answer, never trades an invalid one, and reports an unavailable model without stopping', async () => {
+    // One symbol per user, so the fake can answer each user differently from the prompt.
+    fake.handle((request) => {
+      const symbol = symbolOf(request);
+      if (symbol === 'BTCUSDT') return { status: 200, body: geminiAnswerBody(buyFromPrompt(request)) };
+      if (symbol === 'ETHUSDT')
+        return { status: 200, body: geminiAnswerBody('{"signal": "buy", "confidence": 95,') };
+      return { status: 503, body: geminiOverloadedBody() };
+    });
+    const exchange = createMockExchange({
+      clock,
+      feeds: {
+        BTCUSDT: { kind: 'replay', candles: loadCandleFixture('btcusdt-1m-2024-09-21') },
+        ETHUSDT: {
+          kind: 'replay',
+          candles: loadCandleFixture('ethusdt-1m-2022-08-14'),
+          startAt: FIXTURE_DAY,
+        },
+        SOLUSDT: { kind: 'random-walk', seed: 7, startPrice: 150, volatility: 0.001, startTime: FIXTURE_DAY },
+      },
+      startingBalances: { USDT: '1000' },
+    });
+    const store = createMemoryStore({ clock });
+    await store.saveConfig(defaultTradingConfig('alice', { symbol: 'BTCUSDT', isActive: true }));
+    await store.saveConfig(defaultTradingConfig('bob', { symbol: 'ETHUSDT', isActive: true }));
+    await store.saveConfig(defaultTradingConfig('carol', { symbol: 'SOLUSDT', isActive: true }));
+    const analyzer = createGeminiAnalyzer({
+      apiKey: TEST_API_KEY,
+      baseUrl: fake.baseUrl,
+      clock,
+      maxRetries: 1,
+      requestsPerMinute: 100,
+    });
+    const bot = createTradingBot({
+      marketData: exchange.marketData,
+      accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'not-a-secret' }),
+      analyzer,
+      store,
+      clock,
+    });
+    const analyses: TradingBotEvents['analysis'][0][] = [];
+    const opened: TradingBotEvents['trade:opened'][0][] = [];
+    const errors: TradingBotEvents['error'][0][] = [];
+    bot.on('analysis', (event) => analyses.push(event));
+    bot.on('trade:opened', (event) => opened.push(event));
+    bot.on('error', (event) => errors.push(event));
+
+    await settleOnVirtualTime(clock, bot.runCycle(), 100, () => analyzer.running === 0);
+
+    // alice: a valid answer, sized by the risk manager (1% risk, at most 10% of 1,000 USDT), never by the model.
+    expect(opened.map((event) => event.userId)).toEqual(['alice']);
+    const entry = exchange.orders('alice').find((order) => order.type === 'market');
+    expect(entry?.status).toBe('filled');
+    expect(Number(entry!.quoteQuantity)).toBeGreaterThanOrEqual(5);
+    expect(Number(entry!.quoteQuantity)).toBeLessThanOrEqual(100);
+    expect(opened[0]!.trade.quantity).toBe(entry!.executedQuantity);
+    const aliceAnalysis = analyses.find((event) => event.userId === 'alice');
+    expect(aliceAnalysis?.analyzer).toBe('gemini:gemini-2.5-flash');
+    expect(aliceAnalysis?.signal.usage).toMatchObject({ model: 'gemini-2.5-flash', inputTokens: 812 });
+
+    // bob: malformed JSON is a hold with its reason, recorded for the audit trail, and no order.
+    const bobAnalysis = analyses.find((event) => event.userId === 'bob');
+    expect(bobAnalysis?.signal).toMatchObject({
+      action: 'hold',
+      reasoning: expect.stringMatching(/invalid model answer/),
+    });
+    expect(bobAnalysis?.signal.usage?.rawAnswer).toBe('{"signal": "buy", "confidence": 95,');
+    expect(exchange.orders('bob')).toEqual([]);
+    expect(await store.recentAnalyses('bob', 1)).toMatchObject([{ signal: { action: 'hold' } }]);
+
+    // carol: Gemini overloaded through the retry: reported as the model being unavailable, no order.
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ stage: 'analysis', userId: 'carol' });
+    expect(errors[0]!.error).toBeInstanceOf(ModelUnavailableError);
+    expect(exchange.orders('carol')).toEqual([]);
+    expect(fake.requests.filter((request) => symbolOf(request) === 'SOLUSDT')).toHaveLength(2);
+  });
+});
