@@ -114,4 +114,31 @@ describe('RequestScheduler', () => {
     await expect(scheduler.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(scheduler.run(async () => 'next')).resolves.toBe('next');
   });
+
+  it('spreads 1,000 users over time: never above either cap, everyone served, in order', async () => {
+    const clock = new VirtualClock(0);
+    const scheduler = new RequestScheduler({ clock, concurrency: 4, requestsPerMinute: 100 });
+    const startTimes: number[] = [];
+    let running = 0;
+    let mostRunning = 0;
+    const runs = Array.from({ length: 1_000 }, (_, index) =>
+      scheduler.run(async () => {
+        startTimes.push(clock.now());
+        running++;
+        mostRunning = Math.max(mostRunning, running);
+        await clock.sleep(2_000); // each call takes 2 s of model time
+        running--;
+        return index;
+      }),
+    );
+    await clock.advance(11 * 60_000);
+    expect(await Promise.all(runs)).toEqual(Array.from({ length: 1_000 }, (_, index) => index));
+    expect(mostRunning).toBe(4);
+    for (let index = 100; index < startTimes.length; index++) {
+      expect(startTimes[index]! - startTimes[index - 100]!).toBeGreaterThanOrEqual(60_000);
+    }
+    // 100 a minute: the last of 1,000 starts in the tenth minute.
+    expect(startTimes.at(-1)).toBeGreaterThanOrEqual(9 * 60_000);
+    expect(startTimes.at(-1)).toBeLessThan(10 * 60_000);
+  });
 });
