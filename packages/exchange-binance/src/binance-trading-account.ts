@@ -28,7 +28,12 @@ import {
   toOrderReport,
 } from './binance-reports';
 import type { CcxtBinance } from './ccxt-client';
-import { assertExitGeometry, defaultStopLimit, exitOrderParams } from './exit-order-params';
+import {
+  assertExitAroundPrice,
+  assertExitGeometry,
+  defaultStopLimit,
+  exitOrderParams,
+} from './exit-order-params';
 import { type RetryOptions, retryRead } from './read-retry';
 
 export interface OrderLookupOptions {
@@ -223,6 +228,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       }
       const complete = { ...request, stopLimit };
       assertExitGeometry(complete);
+      assertExitAroundPrice(request, roundOrderPrice(rules, await marketData.price(request.symbol)));
       try {
         const list = await call<BinanceOrderList>('POST orderList/oco', () =>
           client.privatePostOrderListOco(exitOrderParams(complete)),

@@ -44,6 +44,25 @@ export function assertExitGeometry(request: ExitRequest & { stopLimit: DecimalSt
 }
 
 /**
+ * Binance takes an OCO only when the last price lies between its legs (a sell: take profit above,
+ * stop below); otherwise -2010 "The relationship of the prices for the orders is not correct.".
+ */
+export function assertExitAroundPrice(request: ExitRequest, lastPrice: DecimalString): void {
+  const last = dec(lastPrice);
+  const ok =
+    request.side === 'sell'
+      ? dec(request.takeProfit).gt(last) && dec(request.stopLoss).lt(last)
+      : dec(request.takeProfit).lt(last) && dec(request.stopLoss).gt(last);
+  if (!ok) {
+    const [above, below] =
+      request.side === 'sell' ? ['take profit', 'stop loss'] : ['stop loss', 'take profit'];
+    throw new InvalidOrderError(
+      `${request.symbol}: the ${above} must be above the last price ${lastPrice} and the ${below} below it; got take profit ${request.takeProfit}, stop loss ${request.stopLoss}`,
+    );
+  }
+}
+
+/**
  * POST /api/v3/orderList/oco parameters. A long's exit (SELL): take profit LIMIT_MAKER above the
  * market, stop loss STOP_LOSS_LIMIT below. A short's exit (BUY) is the mirror: stop loss
  * STOP_LOSS_LIMIT above, take profit below as a TAKE_PROFIT_LIMIT triggered at and limited to the

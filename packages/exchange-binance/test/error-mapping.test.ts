@@ -34,16 +34,25 @@ function everythingIn(error: unknown): string {
 }
 
 describe("Binance's answers become core's typed errors", () => {
-  it('a -2010 from the server (OCO prices on the wrong side of the market) is OrderRejectedError with the venue code', async () => {
-    local = await startLocalBinance({ balances: { BTC: '0.01' } });
-    // Geometry is fine (take profit over stop), but the take profit is below the last price 62883.95.
+  it('a -2010 from the server (the market moved past the take profit meanwhile) is OrderRejectedError with the venue code', async () => {
+    // The price drops between the adapter's check of the last price and the OCO reaching Binance.
+    local = await startLocalBinance({
+      balances: { BTC: '0.01' },
+      exchange: {
+        fetch: async (url, init) => {
+          const response = await fetch(url, init);
+          if (url.includes('/api/v3/ticker/price')) local.fake.setPrice('BTCUSDT', '62790');
+          return response;
+        },
+      },
+    });
     const error = await local.exchange
       .account(TEST_CREDENTIALS)
       .placeExit({
         symbol: 'BTCUSDT',
         side: 'sell',
         quantity: '0.001',
-        takeProfit: '62850',
+        takeProfit: '62950',
         stopLoss: '62800',
         clientOrderId: 'trd-late',
       })

@@ -54,6 +54,11 @@ describe('orders Binance would reject are caught before sending', () => {
       /take profit > stop loss/,
     ],
     ['a stop limit above the stop', { stopLimit: '62600' }, /stop loss >= stop limit/],
+    [
+      'a take profit the market has already passed (last 62883.95)',
+      { takeProfit: '62850', stopLoss: '62800' },
+      /take profit must be above the last price 62883.95/,
+    ],
   ])('an exit with %s', async (_label, change, message) => {
     local = await startLocalBinance({ balances: { BTC: '0.01' } });
     const account = local.exchange.account(TEST_CREDENTIALS);
