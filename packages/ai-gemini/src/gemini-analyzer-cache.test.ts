@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VirtualClock } from '@trd/core';
+import { ConfigError, VirtualClock } from '@trd/core';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJsonFileAnswerCache } from './cache/json-file-answer-cache';
@@ -149,6 +149,21 @@ describe('record/replay cache', () => {
       );
       expect(fake.requests.length).toBe(requestsBefore);
       expect(replayed).toMatchObject({ action: 'buy', confidence: 81, usage: { cached: true } });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('throws a ConfigError rather than carry on unrecorded when the cache cannot be written', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'trd-gemini-unwritable-'));
+    try {
+      await writeFile(join(directory, 'not-a-folder'), 'x');
+      const store = createJsonFileAnswerCache(join(directory, 'not-a-folder', 'answers.json'));
+      const error = await analyzer({ store, mode: 'record' })
+        .analyze(input)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/could not record the Gemini answer/);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

@@ -10,13 +10,17 @@ interface CacheFile {
 
 /**
  * A cache in one JSON file, to commit next to a backtest or a test so it re-runs without model
- * calls. The file is read once, on first use; each `set` rewrites it atomically (temporary file,
- * then rename), one write at a time, with keys sorted so diffs stay small. A file that is not a
- * cache is refused with a `ConfigError` and never overwritten.
+ * calls. The file is read once, on first use; `set` rewrites it atomically (temporary file, then
+ * rename), one write at a time, sets made during a write sharing the next one, with keys sorted
+ * so diffs stay small. A file that is not a cache is refused with a `ConfigError` and never
+ * overwritten.
  */
 export function createJsonFileAnswerCache(path: string): AnswerCache {
   let loading: Promise<Map<string, CachedAnswer>> | undefined;
+  /** The write in progress, if any (its failure is its callers' to see). */
   let writing: Promise<void> = Promise.resolve();
+  /** The next write, shared by every `set` made while another write runs. */
+  let nextWrite: Promise<void> | undefined;
 
   const load = () => {
     loading ??= readCacheFile(path);
@@ -32,10 +36,16 @@ export function createJsonFileAnswerCache(path: string): AnswerCache {
     async set(key, answer) {
       const answers = await load();
       answers.set(key, structuredClone(answer));
-      const write = writing.then(() => writeCacheFile(path, answers));
-      // A failed write must not block later ones; the caller of this set still sees the failure.
-      writing = write.catch(() => undefined);
-      await write;
+      // Sets that arrive during a write share one follow-up write: a recording backtest rewrites
+      // the file once per burst, not once per answer.
+      nextWrite ??= writing
+        .catch(() => undefined)
+        .then(() => {
+          nextWrite = undefined;
+          writing = writeCacheFile(path, answers);
+          return writing;
+        });
+      await nextWrite;
     },
   };
 }
