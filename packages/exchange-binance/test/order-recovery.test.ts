@@ -73,6 +73,50 @@ describe('a placement whose outcome is unknown', () => {
     expect(local.fake.venue.orders).toEqual([]);
   });
 
+  it('an order still invisible to lookups for a while is found by a later lookup, on the clock', async () => {
+    local = await startLocalBinance({
+      fake: { visibilityDelayMs: 3000 },
+      exchange: { orderLookup: { attempts: 3, delayMs: 2000 } },
+    });
+    local.fake.fault({ method: 'POST', path: '/api/v3/order', kind: 'lost-response' });
+    const clock = local.clock as VirtualClock;
+    const started = clock.now();
+    const report = await settleWithClock(
+      clock,
+      local.exchange.account(TEST_CREDENTIALS).placeMarketOrder(entry),
+      250,
+    );
+    expect(report).toMatchObject({ clientOrderId: 'trd-u1-intent-42', status: 'filled' });
+    expect(clock.now() - started).toBeGreaterThanOrEqual(4000);
+    expect(local.fake.server.requests('GET', '/api/v3/order').map((request) => request.status)).toEqual([
+      400, 400, 400, 200,
+    ]);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('when lookups run out first: OrderStatusUnknownError, and the engine finds the order later by client id', async () => {
+    local = await startLocalBinance({
+      fake: { visibilityDelayMs: 30_000 },
+      exchange: { orderLookup: { attempts: 2, delayMs: 2000 } },
+    });
+    local.fake.fault({ method: 'POST', path: '/api/v3/order', kind: 'lost-response' });
+    const clock = local.clock as VirtualClock;
+    const account = local.exchange.account(TEST_CREDENTIALS);
+    const error = await settleWithClock(
+      clock,
+      account.placeMarketOrder(entry).catch((caught: unknown) => caught),
+      250,
+    );
+    expect(error).toBeInstanceOf(OrderStatusUnknownError);
+    expect(await account.findOrder('BTCUSDT', entry.clientOrderId)).toBeNull();
+    await clock.advance(30_000);
+    expect(await account.findOrder('BTCUSDT', entry.clientOrderId)).toMatchObject({
+      status: 'filled',
+      executedQuantity: '0.0015',
+    });
+    expect(posts()).toHaveLength(1);
+  });
+
   it('a second placement with the id of a filled order returns that order (Binance itself would fill it again)', async () => {
     local = await startLocalBinance();
     const account = local.exchange.account(TEST_CREDENTIALS);

@@ -209,6 +209,21 @@ describe('the local Binance', () => {
     ]);
   });
 
+  it('rebases the fixture candles to a given time, for tests on the system clock', async () => {
+    const wallClock = Date.UTC(2030, 0, 1, 12, 34, 56);
+    fake = await startFakeBinance({ now: () => wallClock, rebaseCandlesTo: wallClock });
+    const rows = (await (
+      await fetch(`${fake.url}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3`)
+    ).json()) as unknown[][];
+    expect(rows.map((row) => row[0])).toEqual([
+      Date.UTC(2030, 0, 1, 12, 32),
+      Date.UTC(2030, 0, 1, 12, 33),
+      Date.UTC(2030, 0, 1, 12, 34),
+    ]);
+    // The real closes of the fixture's last three minutes (2024-09-21 04:57-04:59).
+    expect(rows.map((row) => row[4])).toEqual(['62868.00000000', '62861.56000000', '62860.00000000']);
+  });
+
   it("accepts a filled order's client id again, as Binance does", async () => {
     await start();
     const body = {

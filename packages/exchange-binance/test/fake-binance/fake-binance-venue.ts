@@ -70,6 +70,7 @@ export interface FakeOrderList {
   listStatusType: 'EXEC_STARTED' | 'ALL_DONE';
   listOrderStatus: 'EXECUTING' | 'ALL_DONE';
   transactionTime: number;
+  createdAt: number;
   orderIds: number[];
   apiKey: string;
   /** What the list holds: the base quantity of a sell, the quote amount of a buy. */
@@ -83,6 +84,8 @@ export interface FakeVenueOptions {
   candles: Record<string, FakeCandle[]>;
   /** Commission rate of every fill (0.1 % by default, Binance's spot base rate). */
   commissionRate?: string;
+  /** Orders and lists stay invisible to lookups this long after creation (seen live for tens of seconds). */
+  visibilityDelayMs?: number;
 }
 
 const OCO_ABOVE_TYPES = new Set([
@@ -389,6 +392,10 @@ export class FakeBinanceVenue {
     order.updateTime = this.options.now();
   }
 
+  private visible(createdAt: number): boolean {
+    return this.options.now() - createdAt >= (this.options.visibilityDelayMs ?? 0);
+  }
+
   private findOrder(apiKey: string, params: Params): FakeOrder {
     this.symbolInfo(params.symbol);
     if (!params.orderId && !params.origClientOrderId) {
@@ -400,6 +407,7 @@ export class FakeBinanceVenue {
     }
     const matches = this.orders.filter(
       (order) =>
+        this.visible(order.time) &&
         order.apiKey === apiKey &&
         order.symbol === params.symbol &&
         (params.orderId
@@ -548,6 +556,7 @@ export class FakeBinanceVenue {
       listStatusType: 'EXEC_STARTED',
       listOrderStatus: 'EXECUTING',
       transactionTime: now,
+      createdAt: now,
       orderIds: [],
       apiKey,
       lockedAsset,
@@ -660,6 +669,7 @@ export class FakeBinanceVenue {
     if (!byId && !byClientId) throw rejections.badParameterCombination();
     const matches = this.orderLists.filter(
       (list) =>
+        this.visible(list.createdAt) &&
         list.apiKey === apiKey &&
         (byId ? String(list.orderListId) === byId : list.listClientOrderId === byClientId),
     );

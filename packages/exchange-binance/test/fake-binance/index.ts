@@ -23,6 +23,8 @@ export interface StartFakeBinanceOptions {
   rebaseCandlesTo?: number;
   weightLimit?: number;
   commissionRate?: string;
+  /** Orders and lists are invisible to lookups this long after creation. */
+  visibilityDelayMs?: number;
 }
 
 export interface FakeBinance {
@@ -60,6 +62,7 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     exchangeInfo: exchangeInfo as unknown as { symbols: SymbolInfo[] },
     candles: fixtureCandles(options.rebaseCandlesTo),
     commissionRate: options.commissionRate,
+    visibilityDelayMs: options.visibilityDelayMs,
   });
   for (const account of options.accounts ?? [])
     venue.addAccount(account.apiKey, account.secret, account.balances);
