@@ -9,7 +9,7 @@ import type { BinanceExchangeOptions } from './binance-exchange-options';
 import { createBinanceFetch } from './binance-fetch';
 import { type BinanceMarketData, createBinanceMarketData } from './binance-market-data';
 import { createBinanceTradingAccount } from './binance-trading-account';
-import { createCcxtClient } from './ccxt-client';
+import { createAccountClient, createCcxtClient } from './ccxt-client';
 import { RequestWeightGovernor, type RequestWeightSnapshot } from './request-weight-governor';
 
 export interface BinanceExchange extends Exchange {
@@ -49,7 +49,8 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
     recvWindowMs,
   };
   const retry = options.retry ?? {};
-  const marketData = createBinanceMarketData({ client: createCcxtClient(clientOptions), clock, retry });
+  const sharedClient = createCcxtClient(clientOptions);
+  const marketData = createBinanceMarketData({ client: sharedClient, clock, retry });
   const defaultKeys =
     options.apiKey && options.secret ? { apiKey: options.apiKey, secret: options.secret } : undefined;
 
@@ -62,7 +63,7 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
       if (!keys?.apiKey || !keys.secret)
         throw new ConfigError('binance: an account needs an API key and secret');
       return createBinanceTradingAccount({
-        client: createCcxtClient({ ...clientOptions, apiKey: keys.apiKey, secret: keys.secret }),
+        client: createAccountClient(sharedClient, keys.apiKey, keys.secret),
         marketData,
         clock,
         retry,

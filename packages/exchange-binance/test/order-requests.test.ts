@@ -201,4 +201,28 @@ describe('the requests the adapter sends', () => {
       USDT: { free: '249.77785212', locked: '0' },
     });
   });
+
+  it('accounts of one exchange sign with their own keys, also concurrently', async () => {
+    local = await startLocalBinance();
+    const bob = {
+      apiKey: 'bob-key-2222222222222222222222222222222222222222222222222222222',
+      secret: 'bob-secret-3333',
+    };
+    local.fake.venue.addAccount(bob.apiKey, bob.secret, { USDT: '500' });
+    const alice = local.exchange.account(TEST_CREDENTIALS);
+    const bobs = local.exchange.account(bob);
+    const [aliceOrder, bobOrder] = await Promise.all([
+      alice.placeMarketOrder({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.001', clientOrderId: 'alice-1' }),
+      bobs.placeMarketOrder({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.002', clientOrderId: 'bob-1' }),
+    ]);
+    expect([aliceOrder.executedQuantity, bobOrder.executedQuantity]).toEqual(['0.001', '0.002']);
+    // The fake verified each signature against the secret of the key it came with.
+    const posts = local.fake.server.requests('POST', '/api/v3/order');
+    expect(posts.map((post) => [post.params.newClientOrderId, post.apiKey, post.status]).sort()).toEqual([
+      ['alice-1', TEST_CREDENTIALS.apiKey, 200],
+      ['bob-1', bob.apiKey, 200],
+    ]);
+    expect(local.fake.venue.balance(bob.apiKey, 'BTC').free).toBe('0.001998');
+    expect(await bobs.balances()).toMatchObject({ BTC: { free: '0.001998' } });
+  });
 });
