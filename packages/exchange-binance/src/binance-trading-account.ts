@@ -86,7 +86,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
         client.privateGetOrder({ symbol, origClientOrderId: clientOrderId }),
       );
     } catch (error) {
-      if (error instanceof OrderNotFoundError) return null;
+      if (isNotFound(error)) return null;
       throw error;
     }
     return toOrderReport(order, await tradesOf(order));
@@ -104,7 +104,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     try {
       return await call<BinanceOrderList>('GET orderList', () => client.privateGetOrderList(params));
     } catch (error) {
-      if (error instanceof OrderNotFoundError) return null;
+      if (isNotFound(error)) return null;
       throw error;
     }
   };
@@ -285,6 +285,11 @@ function assertClientId(clientOrderId: string): void {
       `client order id must be 1-36 characters of [A-Za-z0-9_-], got ${JSON.stringify(clientOrderId)}`,
     );
   }
+}
+
+/** Checked by code, not `instanceof`: core's errors may come from another copy of the package. */
+function isNotFound(error: unknown): boolean {
+  return TrdError.isInstance(error) && error.code === 'ORDER_NOT_FOUND';
 }
 
 /** Network failure, timeout or 5xx after sending: Binance may or may not have the order. */

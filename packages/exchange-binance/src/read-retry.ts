@@ -1,4 +1,4 @@
-import { type Clock, RateLimitedError, TrdError } from '@trd/core';
+import { type Clock, type RateLimitedError, TrdError } from '@trd/core';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -34,10 +34,9 @@ export async function retryRead<T>(
       )
         throw error;
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      const delay =
-        error instanceof RateLimitedError && error.retryAfterMs !== undefined
-          ? Math.max(backoff, error.retryAfterMs)
-          : backoff;
+      const retryAfterMs =
+        error.code === 'RATE_LIMITED' ? (error as RateLimitedError).retryAfterMs : undefined;
+      const delay = retryAfterMs === undefined ? backoff : Math.max(backoff, retryAfterMs);
       await clock.sleep(delay, signal);
     }
   }
