@@ -82,6 +82,8 @@ function logout(message) {
   $('auth').hidden = false;
   $('logout').hidden = true;
   $('who').textContent = '';
+  $('events').replaceChildren();
+  state.page = 0;
   if (message) $('auth-error').textContent = message;
 }
 

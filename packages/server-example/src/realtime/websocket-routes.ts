@@ -41,7 +41,6 @@ export function registerWebsocketRoutes(
     '/ws',
     {
       websocket: true,
-      config: { rateLimit: false },
       schema: { hide: true },
       // Runs before the upgrade: a refused handshake gets a plain HTTP error and no socket.
       preValidation: async (request, reply) => {

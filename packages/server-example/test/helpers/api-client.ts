@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
 
-export interface ApiResponse<T = any> {
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON responses and messages.
+type Json = any;
+
+export interface ApiResponse<T = Json> {
   status: number;
   body: T;
   headers: Headers;
@@ -8,7 +11,7 @@ export interface ApiResponse<T = any> {
 
 /** A small JSON client over real HTTP (Node's fetch). */
 export function apiClient(baseUrl: string) {
-  const request = async <T = any>(
+  const request = async <T = Json>(
     method: string,
     path: string,
     options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
@@ -61,8 +64,8 @@ export async function openSocket(
     options.protocols ?? [],
     options.origin ? { origin: options.origin } : {},
   );
-  const messages: any[] = [];
-  const waiters: { predicate: (m: any) => boolean; resolve: (m: any) => void }[] = [];
+  const messages: Json[] = [];
+  const waiters: { predicate: (m: Json) => boolean; resolve: (m: Json) => void }[] = [];
   socket.on('message', (data) => {
     const message = JSON.parse(String(data));
     messages.push(message);
@@ -84,10 +87,10 @@ export async function openSocket(
     );
     socket.once('error', reject);
   });
-  const next = (predicate: (m: any) => boolean, timeoutMs = 5000) => {
+  const next = (predicate: (m: Json) => boolean, timeoutMs = 5000) => {
     const found = messages.find(predicate);
     if (found) return Promise.resolve(found);
-    return new Promise<any>((resolve, reject) => {
+    return new Promise<Json>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no such message on the socket')), timeoutMs);
       waiters.push({
         predicate,
