@@ -107,9 +107,13 @@ export function legOf(order: BinanceOrder): 'take_profit' | 'stop_loss' {
   return order.type?.startsWith('STOP_LOSS') ? 'stop_loss' : 'take_profit';
 }
 
+const WORKING = new Set(['NEW', 'PENDING_NEW', 'PARTIALLY_FILLED']);
+
 /**
- * The exit pair's state from its legs: `filled` when a leg executed (the other expires), `open`
- * while the list executes with nothing filled, `cancelled` when it is done with nothing filled.
+ * The exit pair's state from its legs: `filled` when a leg filled (the other expires), `open`
+ * while a leg still works — including a stop-limit that triggered in a gap and rests unfilled
+ * after its list is done — and `cancelled` when nothing works and nothing filled. A leg that
+ * filled in part and then stopped is `filled` with its partial quantity.
  */
 export function toExitReport(
   list: BinanceOrderList,
@@ -123,8 +127,8 @@ export function toExitReport(
     raw: list,
   };
   const executedLeg = legs.find((leg) => dec(leg.executedQty ?? '0').gt(0));
-  const listDone = list.listOrderStatus !== 'EXECUTING';
-  if (executedLeg && (listDone || executedLeg.status === 'FILLED')) {
+  const working = list.listOrderStatus === 'EXECUTING' || legs.some((leg) => WORKING.has(leg.status ?? ''));
+  if (executedLeg && (executedLeg.status === 'FILLED' || !working)) {
     return {
       ...base,
       state: 'filled',
@@ -132,5 +136,10 @@ export function toExitReport(
       fill: toOrderReport(executedLeg, fillTrades),
     };
   }
-  return { ...base, state: listDone ? 'cancelled' : 'open' };
+  return { ...base, state: working ? 'open' : 'cancelled' };
+}
+
+/** Legs still working at the venue (to cancel one by one once their list is done). */
+export function workingLegs(legs: readonly BinanceOrder[]): BinanceOrder[] {
+  return legs.filter((leg) => WORKING.has(leg.status ?? ''));
 }

@@ -26,6 +26,7 @@ import {
   type BinanceTrade,
   toExitReport,
   toOrderReport,
+  workingLegs,
 } from './binance-reports';
 import type { CcxtBinance } from './ccxt-client';
 import {
@@ -109,19 +110,37 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     }
   };
 
+  const fetchLegs = (list: BinanceOrderList): Promise<BinanceOrder[]> =>
+    Promise.all(
+      list.orders.map((leg) =>
+        call<BinanceOrder>('GET order', () =>
+          client.privateGetOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
+        ),
+      ),
+    );
+
   const describeList = async (list: BinanceOrderList, reports?: BinanceOrder[]): Promise<ExitReport> => {
     if (list.listOrderStatus === 'EXECUTING' && !reports) return toExitReport(list, []);
-    const legs =
-      reports ??
-      (await Promise.all(
-        list.orders.map((leg) =>
-          call<BinanceOrder>('GET order', () =>
-            client.privateGetOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
-          ),
-        ),
-      ));
+    const legs = reports ?? (await fetchLegs(list));
     const executed = legs.find((leg) => dec(leg.executedQty ?? '0').gt(0));
     return toExitReport(list, legs, executed ? await tradesOf(executed) : undefined);
+  };
+
+  /** An order list already done can still hold a working leg (a stop-limit triggered in a gap). */
+  const cancelWorkingLegs = async (ref: ExitRef): Promise<ExitReport | null> => {
+    const list = await lookupList({ orderListId: ref.exitRef });
+    if (!list || list.listOrderStatus === 'EXECUTING') return null;
+    for (const leg of workingLegs(await fetchLegs(list))) {
+      try {
+        await call('DELETE order', () =>
+          client.privateDeleteOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
+        );
+      } catch (error) {
+        // Filled or cancelled meanwhile: the report below tells which.
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return describeList(list);
   };
 
   /** After a placement whose answer was lost: is the order there? Never sends it again. */
@@ -270,8 +289,10 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
             throw error;
           // Already done (a leg filled, or cancelled before): the final state is the answer.
           const report = await exitStatus(ref);
-          if (report.state === 'open') throw error;
-          return report;
+          if (report.state !== 'open') return report;
+          const afterLegs = await cancelWorkingLegs(ref);
+          if (!afterLegs || afterLegs.state === 'open') throw error;
+          return afterLegs;
         }
         return describeList(list, list.orderReports ?? []);
       });

@@ -93,6 +93,11 @@ export class FakeBinanceServer {
         signed: true,
         handle: (params, key) => venue.queryOrder(key, params),
       },
+      'DELETE /api/v3/order': {
+        weight: 1,
+        signed: true,
+        handle: (params, key) => venue.cancelOrder(key, params),
+      },
       'GET /api/v3/myTrades': {
         weight: 20,
         signed: true,

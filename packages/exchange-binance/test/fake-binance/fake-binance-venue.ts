@@ -218,13 +218,19 @@ export class FakeBinanceVenue {
     return { symbol: params.symbol, price: fmt(this.lastPrice(params.symbol)) };
   }
 
-  /** Moves the last price; OCO legs it crosses fill, and their siblings expire. */
-  setPrice(symbol: string, price: string | number): void {
+  /**
+   * Moves the last price; OCO legs it crosses fill, and their siblings expire. With `gap`, the
+   * price jumps there without trading in between: a stop-limit it triggers fills only if its limit
+   * is still marketable, else it stays working (the list is done, the leg is not).
+   */
+  setPrice(symbol: string, price: string | number, options: { gap?: boolean } = {}): void {
     this.symbolInfo(symbol);
     const last = new Decimal(price);
     this.prices.set(symbol, last);
     for (const list of this.orderLists) {
-      if (list.symbol === symbol && list.listOrderStatus === 'EXECUTING') this.triggerList(list, last);
+      if (list.symbol !== symbol) continue;
+      if (list.listOrderStatus === 'EXECUTING') this.triggerList(list, last, options.gap ?? false);
+      else this.fillWorkingLeg(list, last);
     }
   }
 
@@ -636,22 +642,34 @@ export class FakeBinanceVenue {
     return rising ? last.gte(stop) : last.lte(stop);
   }
 
-  private triggerList(list: FakeOrderList, last: Decimal): void {
-    const legs = list.orderIds.map((id) => this.orders.find((order) => order.orderId === id) as FakeOrder);
+  private legsOf(list: FakeOrderList): FakeOrder[] {
+    return list.orderIds.map((id) => this.orders.find((order) => order.orderId === id) as FakeOrder);
+  }
+
+  /** A limit at `limit` is marketable at `last`: a sell at or under it, a buy at or over it. */
+  private marketable(order: FakeOrder, last: Decimal): boolean {
+    return order.side === 'SELL' ? last.gte(order.price) : last.lte(order.price);
+  }
+
+  private triggerList(list: FakeOrderList, last: Decimal, gap: boolean): void {
+    const legs = this.legsOf(list);
     const triggered = legs.find((leg) => this.legTriggered(leg, list.side, last));
     if (!triggered) return;
     const info = this.symbolInfo(list.symbol);
     const fillPrice =
       triggered.type === 'STOP_LOSS' || triggered.type === 'TAKE_PROFIT' ? last : triggered.price;
     if (triggered.workingTime === -1) triggered.workingTime = this.options.now();
-    this.fill(
-      triggered,
-      info,
-      triggered.origQty,
-      fillPrice,
-      triggered.type === 'LIMIT_MAKER',
-      list.lockedAmount,
-    );
+    const stuck = gap && triggered.type.endsWith('_LIMIT') && !this.marketable(triggered, last);
+    if (!stuck) {
+      this.fill(
+        triggered,
+        info,
+        triggered.origQty,
+        fillPrice,
+        triggered.type === 'LIMIT_MAKER',
+        list.lockedAmount,
+      );
+    }
     for (const leg of legs) {
       if (leg !== triggered) {
         leg.status = 'EXPIRED';
@@ -661,6 +679,40 @@ export class FakeBinanceVenue {
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = this.options.now();
+  }
+
+  /** A stop-limit triggered in a gap rests as a limit order until the price comes back to it. */
+  private fillWorkingLeg(list: FakeOrderList, last: Decimal): void {
+    const working = this.legsOf(list).find((leg) => leg.status === 'NEW' && leg.workingTime !== -1);
+    if (!working || !this.marketable(working, last)) return;
+    this.fill(working, this.symbolInfo(list.symbol), working.origQty, working.price, true, list.lockedAmount);
+  }
+
+  /** DELETE /api/v3/order: cancels a working order, releasing what it held. */
+  cancelOrder(apiKey: string, params: Params): unknown {
+    const order = this.findOrder(apiKey, params);
+    if (order.status !== 'NEW') throw rejections.unknownOrder();
+    const executing = this.orderLists.find(
+      (candidate) => candidate.orderListId === order.orderListId && candidate.listOrderStatus === 'EXECUTING',
+    );
+    // Cancelling one leg of a working order list cancels the whole list (rest-api.md).
+    if (executing) {
+      this.cancelOrderList(apiKey, { symbol: order.symbol, orderListId: String(executing.orderListId) });
+      return { ...this.orderResponse(order, 'RESULT'), origClientOrderId: order.clientOrderId };
+    }
+    order.status = 'CANCELED';
+    order.updateTime = this.options.now();
+    const list = this.orderLists.find((candidate) => candidate.orderListId === order.orderListId);
+    if (list) {
+      const balance = this.balanceOf(this.account(apiKey), list.lockedAsset);
+      balance.locked = balance.locked.minus(list.lockedAmount);
+      balance.free = balance.free.plus(list.lockedAmount);
+    }
+    return {
+      ...this.orderResponse(order, 'RESULT'),
+      origClientOrderId: order.clientOrderId,
+      clientOrderId: `cancel${order.orderId}`,
+    };
   }
 
   private findList(apiKey: string, params: Params): FakeOrderList {

@@ -33,7 +33,7 @@ export interface FakeBinance {
   readonly server: FakeBinanceServer;
   readonly ledger: LedgerEntry[];
   fault(fault: FakeFault): void;
-  setPrice(symbol: string, price: string | number): void;
+  setPrice(symbol: string, price: string | number, options?: { gap?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +74,7 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     server,
     ledger: server.ledger,
     fault: (fault) => server.fault(fault),
-    setPrice: (symbol, price) => venue.setPrice(symbol, price),
+    setPrice: (symbol, price, options) => venue.setPrice(symbol, price, options),
     close: () => server.close(),
   };
 }
