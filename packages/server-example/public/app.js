@@ -285,7 +285,7 @@ let positionLines = [];
 const chartOptions = {
   layout: { background: { color: '#171e2e' }, textColor: '#8a94ab' },
   grid: { vertLines: { color: '#1f2740' }, horzLines: { color: '#1f2740' } },
-  timeScale: { timeVisible: true, secondsVisible: false },
+  timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 6 },
   autoSize: true,
 };
 function initCharts() {

@@ -7,6 +7,8 @@ import { apiClient } from './helpers/api-client';
 import { buySignal, startTestServer, type TestServer } from './helpers/test-server';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Page updates arrive over the WebSocket and a few fetches: allow for a slow CI machine. */
+const POLL = { timeout: 10_000, interval: 100 };
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
 
 // Debian's Chromium is installed by scripts/install-chromium.sh (CI runs it before the tests).
@@ -56,17 +58,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await page.fill('[data-testid=password]', 'wrong-password-0');
     await page.click('[data-testid=auth-submit]');
     await expect
-      .poll(() => page.textContent('[data-testid=auth-error]'))
+      .poll(() => page.textContent('[data-testid=auth-error]'), POLL)
       .toContain('wrong username or password');
     await page.fill('[data-testid=password]', 'dana-password-123');
     await page.click('[data-testid=auth-submit]');
     await page.waitForSelector('#app:not([hidden])');
-    await expect.poll(() => page.textContent('[data-testid=connection]')).toBe('live');
+    await expect.poll(() => page.textContent('[data-testid=connection]'), POLL).toBe('live');
     expect(await page.textContent('[data-testid=status]')).toBe('stopped');
 
     // Start trading.
     await page.click('[data-testid=start]');
-    await expect.poll(() => page.textContent('[data-testid=status]')).toBe('active');
+    await expect.poll(() => page.textContent('[data-testid=status]'), POLL).toBe('active');
     expect(await page.textContent('#message')).toBe('trading started on BTCUSDT');
 
     // The engine runs a cycle: the trade appears without a reload, pushed over the WebSocket.
@@ -87,8 +89,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     t.exchange.setPrice('BTCUSDT', new Decimal(position.takeProfit).mul('1.001').toFixed(2));
     await t.engine.monitorPositions();
     await page.waitForSelector('[data-testid=events] li[data-type="trade:closed"]');
-    await expect.poll(() => page.textContent('[data-testid=trade-row]')).toContain('TAKE_PROFIT');
-    await expect.poll(() => page.textContent('[data-testid=stat-trades]')).toBe('1');
+    await expect.poll(() => page.textContent('[data-testid=trade-row]'), POLL).toContain('TAKE_PROFIT');
+    await expect.poll(() => page.textContent('[data-testid=stat-trades]'), POLL).toBe('1');
     expect(await page.textContent('[data-testid=position]')).toContain('No open position');
 
     // A second trade, closed from the page.
@@ -98,8 +100,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     t.analyzer.script({ action: 'hold', confidence: 0 });
     await page.waitForSelector('[data-testid=close-position]');
     await page.click('[data-testid=close-position]');
-    await expect.poll(() => page.textContent('[data-testid=stat-trades]')).toBe('2');
-    await expect.poll(async () => (await page.$$('[data-testid=trade-row]')).length).toBe(2);
+    await expect.poll(() => page.textContent('[data-testid=stat-trades]'), POLL).toBe('2');
+    await expect.poll(async () => (await page.$$('[data-testid=trade-row]')).length, POLL).toBe(2);
     expect(await page.textContent('[data-testid=trades]')).toContain('MANUAL');
 
     // Both charts drew on their canvases.
@@ -109,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     // Settings round-trip through the page.
     await page.fill('[name=minConfidence]', '72');
     await page.click('[data-testid=save-config]');
-    await expect.poll(() => page.textContent('#message')).toBe('Settings saved.');
+    await expect.poll(() => page.textContent('#message'), POLL).toBe('Settings saved.');
     expect((await api.request('GET', '/trading/config', { token })).body.minConfidence).toBe(72);
 
     mkdirSync(ARTIFACTS, { recursive: true });
