@@ -85,6 +85,7 @@ describe('ccxt never reaches the internet', () => {
     });
     exchange.account(TEST_CREDENTIALS);
     expect(() => exchange.account()).toThrow(ConfigError);
+    expect(() => createBinanceExchange({ recvWindowMs: 60_001 })).toThrow(ConfigError);
     const withKeys = createBinanceExchange({ ...TEST_CREDENTIALS, fetch: async () => new Response('{}') });
     expect(withKeys.account().capabilities.sellEntryNeedsInventory).toBe(true);
     expect(seen).toEqual([]);
