@@ -117,5 +117,5 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
-  });
+  }, 120_000);
 });

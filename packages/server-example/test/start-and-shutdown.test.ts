@@ -60,7 +60,7 @@ describe('src/main.ts as a process', () => {
     expect(await main.exited).toBe(1);
     expect(main.output()).toContain('PORT');
     expect(existsSync(join(root, 'bad'))).toBe(false);
-  });
+  }, 60_000);
 
   it('starts with no configuration (embedded PostgreSQL, simulated exchange) and shuts down cleanly on SIGTERM', async () => {
     const dataDir = join(root, 'data');

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
 import { createCredentialCipher } from '../security/credential-cipher';
-import { accountResponseSchema, credentialsBodySchema, messageResponseSchema } from '../server/api-schemas';
+import {
+  accountResponseSchema,
+  credentialsBodySchema,
+  errorResponses,
+  messageResponseSchema,
+} from '../server/api-schemas';
 import { refuseBody, sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
@@ -19,7 +24,7 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['account'],
           summary: 'Who the caller is (exchange keys are never returned, only whether they are set)',
           security: [{ bearerAuth: [] }],
-          response: { 200: accountResponseSchema },
+          response: { 200: accountResponseSchema, ...errorResponses(401, 404) },
         },
       },
       async (request, reply) => {
@@ -43,7 +48,7 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           summary: "Store the caller's Binance API key and secret, encrypted (AES-256-GCM); never returned",
           security: [{ bearerAuth: [] }],
           body: credentialsBodySchema,
-          response: { 200: messageResponseSchema },
+          response: { 200: messageResponseSchema, ...errorResponses(400, 401, 413) },
         },
       },
       async (request) => {
@@ -62,7 +67,7 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['account'],
           summary: "Forget the caller's exchange credentials",
           security: [{ bearerAuth: [] }],
-          response: { 200: messageResponseSchema },
+          response: { 200: messageResponseSchema, ...errorResponses(400, 401, 413) },
         },
       },
       async (request) => {

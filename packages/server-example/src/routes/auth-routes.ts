@@ -1,7 +1,12 @@
 import { ConflictError } from '@trd/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword } from '../security/password-hasher';
-import { loginBodySchema, registerBodySchema, tokenResponseSchema } from '../server/api-schemas';
+import {
+  errorResponses,
+  loginBodySchema,
+  registerBodySchema,
+  tokenResponseSchema,
+} from '../server/api-schemas';
 import { sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
@@ -28,7 +33,7 @@ export function authRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'Create an account; trading starts inactive',
           body: registerBodySchema,
-          response: { 201: tokenResponseSchema },
+          response: { 201: tokenResponseSchema, ...errorResponses(400, 409, 413, 429) },
         },
       },
       async (request, reply) => {
@@ -55,7 +60,7 @@ export function authRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['auth'],
           summary: 'Exchange a username and password for a bearer token',
           body: loginBodySchema,
-          response: { 200: tokenResponseSchema },
+          response: { 200: tokenResponseSchema, ...errorResponses(400, 401, 413, 429) },
         },
       },
       async (request, reply) => {

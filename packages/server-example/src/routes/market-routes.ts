@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { candlesQuerySchema, candlesResponseSchema } from '../server/api-schemas';
+import { candlesQuerySchema, candlesResponseSchema, errorResponses } from '../server/api-schemas';
 import { sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
@@ -16,7 +16,7 @@ export function marketRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           summary: 'Recent 1m candles of a traded symbol (for the price chart)',
           security: [{ bearerAuth: [] }],
           querystring: candlesQuerySchema,
-          response: { 200: candlesResponseSchema },
+          response: { 200: candlesResponseSchema, ...errorResponses(400, 401, 404) },
         },
       },
       async (request, reply) => {

@@ -1,7 +1,7 @@
 import { type Trade, TrdError } from '@trd/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
-import { performanceResponseSchema, portfolioResponseSchema } from '../server/api-schemas';
+import { errorResponses, performanceResponseSchema, portfolioResponseSchema } from '../server/api-schemas';
 import type { ServerDeps } from '../server/server-deps';
 import { computePerformance } from './performance';
 
@@ -29,7 +29,7 @@ export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['portfolio'],
           summary: "The caller's balances and realized performance",
           security: [{ bearerAuth: [] }],
-          response: { 200: portfolioResponseSchema },
+          response: { 200: portfolioResponseSchema, ...errorResponses(401) },
         },
       },
       async (request) => {
@@ -75,7 +75,7 @@ export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           tags: ['portfolio'],
           summary: "Statistics and equity curve of the caller's closed trades",
           security: [{ bearerAuth: [] }],
-          response: { 200: performanceResponseSchema },
+          response: { 200: performanceResponseSchema, ...errorResponses(401) },
         },
       },
       async (request) => computePerformance(await closedTradesOf(callerId(request))),

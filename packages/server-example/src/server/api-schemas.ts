@@ -176,3 +176,20 @@ export const healthResponseSchema = z.object({
   time: z.number().int(),
   checks: z.record(z.string(), z.boolean()),
 });
+
+/** The body of every error answer. */
+export const errorResponseSchema = z.object({
+  statusCode: z.number().int(),
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+/** Documents the error answers a route may give (OpenAPI). */
+export function errorResponses<const Codes extends readonly number[]>(
+  ...codes: Codes
+): { [K in Codes[number]]: typeof errorResponseSchema } {
+  return Object.fromEntries(codes.map((code) => [code, errorResponseSchema])) as {
+    [K in Codes[number]]: typeof errorResponseSchema;
+  };
+}
