@@ -34,12 +34,14 @@ export interface CycleReport {
 export interface CycleState {
   cycle: number;
   lastAnalysedAt: Map<string, number>;
+  /** When each user's analysis last came back; users waiting longest go first (a shared model rate limit never starves the same users). */
+  lastCompletedAt: Map<string, number>;
   /** Users being analysed or traded right now (a slow user is not started twice). */
   busy: Set<string>;
 }
 
 export function createCycleState(): CycleState {
-  return { cycle: 0, lastAnalysedAt: new Map(), busy: new Set() };
+  return { cycle: 0, lastAnalysedAt: new Map(), lastCompletedAt: new Map(), busy: new Set() };
 }
 
 /**
@@ -94,6 +96,9 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
         else candidates.push(config);
       }
 
+      const waitingSince = (config: TradingConfig) =>
+        state.lastCompletedAt.get(config.userId) ?? Number.NEGATIVE_INFINITY;
+      candidates.sort((a, b) => waitingSince(a) - waitingSince(b));
       report.symbols = [...new Set(candidates.map((config) => config.symbol))];
       const snapshots = await loadMarketSnapshots(context, report.symbols);
 
@@ -108,6 +113,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
         try {
           const result = await tradeUser(context, config, snapshot, at);
           report.analysed++;
+          if (result !== 'error') state.lastCompletedAt.set(config.userId, at);
           if (result === 'opened') report.opened++;
           if (result === 'rejected') report.rejected++;
           if (result === 'error') report.errors++;
