@@ -109,6 +109,8 @@ describe('authorization: every route and socket scoped to the caller', () => {
     const origin = t.baseUrl;
     const socket = await openSocket(t.wsUrl, { protocols: ['trd.v1', `bearer.${alice.token}`], origin });
     expect(socket.socket.protocol).toBe('trd.v1');
+    socket.socket.send('{"type":"ping"}');
+    await socket.next((m) => m.type === 'pong');
     await socket.close();
   });
 
