@@ -96,7 +96,7 @@ async function enter() {
   $('app').hidden = false;
   initCharts();
   connectSocket();
-  await Promise.all([loadConfig(), refreshAll()]);
+  await Promise.all([loadConfig(), refreshAll(), loadRecentAnalyses()]);
 }
 
 // ---------- trading controls and config ----------
@@ -375,6 +375,20 @@ async function refreshPerformance() {
 }
 
 // ---------- live events ----------
+/** Shows the latest stored analyses first, so the feed is not empty after a reload. */
+async function loadRecentAnalyses() {
+  const { analyses } = await api('GET', '/trading/analyses');
+  for (const a of [...analyses].reverse()) {
+    showEvent({
+      type: 'analysis',
+      at: a.createdAt,
+      symbol: a.symbol,
+      price: a.price,
+      signal: { action: a.action, confidence: a.confidence, reasoning: a.reasoning },
+    });
+  }
+}
+
 function connectSocket() {
   if (state.socket || !state.token) return;
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;

@@ -62,6 +62,8 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
+        // Fails early (400) when the user has no account to trade with, e.g. no Binance keys.
+        await deps.accountFor(callerId(request));
         const config = await setActive(callerId(request), true);
         request.log.info({ userId: config.userId, symbol: config.symbol }, 'trading started');
         return { message: `trading started on ${config.symbol}` };

@@ -37,7 +37,7 @@ export interface TradingEngine {
   on<E extends TradingBotEventName>(event: E, listener: Listener<E>): unknown;
   off<E extends TradingBotEventName>(event: E, listener: Listener<E>): unknown;
   /** Closes the user's open trade at market (exit reason MANUAL). */
-  closeTrade(userId: string, tradeId: string): Promise<Trade | unknown>;
+  closeTrade(userId: string, tradeId: string): Promise<Trade>;
 }
 
 /** Server-wide engine settings shown to users (they are not per-user settings). */
