@@ -104,4 +104,34 @@ describe('src/main.ts as a process', () => {
     // The embedded PostgreSQL was stopped too: its lock file is gone.
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
+
+  it('switches to Binance testnet and Gemini when their keys are given, and never prints them', async () => {
+    const dataDir = join(root, 'keys');
+    const secrets = {
+      GEMINI_API_KEY: 'gemini-key-never-printed',
+      BINANCE_API_KEY: 'binanceKeyNeverPrinted',
+      BINANCE_SECRET: 'binanceSecretNeverPrinted',
+    };
+    const main = startMain({ PORT: '0', DATA_DIR: dataDir, LOG_DIR: join(root, 'keys-logs'), ...secrets });
+    running.push(main);
+    const url = await waitFor(
+      () => /dashboard at (http:\/\/127\.0\.0\.1:\d+)/.exec(main.output())?.[1],
+      60_000,
+      main.output,
+    );
+    const api = apiClient(url);
+    const { access_token: token } = await api.register('trader');
+    const config = await api.request('GET', '/trading/config', { token });
+    // No user trades yet, so nothing has called Binance or Gemini.
+    expect(config.body.engine).toMatchObject({
+      exchange: 'binance-testnet',
+      analyzer: 'gemini:gemini-2.5-flash',
+      demoMode: false,
+      tradingHours: { startHourUtc: 8, endHourUtc: 16 },
+      cycleSeconds: 60,
+    });
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+    for (const secret of Object.values(secrets)) expect(main.output()).not.toContain(secret);
+  }, 120_000);
 });
