@@ -5,7 +5,7 @@ import { migrations } from './migrations';
 
 export interface OrmConfigOptions {
   url: string;
-  /** Receives MikroORM's query log when given (queries only, never connection strings). */
+  /** Receives MikroORM's informational and migration messages; never queries or their parameters. */
   logger?: (message: string) => void;
   /** Connection pool size per process. */
   poolSize?: number;
@@ -21,7 +21,9 @@ export function createOrmConfig(options: OrmConfigOptions) {
     entities: allEntities,
     extensions: [Migrator],
     allowGlobalContext: false,
-    debug: options.logger !== undefined,
+    // Never the query namespaces: MikroORM logs queries with their parameters inlined, which
+    // would put password hashes and encrypted exchange keys in the logs.
+    debug: options.logger ? ['info', 'deprecated'] : false,
     ...(options.logger ? { logger: options.logger } : {}),
     pool: { min: 0, max: options.poolSize ?? 10 },
     discovery: { warnWhenNoEntities: false },

@@ -24,7 +24,7 @@ export interface PostgresStoreOptions {
   port?: number;
   /** Embedded server only: extra `postgres` flags, e.g. `['-c', 'fsync=off']` for throwaway test data. */
   postgresFlags?: string[];
-  /** Receives PostgreSQL's and MikroORM's log lines; default: silent. */
+  /** Receives the embedded PostgreSQL's log and MikroORM's migration messages (never queries); default: silent. */
   logger?: (message: string) => void;
   /** Time for `createdAt`, lease expiry and journal updates. Default: the system clock. */
   clock?: Clock;

@@ -91,6 +91,22 @@ describe('users', () => {
     expect(await store.users.getExchangeCredentials(user.id)).toBeNull();
   });
 
+  it('never passes password hashes or credentials to the logger', async () => {
+    const logged: string[] = [];
+    const logging = await createPostgresStore({ url: server.url, logger: (line) => logged.push(line) });
+    try {
+      const user = await logging.users.create(newUser({ passwordHash: 'logged-hash-must-not-appear' }));
+      await logging.users.setExchangeCredentials(user.id, 'logged-ciphertext-must-not-appear');
+      await logging.users.findById(user.id);
+      await logging.users
+        .create(newUser({ username: user.username, passwordHash: 'second-hash-must-not-appear' }))
+        .catch(() => {});
+    } finally {
+      await logging.close();
+    }
+    expect(logged.join('\n')).not.toMatch(/must-not-appear/);
+  });
+
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();
