@@ -27,7 +27,7 @@ export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
     const now = clock.now();
     const rows = await orm.em.fork().execute<{ user_id: string }[]>(
       `insert into "user_leases" ("user_id", "owner", "expires_at")
-       select "id", ?, ? from json_array_elements_text(?::json) as "wanted"("id") order by "id"
+       select "id", ?, ? from json_array_elements_text(?::json) as "wanted"("id") order by "id" collate "C"
        on conflict ("user_id") do update set "owner" = excluded."owner", "expires_at" = excluded."expires_at"
        where "user_leases"."owner" = excluded."owner" or "user_leases"."expires_at" <= ?
        returning "user_id"`,

@@ -527,6 +527,24 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         });
       });
 
+      it('orders trades opened at the same time by id, compared as JavaScript strings', async () => {
+        const userId = uniqueId('user');
+        const prefix = uniqueId('same-time');
+        // Code-unit order ('B' < 'Z' < 'a'), not a locale's ('alpha' < 'Beta' < 'Zed').
+        for (const suffix of ['Zed', 'alpha', 'Beta']) {
+          const intent = intentFor(userId, { tradeId: `${prefix}-${suffix}`, createdAt: T0 + MINUTE });
+          await store.journalIntent(intent);
+          const trade = tradeFor(intent);
+          await store.recordOpenedTrade({
+            trade,
+            position: positionFor(trade),
+            intentClientOrderId: intent.clientOrderId,
+          });
+        }
+        const page = await store.listTrades(userId, { limit: 10, offset: 0 });
+        expect(page.trades.map((t) => t.id)).toEqual([`${prefix}-alpha`, `${prefix}-Zed`, `${prefix}-Beta`]);
+      });
+
       it('returns the last closed trades newest first, at most `limit`', async () => {
         const userId = uniqueId('user');
         const trades: Trade[] = [];
