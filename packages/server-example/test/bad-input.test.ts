@@ -210,6 +210,14 @@ describe('bad input on every route: 4xx, nothing written, server still healthy',
     expect((await api.request('GET', '/docs')).status).toBeLessThan(400);
   });
 
+  it('serves the dashboard with a strict content security policy', async () => {
+    const page = await api.request('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('answers unknown routes with 404 JSON', async () => {
     const response = await api.request('GET', '/admin/users', { token });
     expect(response.status).toBe(404);

@@ -17,6 +17,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -35,6 +36,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Console errors include Content-Security-Policy violations and failed requests.
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -117,5 +122,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
+    // The one wrong password above is the only failed request.
+    expect(consoleErrors.filter((text) => !text.includes('401'))).toEqual([]);
   }, 120_000);
 });

@@ -24,6 +24,7 @@ import { tradingRoutes } from '../routes/trading-routes';
 import { registerAuthentication } from '../security/authentication';
 import { mapError } from './error-mapping';
 import { errorBody, RequestValidationError } from './http-errors';
+import { registerSecurityHeaders } from './security-headers';
 import type { ServerDeps } from './server-deps';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,6 +74,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
     reply.code(404).send(errorBody(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  registerSecurityHeaders(app);
   await app.register(fastifyRateLimit, {
     global: true,
     max: deps.security.rateLimitPerMinute,
