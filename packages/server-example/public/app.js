@@ -298,6 +298,19 @@ function initCharts() {
     borderVisible: false,
     wickUpColor: '#26a69a',
     wickDownColor: '#ef5350',
+    // Keep the open position's take profit and stop loss in view.
+    autoscaleInfoProvider: (original) => {
+      const result = original();
+      if (!result || !openPosition || openPosition.symbol !== state.symbol) return result;
+      const levels = [openPosition.takeProfit, openPosition.stopLoss].map(Number);
+      return {
+        ...result,
+        priceRange: {
+          minValue: Math.min(result.priceRange.minValue, ...levels),
+          maxValue: Math.max(result.priceRange.maxValue, ...levels),
+        },
+      };
+    },
   });
   markers = LWC.createSeriesMarkers(candleSeries, []);
   equityChart = LWC.createChart($('equity-chart'), chartOptions);
