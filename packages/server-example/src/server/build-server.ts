@@ -7,12 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { UserEventHub } from '../realtime/user-event-hub';
 import { registerWebsocketRoutes, WEBSOCKET_PROTOCOL } from '../realtime/websocket-routes';
 import { accountRoutes } from '../routes/account-routes';
@@ -22,8 +17,7 @@ import { marketRoutes } from '../routes/market-routes';
 import { portfolioRoutes } from '../routes/portfolio-routes';
 import { tradingRoutes } from '../routes/trading-routes';
 import { registerAuthentication } from '../security/authentication';
-import { mapError } from './error-mapping';
-import { errorBody, RequestValidationError } from './http-errors';
+import { registerErrorHandlers } from './error-handler';
 import { registerSecurityHeaders } from './security-headers';
 import type { ServerDeps } from './server-deps';
 
@@ -51,28 +45,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler((error, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const issues = error.validation.map((issue) => {
-        const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-        const field = [error.validationContext ?? 'body', path].filter(Boolean).join('.');
-        return { field, message: issue.message ?? 'invalid' };
-      });
-      return reply
-        .code(400)
-        .send(errorBody(400, issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues));
-    }
-    if (error instanceof RequestValidationError) {
-      return reply.code(400).send(errorBody(400, error.message, error.issues));
-    }
-    const mapped = mapError(error);
-    if (mapped.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: mapped.statusCode, message: mapped.message }, 'request refused');
-    return reply.code(mapped.statusCode).send(errorBody(mapped.statusCode, mapped.message));
-  });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  registerErrorHandlers(app);
 
   registerSecurityHeaders(app);
   await app.register(fastifyRateLimit, {
