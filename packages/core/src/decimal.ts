@@ -5,7 +5,12 @@ import { z } from 'zod';
  * Money arithmetic. Quantities, prices, fees and P&L that are stored or sent to a venue are
  * decimal strings computed with this Decimal, never with floats (0.1 + 0.2 must stay 0.3).
  */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export const Decimal = DecimalJs.clone({
+  precision: 40,
+  rounding: DecimalJs.ROUND_HALF_EVEN,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 export type Decimal = InstanceType<typeof Decimal>;
 export type DecimalInput = Decimal | string | number;
 
@@ -35,11 +40,20 @@ export function floorToStep(value: DecimalInput, step: DecimalInput): DecimalStr
 }
 
 /** Rounds to the nearest multiple of `tick` (prices). */
-export function roundToTick(value: DecimalInput, tick: DecimalInput, mode: 'nearest' | 'down' | 'up' = 'nearest'): DecimalString {
+export function roundToTick(
+  value: DecimalInput,
+  tick: DecimalInput,
+  mode: 'nearest' | 'down' | 'up' = 'nearest',
+): DecimalString {
   const t = dec(tick);
   if (t.lte(0)) return toDecimalString(value);
   const units = dec(value).div(t);
-  const rounded = mode === 'down' ? units.floor() : mode === 'up' ? units.ceil() : units.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+  const rounded =
+    mode === 'down'
+      ? units.floor()
+      : mode === 'up'
+        ? units.ceil()
+        : units.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
   return toDecimalString(rounded.mul(t));
 }
 

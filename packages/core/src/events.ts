@@ -6,7 +6,15 @@ import type { Trade } from './domain/trade';
 /** Why a user was not analysed in a cycle. */
 export type SkipReason = 'open_position' | 'cooldown' | 'no_market_data' | 'claimed_elsewhere' | 'busy';
 
-export type EngineStage = 'cycle' | 'market_data' | 'analysis' | 'risk' | 'entry' | 'monitor' | 'close' | 'reconcile';
+export type EngineStage =
+  | 'cycle'
+  | 'market_data'
+  | 'analysis'
+  | 'risk'
+  | 'entry'
+  | 'monitor'
+  | 'close'
+  | 'reconcile';
 
 /** The engine's typed events. Every payload that concerns one user carries `userId`. */
 export interface TradingBotEvents {
@@ -23,11 +31,20 @@ export interface TradingBotEvents {
     },
   ];
   analysis: [{ userId: string; symbol: string; analyzer: string; signal: Signal; price: number; at: number }];
-  'trade:rejected': [{ userId: string; symbol: string; signal: Signal; violations: RiskViolation[]; at: number }];
+  'trade:rejected': [
+    { userId: string; symbol: string; signal: Signal; violations: RiskViolation[]; at: number },
+  ];
   'trade:opened': [{ userId: string; trade: Trade; position: OpenPosition; at: number }];
   'trade:closed': [{ userId: string; trade: Trade; at: number }];
   'position:timeout': [{ userId: string; tradeId: string; openedAt: number; at: number }];
-  reconciled: [{ userId: string; clientOrderId: string; outcome: 'recorded' | 'failed' | 'closed' | 'still_unknown'; at: number }];
+  reconciled: [
+    {
+      userId: string;
+      clientOrderId: string;
+      outcome: 'recorded' | 'failed' | 'closed' | 'still_unknown';
+      at: number;
+    },
+  ];
   error: [{ stage: EngineStage; userId?: string; symbol?: string; error: Error; at: number }];
 }
 

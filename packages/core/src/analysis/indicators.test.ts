@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../domain/candle';
 import { loadCandleFixture } from '../testing/fixtures';
-import { MIN_CANDLES_FOR_INDICATORS, computeIndicators } from './indicators';
+import { computeIndicators, MIN_CANDLES_FOR_INDICATORS } from './indicators';
 
 // Independent textbook implementations, written from the definitions, to check the library's wiring.
 function wilderRsi(closes: number[], period = 14): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisInput } from '../domain/analysis-input';
-import { type AnalysisUsage, type Signal, holdSignal } from '../domain/signal';
+import { type AnalysisUsage, holdSignal, type Signal } from '../domain/signal';
 import { sanitizeSignal } from './sanitize-signal';
 
 /**

@@ -1,5 +1,5 @@
 import { dec } from '../decimal';
-import { type Signal, holdSignal } from '../domain/signal';
+import { holdSignal, type Signal } from '../domain/signal';
 
 /** How far, in percent, an entry may sit from the market price before the signal is refused. */
 export const DEFAULT_MAX_ENTRY_DEVIATION_PERCENT = 5;

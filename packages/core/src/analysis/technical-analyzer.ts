@@ -1,8 +1,8 @@
 import { dec } from '../decimal';
 import type { AnalysisInput } from '../domain/analysis-input';
-import { type Signal, type TradeSide, holdSignal } from '../domain/signal';
+import { holdSignal, type Signal, type TradeSide } from '../domain/signal';
 import type { Analyzer } from '../ports/analyzer';
-import { MIN_CANDLES_FOR_INDICATORS, computeIndicators } from './indicators';
+import { computeIndicators, MIN_CANDLES_FOR_INDICATORS } from './indicators';
 import { PERFORMANCE_RULES, performanceWarnings } from './performance-rules';
 import { sanitizeSignal } from './sanitize-signal';
 

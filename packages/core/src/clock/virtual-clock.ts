@@ -67,7 +67,10 @@ export class VirtualClock implements Clock {
   private nextDue(target: number): PendingTimer | undefined {
     let best: PendingTimer | undefined;
     for (const timer of this.timers) {
-      if (timer.at <= target && (!best || timer.at < best.at || (timer.at === best.at && timer.id < best.id))) {
+      if (
+        timer.at <= target &&
+        (!best || timer.at < best.at || (timer.at === best.at && timer.id < best.id))
+      ) {
         best = timer;
       }
     }

@@ -1,5 +1,4 @@
 export * from './analysis-input';
-export * from './risk-violation';
 export * from './analysis-record';
 export * from './candle';
 export * from './exit-reason';
@@ -7,6 +6,7 @@ export * from './market-rules';
 export * from './open-position';
 export * from './order-intent';
 export * from './portfolio';
+export * from './risk-violation';
 export * from './signal';
 export * from './trade';
 export * from './trading-config';

@@ -6,7 +6,10 @@ import { z } from 'zod';
  */
 export const tradingConfigSchema = z.object({
   userId: z.string().min(1),
-  symbol: z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT').default('BTCUSDT'),
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
+    .default('BTCUSDT'),
   isActive: z.boolean().default(false),
   /** Share of the balance risked per trade, in percent. */
   riskPercent: z.number().positive().max(100).default(1),

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketRules } from '../domain/market-rules';
 import { InvalidOrderError } from '../errors';
-import { assertOrderFits, checkOrder, exitQuantityAfterEntry, feesInQuote, roundOrderPrice, roundOrderQuantity } from './order-rules';
+import {
+  assertOrderFits,
+  checkOrder,
+  exitQuantityAfterEntry,
+  feesInQuote,
+  roundOrderPrice,
+  roundOrderQuantity,
+} from './order-rules';
 
 const btc: MarketRules = {
   symbol: 'BTCUSDT',
@@ -25,7 +32,9 @@ describe('order rules', () => {
     expect(checkOrder(btc, { quantity: '0.00015', price: '63201.01' })).toEqual([]);
     const failures = checkOrder(btc, { quantity: '0.000075', price: '63201.011' });
     expect(failures.map((f) => f.filter).sort()).toEqual(['LOT_SIZE', 'MIN_NOTIONAL', 'PRICE_FILTER']);
-    expect(checkOrder(btc, { quantity: '0.00007', price: '63201' }).map((f) => f.filter)).toEqual(['MIN_NOTIONAL']);
+    expect(checkOrder(btc, { quantity: '0.00007', price: '63201' }).map((f) => f.filter)).toEqual([
+      'MIN_NOTIONAL',
+    ]);
     expect(() => assertOrderFits(btc, { quantity: '0.00007', price: '63201' })).toThrow(InvalidOrderError);
   });
 

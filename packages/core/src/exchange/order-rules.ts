@@ -1,4 +1,12 @@
-import { type DecimalInput, type DecimalString, dec, floorToStep, isMultipleOf, roundToTick, toDecimalString } from '../decimal';
+import {
+  type DecimalInput,
+  type DecimalString,
+  dec,
+  floorToStep,
+  isMultipleOf,
+  roundToTick,
+  toDecimalString,
+} from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import { InvalidOrderError } from '../errors';
 import type { OrderReport } from '../ports/trading-account';
@@ -21,12 +29,19 @@ export function roundOrderQuantity(rules: MarketRules, quantity: DecimalInput): 
 }
 
 /** Rounds a price to the symbol's tick size. */
-export function roundOrderPrice(rules: MarketRules, price: DecimalString | number, mode: 'nearest' | 'down' | 'up' = 'nearest'): DecimalString {
+export function roundOrderPrice(
+  rules: MarketRules,
+  price: DecimalString | number,
+  mode: 'nearest' | 'down' | 'up' = 'nearest',
+): DecimalString {
   return roundToTick(price, rules.tickSize, mode);
 }
 
 /** Every filter the order breaks; empty when the venue would accept it. */
-export function checkOrder(rules: MarketRules, order: { quantity: DecimalString; price: DecimalString | number }): OrderCheckFailure[] {
+export function checkOrder(
+  rules: MarketRules,
+  order: { quantity: DecimalString; price: DecimalString | number },
+): OrderCheckFailure[] {
   const failures: OrderCheckFailure[] = [];
   const quantity = dec(order.quantity);
   const price = dec(order.price);
@@ -34,19 +49,31 @@ export function checkOrder(rules: MarketRules, order: { quantity: DecimalString;
     failures.push({ filter: 'LOT_SIZE', message: `quantity ${order.quantity} must be positive` });
   } else {
     if (quantity.lt(rules.minQuantity)) {
-      failures.push({ filter: 'LOT_SIZE', message: `quantity ${order.quantity} is below the minimum ${rules.minQuantity}` });
+      failures.push({
+        filter: 'LOT_SIZE',
+        message: `quantity ${order.quantity} is below the minimum ${rules.minQuantity}`,
+      });
     }
     if (rules.maxQuantity && quantity.gt(rules.maxQuantity)) {
-      failures.push({ filter: 'LOT_SIZE', message: `quantity ${order.quantity} is above the maximum ${rules.maxQuantity}` });
+      failures.push({
+        filter: 'LOT_SIZE',
+        message: `quantity ${order.quantity} is above the maximum ${rules.maxQuantity}`,
+      });
     }
     if (!isMultipleOf(quantity, rules.stepSize)) {
-      failures.push({ filter: 'LOT_SIZE', message: `quantity ${order.quantity} is not a multiple of the step ${rules.stepSize}` });
+      failures.push({
+        filter: 'LOT_SIZE',
+        message: `quantity ${order.quantity} is not a multiple of the step ${rules.stepSize}`,
+      });
     }
   }
   if (price.lte(0)) {
     failures.push({ filter: 'PRICE_FILTER', message: `price ${toDecimalString(price)} must be positive` });
   } else if (!isMultipleOf(price, rules.tickSize)) {
-    failures.push({ filter: 'PRICE_FILTER', message: `price ${toDecimalString(price)} is not a multiple of the tick ${rules.tickSize}` });
+    failures.push({
+      filter: 'PRICE_FILTER',
+      message: `price ${toDecimalString(price)} is not a multiple of the tick ${rules.tickSize}`,
+    });
   }
   const notional = quantity.mul(price);
   if (quantity.gt(0) && price.gt(0) && notional.lt(rules.minNotional)) {
@@ -59,10 +86,15 @@ export function checkOrder(rules: MarketRules, order: { quantity: DecimalString;
 }
 
 /** Throws `InvalidOrderError` naming every broken filter. */
-export function assertOrderFits(rules: MarketRules, order: { quantity: DecimalString; price: DecimalString | number }): void {
+export function assertOrderFits(
+  rules: MarketRules,
+  order: { quantity: DecimalString; price: DecimalString | number },
+): void {
   const failures = checkOrder(rules, order);
   if (failures.length > 0) {
-    throw new InvalidOrderError(`${rules.symbol}: ${failures.map((f) => `${f.filter}: ${f.message}`).join('; ')}`);
+    throw new InvalidOrderError(
+      `${rules.symbol}: ${failures.map((f) => `${f.filter}: ${f.message}`).join('; ')}`,
+    );
   }
 }
 
@@ -81,7 +113,11 @@ export function exitQuantityAfterEntry(rules: MarketRules, entry: OrderReport): 
 }
 
 /** Sum of fees converted to the quote asset at `price` (base-asset fees × price; others as is). */
-export function feesInQuote(rules: MarketRules, fees: readonly { amount: DecimalString; asset: string }[], price: DecimalString | number): DecimalString {
+export function feesInQuote(
+  rules: MarketRules,
+  fees: readonly { amount: DecimalString; asset: string }[],
+  price: DecimalString | number,
+): DecimalString {
   let total = dec(0);
   for (const fee of fees) {
     total = total.plus(fee.asset === rules.baseAsset ? dec(fee.amount).mul(price) : dec(fee.amount));

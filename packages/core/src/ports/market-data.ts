@@ -14,7 +14,10 @@ import type { MarketRules } from '../domain/market-rules';
  */
 export interface MarketData {
   readonly specificationVersion: 'v1';
-  candles(symbol: string, options: { interval: CandleInterval; limit: number; signal?: AbortSignal }): Promise<Candle[]>;
+  candles(
+    symbol: string,
+    options: { interval: CandleInterval; limit: number; signal?: AbortSignal },
+  ): Promise<Candle[]>;
   price(symbol: string, options?: { signal?: AbortSignal }): Promise<number>;
   rules(symbol: string, options?: { signal?: AbortSignal }): Promise<MarketRules>;
 }

@@ -45,19 +45,29 @@ export interface Store {
   activeConfigs(): Promise<TradingConfig[]>;
 
   journalIntent(intent: OrderIntent): Promise<void>;
-  updateIntent(clientOrderId: string, patch: { state: OrderIntentState; error?: string; updatedAt: number }): Promise<void>;
+  updateIntent(
+    clientOrderId: string,
+    patch: { state: OrderIntentState; error?: string; updatedAt: number },
+  ): Promise<void>;
   getIntent(clientOrderId: string): Promise<OrderIntent | null>;
   /** Intents in `pending` or `entered`, oldest first. */
   unfinishedIntents(userId?: string): Promise<OrderIntent[]>;
 
-  recordOpenedTrade(input: { trade: Trade; position: OpenPosition; intentClientOrderId: string }): Promise<void>;
+  recordOpenedTrade(input: {
+    trade: Trade;
+    position: OpenPosition;
+    intentClientOrderId: string;
+  }): Promise<void>;
   recordClosedTrade(exit: TradeExit): Promise<Trade>;
   /** Records a trade that failed to open (no position), e.g. after reconciliation. */
   recordFailedTrade(trade: Trade): Promise<void>;
 
   getTrade(userId: string, tradeId: string): Promise<Trade | null>;
   /** Newest first. */
-  listTrades(userId: string, page: { limit: number; offset: number; status?: Trade['status'] }): Promise<TradePage>;
+  listTrades(
+    userId: string,
+    page: { limit: number; offset: number; status?: Trade['status'] },
+  ): Promise<TradePage>;
   /** The last `limit` closed trades, newest first. */
   recentClosedTrades(userId: string, limit: number): Promise<Trade[]>;
   countTradesSince(userId: string, since: number): Promise<number>;

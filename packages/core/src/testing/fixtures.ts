@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { computeIndicators } from '../analysis/indicators';
 import { buildHistoryContext } from '../analysis/history-context';
+import { computeIndicators } from '../analysis/indicators';
 import { summarizeMarket } from '../analysis/market-summary';
 import type { AnalysisInput, TradeHistoryContext } from '../domain/analysis-input';
 import { type Candle, candleSchema } from '../domain/candle';
 import type { Trade } from '../domain/trade';
-import { type TradingConfig, defaultTradingConfig } from '../domain/trading-config';
+import { defaultTradingConfig, type TradingConfig } from '../domain/trading-config';
 import { ConfigError } from '../errors';
 
 // src/testing/ and dist/testing/ are both two levels below the package root.
