@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient } from './helpers/api-client';
+import { apiClient, openSocket } from './helpers/api-client';
 
 const packageDir = join(import.meta.dirname, '..');
 
@@ -98,7 +98,11 @@ describe('src/main.ts as a process', () => {
     expect(statSync(join(dataDir, 'local-secrets.json')).mode & 0o777).toBe(0o600);
     expect(main.output()).not.toContain(token);
 
+    const socket = await openSocket(`${url.replace('http', 'ws')}/ws`, { token });
+    const closed = new Promise<number>((resolve) => socket.socket.once('close', (code) => resolve(code)));
+
     main.child.kill('SIGTERM');
+    expect(await closed).toBe(1001); // "going away": the server closed it while shutting down
     expect(await main.exited).toBe(0);
     expect(main.output()).toContain('"msg":"stopped"');
     // The embedded PostgreSQL was stopped too: its lock file is gone.
