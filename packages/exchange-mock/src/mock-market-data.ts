@@ -7,25 +7,14 @@ const maxCandleLimit = 1000;
 
 /** Public market data of the mock venue, read at the clock's current time. */
 export function createMockMarketData(venue: MockVenue, faults: MockFaults): MarketData {
-  async function call<T>(
+  function call<T>(
     operation: 'candles' | 'price' | 'rules',
     symbol: string,
     signal: AbortSignal | undefined,
     run: () => T,
   ): Promise<T> {
     signal?.throwIfAborted();
-    const decision = faults.decide({ operation, symbol });
-    decision.before();
-    let result: T;
-    try {
-      result = run();
-    } catch (error) {
-      // A lost response hides the venue's refusal too: the caller only learns the outcome is unknown.
-      decision.after();
-      throw error;
-    }
-    decision.after();
-    return result;
+    return faults.run({ operation, symbol }, run);
   }
 
   return {

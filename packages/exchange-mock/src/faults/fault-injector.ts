@@ -91,14 +91,7 @@ export class MockFaults implements FaultInjector {
   inject(spec: FaultSpec): InjectedFault {
     const fault: ActiveFault = { spec: { ...spec }, remaining: spec.times ?? 1 };
     this.faults.push(fault);
-    return {
-      spec: fault.spec,
-      remaining: () => fault.remaining,
-      cancel: () => {
-        fault.remaining = 0;
-        this.prune();
-      },
-    };
+    return this.handle(fault);
   }
 
   clear(): void {
@@ -106,14 +99,23 @@ export class MockFaults implements FaultInjector {
   }
 
   active(): InjectedFault[] {
-    return this.faults.map((fault) => ({
-      spec: fault.spec,
-      remaining: () => fault.remaining,
-      cancel: () => {
-        fault.remaining = 0;
-        this.prune();
-      },
-    }));
+    return this.faults.map((fault) => this.handle(fault));
+  }
+
+  /** Runs one venue call under the faults: throws before it runs, or after it ran (`response_lost`). */
+  async run<T>(context: FaultContext, call: () => T): Promise<T> {
+    const decision = this.decide(context);
+    decision.before();
+    let result: T;
+    try {
+      result = call();
+    } catch (error) {
+      // A lost response hides the venue's refusal too: the caller only learns the outcome is unknown.
+      decision.after();
+      throw error;
+    }
+    decision.after();
+    return result;
   }
 
   /** Takes the first fault matching the call (consuming one of its `times`). */
@@ -137,6 +139,17 @@ export class MockFaults implements FaultInjector {
         throw error();
       },
       after() {},
+    };
+  }
+
+  private handle(fault: ActiveFault): InjectedFault {
+    return {
+      spec: fault.spec,
+      remaining: () => fault.remaining,
+      cancel: () => {
+        fault.remaining = 0;
+        this.prune();
+      },
     };
   }
 
