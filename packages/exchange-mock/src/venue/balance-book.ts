@@ -62,12 +62,6 @@ export class BalanceBook {
     entry.free = entry.free.plus(amount);
   }
 
-  /** Consumes a locked amount (it leaves the account). */
-  spendLocked(asset: string, amount: DecimalInput): void {
-    const entry = this.entry(asset);
-    entry.locked = entry.locked.minus(amount);
-  }
-
   snapshot(): Balances {
     const balances: Balances = {};
     for (const [asset, { free, locked }] of this.assets) {

@@ -224,30 +224,14 @@ export class MockVenue {
         ? dec(roundToTick(reference.mul(dec(1).plus(slip)), rules.tickSize, 'up'))
         : dec(roundToTick(reference.mul(dec(1).minus(slip)), rules.tickSize, 'down'));
     assertOrderFits(rules, { quantity: request.quantity, price: toDecimalString(fillPrice) });
-    const value = quantity.mul(fillPrice);
-    const { book } = account;
-    let fee: { amount: Decimal; asset: string };
-    if (request.side === 'buy') {
-      // Like Binance, the commission is taken from what the order receives: base asset on a buy.
-      fee = { amount: quantity.mul(this.settings.feeRate), asset: rules.baseAsset };
-      book.debit(rules.quoteAsset, value);
-      book.credit(rules.baseAsset, quantity.minus(fee.amount));
-    } else {
-      fee = { amount: value.mul(this.settings.feeRate), asset: rules.quoteAsset };
-      book.debit(rules.baseAsset, quantity);
-      book.credit(rules.quoteAsset, value.minus(fee.amount));
-    }
+    const fill = this.settleFill(account.book, rules, request.side, quantity, fillPrice);
     const now = this.now();
     const order: MockOrderRecord = {
       orderId: String(this.nextOrderId++),
       clientOrderId: request.clientOrderId,
       symbol: request.symbol,
       side: request.side,
-      status: 'filled',
-      executedQuantity: toDecimalString(quantity),
-      averagePrice: toDecimalString(fillPrice),
-      quoteQuantity: toDecimalString(value),
-      fees: [{ amount: toDecimalString(fee.amount), asset: fee.asset }],
+      ...fill,
       updatedAt: now,
       type: 'market',
       placedAt: now,
@@ -429,33 +413,48 @@ export class MockVenue {
     if (!leg) return;
     const { rules } = this.market(exit.symbol);
     const price = leg === 'take_profit' ? exit.takeProfit : exit.stopLoss;
-    const value = exit.quantity.mul(price);
-    const { book } = exit.account;
-    let fee: { amount: Decimal; asset: string };
-    if (exit.side === 'sell') {
-      fee = { amount: value.mul(this.settings.feeRate), asset: rules.quoteAsset };
-      book.spendLocked(rules.baseAsset, exit.quantity);
-      book.credit(rules.quoteAsset, value.minus(fee.amount));
-    } else {
-      fee = { amount: exit.quantity.mul(this.settings.feeRate), asset: rules.baseAsset };
-      book.unlock(rules.quoteAsset, exit.lockedAmount);
-      book.debit(rules.quoteAsset, value);
-      book.credit(rules.baseAsset, exit.quantity.minus(fee.amount));
-    }
+    // The leg pays from what the exit locked; a buy's unused margin over its fill goes back to free.
+    exit.account.book.unlock(exit.lockedAsset, exit.lockedAmount);
+    const fill = this.settleFill(exit.account.book, rules, exit.side, exit.quantity, price);
     const filled = leg === 'take_profit' ? exit.takeProfitOrder : exit.stopLossOrder;
     const other = leg === 'take_profit' ? exit.stopLossOrder : exit.takeProfitOrder;
-    Object.assign(filled, {
-      status: 'filled',
-      executedQuantity: toDecimalString(exit.quantity),
-      averagePrice: toDecimalString(price),
-      quoteQuantity: toDecimalString(value),
-      fees: [{ amount: toDecimalString(fee.amount), asset: fee.asset }],
-      updatedAt: at,
-    } satisfies Partial<MockOrderRecord>);
+    Object.assign(filled, { ...fill, updatedAt: at } satisfies Partial<MockOrderRecord>);
     Object.assign(other, { status: 'expired', updatedAt: at } satisfies Partial<MockOrderRecord>);
     exit.state = 'filled';
     exit.leg = leg;
     this.openExits(exit.symbol).delete(exit);
+  }
+
+  /**
+   * Moves one fill through an account: the side paid leaves free balance, the side received arrives
+   * net of the fee. Like Binance, the commission is taken from what the order receives: the base
+   * asset on a buy, the quote asset on a sell.
+   */
+  private settleFill(
+    book: BalanceBook,
+    rules: MarketRules,
+    side: 'buy' | 'sell',
+    quantity: Decimal,
+    price: Decimal,
+  ): Pick<OrderReport, 'status' | 'executedQuantity' | 'averagePrice' | 'quoteQuantity' | 'fees'> {
+    const value = quantity.mul(price);
+    let fee: { amount: Decimal; asset: string };
+    if (side === 'buy') {
+      fee = { amount: quantity.mul(this.settings.feeRate), asset: rules.baseAsset };
+      book.debit(rules.quoteAsset, value);
+      book.credit(rules.baseAsset, quantity.minus(fee.amount));
+    } else {
+      fee = { amount: value.mul(this.settings.feeRate), asset: rules.quoteAsset };
+      book.debit(rules.baseAsset, quantity);
+      book.credit(rules.quoteAsset, value.minus(fee.amount));
+    }
+    return {
+      status: 'filled',
+      executedQuantity: toDecimalString(quantity),
+      averagePrice: toDecimalString(price),
+      quoteQuantity: toDecimalString(value),
+      fees: [{ amount: toDecimalString(fee.amount), asset: fee.asset }],
+    };
   }
 }
 
