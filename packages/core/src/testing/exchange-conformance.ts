@@ -8,7 +8,13 @@ import { type MarketRules, marketRulesSchema } from '../domain/market-rules';
 import { TrdError } from '../errors';
 import { exitQuantityAfterEntry, roundOrderPrice } from '../exchange/order-rules';
 import type { Exchange, ExchangeCredentials } from '../ports/exchange';
-import type { Balances, ExitReport, OrderReport, TradingAccount } from '../ports/trading-account';
+import type {
+  Balances,
+  ExitReport,
+  ExitRequest,
+  OrderReport,
+  TradingAccount,
+} from '../ports/trading-account';
 
 /** One fresh venue for one test: every test calls `setup` and `teardown` itself. */
 export interface ExchangeConformanceContext {
@@ -217,17 +223,10 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
       it('places an exit that reports open, can be found by client id, and commits the quantity', () =>
         onVenue(async (venue) => {
           const { account, context, rules } = venue;
-          const entry = await buy(venue, uniqueId('entry'));
-          const quantity = exitQuantityAfterEntry(rules, entry);
+          const quantity = await enter(venue);
           const before = await account.balances();
           const clientOrderId = uniqueId('exit');
-          const exit = await account.placeExit({
-            ...exitLevels(venue),
-            symbol: context.symbol,
-            side: 'sell',
-            quantity,
-            clientOrderId,
-          });
+          const exit = await account.placeExit(sellExit(venue, quantity, clientOrderId));
           expect(exit).toMatchObject({ clientOrderId, symbol: context.symbol, state: 'open' });
           expectNoCredentials(exit, context.credentials);
           expect(typeof exit.exitRef).toBe('string');
@@ -247,16 +246,8 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
 
       it('does not create a second exit for a second placement with the client id of an open one', () =>
         onVenue(async (venue) => {
-          const { account, context, rules } = venue;
-          const entry = await buy(venue, uniqueId('entry'));
-          const quantity = exitQuantityAfterEntry(rules, entry);
-          const request = {
-            ...exitLevels(venue),
-            symbol: context.symbol,
-            side: 'sell' as const,
-            quantity,
-            clientOrderId: uniqueId('twice'),
-          };
+          const { account, context } = venue;
+          const request = sellExit(venue, await enter(venue), uniqueId('twice'));
           const first = await account.placeExit(request);
           const afterFirst = await account.balances();
           // The contract allows either answer: the open exit again, or a typed refusal.
@@ -276,8 +267,7 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
       it('rejects off-tick prices and under-minimum quantities with InvalidOrderError, before sending', () =>
         onVenue(async (venue) => {
           const { account, context, rules } = venue;
-          const entry = await buy(venue, uniqueId('entry'));
-          const quantity = exitQuantityAfterEntry(rules, entry);
+          const quantity = await enter(venue);
           const levels = exitLevels(venue);
           const before = await account.balances();
           const offTick = toDecimalString(dec(levels.takeProfit).plus(dec(rules.tickSize).div(2)));
@@ -313,16 +303,9 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
       it('cancels an open exit, releasing the quantity, and answers a second cancel with the final report', () =>
         onVenue(async (venue) => {
           const { account, context, rules } = venue;
-          const entry = await buy(venue, uniqueId('entry'));
-          const quantity = exitQuantityAfterEntry(rules, entry);
+          const quantity = await enter(venue);
           const before = await account.balances();
-          const exit = await account.placeExit({
-            ...exitLevels(venue),
-            symbol: context.symbol,
-            side: 'sell',
-            quantity,
-            clientOrderId: uniqueId('cancel'),
-          });
+          const exit = await account.placeExit(sellExit(venue, quantity, uniqueId('cancel')));
           const ref = { symbol: context.symbol, exitRef: exit.exitRef };
           expect(await account.cancelExit(ref)).toMatchObject({ exitRef: exit.exitRef, state: 'cancelled' });
           expect(await account.cancelExit(ref)).toMatchObject({ exitRef: exit.exitRef, state: 'cancelled' });
@@ -336,16 +319,9 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
         onVenue(
           async (venue) => {
             const { account, context, rules } = venue;
-            const entry = await buy(venue, uniqueId('entry'));
-            const quantity = exitQuantityAfterEntry(rules, entry);
-            const levels = exitLevels(venue);
-            const exit = await account.placeExit({
-              ...levels,
-              symbol: context.symbol,
-              side: 'sell',
-              quantity,
-              clientOrderId: uniqueId('tp'),
-            });
+            const quantity = await enter(venue);
+            const levels = sellExit(venue, quantity, uniqueId('tp'));
+            const exit = await account.placeExit(levels);
             await context.movePrice!(Number(levels.takeProfit) * 1.002);
             const report = await account.exitStatus({ symbol: context.symbol, exitRef: exit.exitRef });
             expect(report).toMatchObject({ state: 'filled', leg: 'take_profit' });
@@ -369,16 +345,9 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
         onVenue(
           async (venue) => {
             const { account, context, rules } = venue;
-            const entry = await buy(venue, uniqueId('entry'));
-            const quantity = exitQuantityAfterEntry(rules, entry);
-            const levels = exitLevels(venue);
-            const exit = await account.placeExit({
-              ...levels,
-              symbol: context.symbol,
-              side: 'sell',
-              quantity,
-              clientOrderId: uniqueId('sl'),
-            });
+            const quantity = await enter(venue);
+            const levels = sellExit(venue, quantity, uniqueId('sl'));
+            const exit = await account.placeExit(levels);
             await context.movePrice!(Number(levels.stopLoss) * 0.998);
             const report = await account.exitStatus({ symbol: context.symbol, exitRef: exit.exitRef });
             expect(report).toMatchObject({ state: 'filled', leg: 'stop_loss' });
@@ -429,6 +398,16 @@ function buy(venue: Venue, clientOrderId: string): Promise<OrderReport> {
     quantity: venue.entryQuantity,
     clientOrderId,
   });
+}
+
+/** Buys the venue's entry quantity; returns what an exit can sell of it (fees deducted, on the step). */
+async function enter(venue: Venue): Promise<string> {
+  return exitQuantityAfterEntry(venue.rules, await buy(venue, uniqueId('entry')));
+}
+
+/** A sell exit of `quantity` at `exitLevels`. */
+function sellExit(venue: Venue, quantity: string, clientOrderId: string): ExitRequest {
+  return { ...exitLevels(venue), symbol: venue.context.symbol, side: 'sell', quantity, clientOrderId };
 }
 
 /** Take profit 1% above and stop 1% below the last price, on the tick. */
