@@ -81,16 +81,12 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
   };
 
   const lookupOrder = async (symbol: string, clientOrderId: string): Promise<OrderReport | null> => {
-    let order: BinanceOrder;
-    try {
-      order = await call('GET order', () =>
+    const order = await nullIfNotFound(
+      call<BinanceOrder>('GET order', () =>
         client.privateGetOrder({ symbol, origClientOrderId: clientOrderId }),
-      );
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
-    return toOrderReport(order, await tradesOf(order));
+      ),
+    );
+    return order && toOrderReport(order, await tradesOf(order));
   };
 
   // GET order carries no fees: they come from the order's trades.
@@ -101,14 +97,8 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     );
   };
 
-  const lookupList = async (params: Record<string, string>): Promise<BinanceOrderList | null> => {
-    try {
-      return await call<BinanceOrderList>('GET orderList', () => client.privateGetOrderList(params));
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
-  };
+  const lookupList = (params: Record<string, string>): Promise<BinanceOrderList | null> =>
+    nullIfNotFound(call<BinanceOrderList>('GET orderList', () => client.privateGetOrderList(params)));
 
   const fetchLegs = (list: BinanceOrderList): Promise<BinanceOrder[]> =>
     Promise.all(
@@ -131,19 +121,33 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     const list = await lookupList({ orderListId: ref.exitRef });
     if (!list || list.listOrderStatus === 'EXECUTING') return null;
     for (const leg of workingLegs(await fetchLegs(list))) {
-      try {
-        await call('DELETE order', () =>
+      // Filled or cancelled meanwhile (not found): the report below tells which.
+      await nullIfNotFound(
+        call('DELETE order', () =>
           client.privateDeleteOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
-        );
-      } catch (error) {
-        // Filled or cancelled meanwhile: the report below tells which.
-        if (!isNotFound(error)) throw error;
-      }
+        ),
+      );
     }
     return describeList(list);
   };
 
-  /** After a placement whose answer was lost: is the order there? Never sends it again. */
+  /**
+   * Sends a placement once. When its outcome is unknown (the answer was lost), looks the order up
+   * by client id a few times instead: it is never sent again.
+   */
+  const placeOnce = async <T>(
+    request: { symbol: string; clientOrderId: string },
+    send: () => Promise<T>,
+    find: () => Promise<T | null>,
+  ): Promise<T> => {
+    try {
+      return await send();
+    } catch (error) {
+      if (!outcomeUnknown(error)) throw error;
+      return recover(find, request.clientOrderId, request.symbol, error);
+    }
+  };
+
   const recover = async <T>(
     find: () => Promise<T | null>,
     clientOrderId: string,
@@ -208,27 +212,23 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
         lookupOrder(request.symbol, request.clientOrderId),
       );
       if (existing) return existing;
-      try {
-        const order = await call<BinanceOrder>('POST order', () =>
-          client.privatePostOrder({
-            symbol: request.symbol,
-            side: request.side === 'buy' ? 'BUY' : 'SELL',
-            type: 'MARKET',
-            quantity: request.quantity,
-            newClientOrderId: request.clientOrderId,
-            newOrderRespType: 'FULL',
-          }),
-        );
-        return toOrderReport(order);
-      } catch (error) {
-        if (!outcomeUnknown(error)) throw error;
-        return recover(
-          () => lookupOrder(request.symbol, request.clientOrderId),
-          request.clientOrderId,
-          request.symbol,
-          error,
-        );
-      }
+      return placeOnce(
+        request,
+        async () => {
+          const order = await call<BinanceOrder>('POST order', () =>
+            client.privatePostOrder({
+              symbol: request.symbol,
+              side: request.side === 'buy' ? 'BUY' : 'SELL',
+              type: 'MARKET',
+              quantity: request.quantity,
+              newClientOrderId: request.clientOrderId,
+              newOrderRespType: 'FULL',
+            }),
+          );
+          return toOrderReport(order);
+        },
+        () => lookupOrder(request.symbol, request.clientOrderId),
+      );
     },
 
     async findOrder(symbol, clientOrderId) {
@@ -248,20 +248,16 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       const complete = { ...request, stopLimit };
       assertExitGeometry(complete);
       assertExitAroundPrice(request, roundOrderPrice(rules, await marketData.price(request.symbol)));
-      try {
-        const list = await call<BinanceOrderList>('POST orderList/oco', () =>
-          client.privatePostOrderListOco(exitOrderParams(complete)),
-        );
-        return describeList(list, list.orderReports ?? []);
-      } catch (error) {
-        if (!outcomeUnknown(error)) throw error;
-        return recover(
-          () => findExitByClientId(request.symbol, request.clientOrderId),
-          request.clientOrderId,
-          request.symbol,
-          error,
-        );
-      }
+      return placeOnce(
+        request,
+        async () => {
+          const list = await call<BinanceOrderList>('POST orderList/oco', () =>
+            client.privatePostOrderListOco(exitOrderParams(complete)),
+          );
+          return describeList(list, list.orderReports ?? []);
+        },
+        () => findExitByClientId(request.symbol, request.clientOrderId),
+      );
     },
 
     async findExit(symbol, clientOrderId) {
@@ -311,6 +307,16 @@ function assertClientId(clientOrderId: string): void {
 /** Checked by code, not `instanceof`: core's errors may come from another copy of the package. */
 function isNotFound(error: unknown): boolean {
   return TrdError.isInstance(error) && error.code === 'ORDER_NOT_FOUND';
+}
+
+/** The read's result, or `null` when the venue does not know the order. */
+async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
 }
 
 /** Network failure, timeout or 5xx after sending: Binance may or may not have the order. */
