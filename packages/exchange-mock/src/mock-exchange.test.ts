@@ -529,6 +529,26 @@ describe('OCO exits', () => {
     expect(() => exchange.setPrice('BTCUSDT', 0)).toThrow(/positive price/);
   });
 
+  it("leaves a custom feed's own bars untouched by a price set by hand", async () => {
+    const own = bars([100, 101, 99, 100], [100, 102, 98, 101]);
+    // A plain feed that hands out its own candle objects, as a custom feed may.
+    const feed = {
+      barsUpTo: (time: number, limit: number) => own.filter((bar) => bar.openTime <= time).slice(-limit),
+      barsBetween: (from: number, to: number) =>
+        own.filter((bar) => bar.openTime > from && bar.openTime <= to),
+      currentBar: (time: number) => own.filter((bar) => bar.openTime <= time).at(-1),
+    };
+    const { exchange, clock } = setup({ feeds: { BTCUSDT: { kind: 'custom', feed } } });
+    exchange.setPrice('BTCUSDT', 105);
+    expect((await exchange.marketData.candles('BTCUSDT', { interval: '1m', limit: 1 }))[0]).toMatchObject({
+      close: 105,
+      high: 105,
+    });
+    await clock.advance(minute);
+    expect(await exchange.marketData.candles('BTCUSDT', { interval: '1m', limit: 2 })).toEqual(own);
+    expect(own[0]).toMatchObject({ high: 101, close: 100 });
+  });
+
   it('rejects exits off the tick, off the step or under the minimum notional before locking anything', async () => {
     const { account, exchange } = setup();
     const quantity = await enterLong(account, exchange);

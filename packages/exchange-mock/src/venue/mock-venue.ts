@@ -122,11 +122,15 @@ export class MockVenue {
     const now = this.now();
     const bars = feed.barsUpTo(now, limit);
     const override = this.activeOverride(symbol, feed.currentBar(now));
-    const last = bars[bars.length - 1];
+    const last = bars.at(-1);
     if (override && last) {
-      last.close = override.price;
-      last.high = Math.max(last.high, override.price);
-      last.low = Math.min(last.low, override.price);
+      // A new object: a custom feed may hand out its own bars, which the override must not change.
+      bars[bars.length - 1] = {
+        ...last,
+        close: override.price,
+        high: Math.max(last.high, override.price),
+        low: Math.min(last.low, override.price),
+      };
     }
     return bars;
   }
