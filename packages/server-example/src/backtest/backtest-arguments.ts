@@ -1,0 +1,197 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, dec, decimalStringSchema, type TradingHours } from '@trd/core';
+import { z } from 'zod';
+
+/** What `pnpm backtest` was asked to do, checked. Times are Unix ms, the balance a decimal string. */
+export interface BacktestArguments {
+  /** CSV file of 1m candles; `null` replays the exchange-mock BTCUSDT fixture. */
+  candles: string | null;
+  symbol: string;
+  /** First bar to step over (inclusive); `null` = after a warm-up of one candle window. */
+  from: number | null;
+  /** Last bar to step over (inclusive); `null` = the last candle. */
+  to: number | null;
+  /** Starting quote balance, e.g. `"10000"`. */
+  balance: string;
+  analyzer: 'technical' | 'gemini';
+  /** Record/replay JSON file of Gemini answers. */
+  geminiCache: string | null;
+  /** `null` trades around the clock. */
+  tradingHours: TradingHours | null;
+  json: boolean;
+  help: boolean;
+}
+
+/** A bad command-line argument; `argument` is its name as typed (`--balance`). Exit code 2. */
+export class BacktestArgumentError extends ConfigError {
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super(`${argument}: ${message}`);
+    this.argument = argument;
+  }
+}
+
+export const BACKTEST_USAGE = `Usage: pnpm backtest -- [options]
+
+Replays 1m candles through the TRD engine (runCycle + monitorPositions each minute on a virtual clock)
+with an in-memory store and the simulated exchange, then prints a report.
+
+  --candles <file.csv>        open_time_ms,open,high,low,close,volume (default: exchange-mock's BTCUSDT fixture)
+  --symbol <SYMBOL>           default BTCUSDT
+  --from <ISO>                first bar, e.g. 2024-09-21T08:00:00Z (default: after a 100-bar warm-up)
+  --to <ISO>                  last bar (default: the last candle)
+  --balance <amount>          starting quote balance, default 10000
+  --analyzer technical|gemini default technical (gemini needs GEMINI_API_KEY, or a complete --gemini-cache)
+  --gemini-cache <file.json>  record/replay cache of Gemini answers
+  --trading-hours always|S-E  UTC hours in which trades open, default 8-16 (the reference bot's)
+  --json                      print the full report, trades included, as JSON
+  --help                      this text
+`;
+
+/** A date (UTC midnight) or a date-time with an explicit zone: never the machine's local time. */
+const isoTime = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    'must be an ISO date or date-time with a zone, e.g. 2024-09-21 or 2024-09-21T08:00:00Z',
+  )
+  .transform((value, context) => {
+    const time = Date.parse(value);
+    // Date.parse rolls 2024-02-31 over to March: the fields must survive the round trip.
+    const [year, month, day, hour = 0, minute = 0, second = 0] = value.split(/\D/).map(Number);
+    const date = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
+    const real =
+      date.getUTCFullYear() === year &&
+      date.getUTCMonth() === month! - 1 &&
+      date.getUTCDate() === day &&
+      date.getUTCHours() === hour &&
+      date.getUTCMinutes() === minute &&
+      date.getUTCSeconds() === second;
+    if (Number.isNaN(time) || !real) {
+      context.addIssue({ code: 'custom', message: `is not a real date: ${value}` });
+      return z.NEVER;
+    }
+    return time;
+  });
+
+/** `8-16` (UTC hours, start inclusive, end exclusive) or `always`. */
+const tradingHours = z.string().transform((value, context): TradingHours | null => {
+  const text = value.trim().toLowerCase();
+  if (text === 'always') return null;
+  const match = /^(\d{1,2})-(\d{1,2})$/.exec(text);
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2]);
+  if (!match || start > 23 || end > 24 || start === end) {
+    context.addIssue({ code: 'custom', message: 'must be "START-END" in UTC hours (e.g. 8-16) or "always"' });
+    return z.NEVER;
+  }
+  return { startHourUtc: start, endHourUtc: end };
+});
+
+const argumentsSchema = z.object({
+  candles: z.string().min(1, 'needs a file path').nullable().default(null),
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
+    .default('BTCUSDT'),
+  from: isoTime.nullable().default(null),
+  to: isoTime.nullable().default(null),
+  balance: decimalStringSchema
+    .pipe(z.string().refine((value) => dec(value).gt(0), 'must be greater than 0'))
+    .transform((value) => dec(value).toFixed())
+    .default('10000'),
+  analyzer: z.enum(['technical', 'gemini'], { message: 'must be technical or gemini' }).default('technical'),
+  'gemini-cache': z.string().min(1, 'needs a file path').nullable().default(null),
+  'trading-hours': tradingHours.default({ startHourUtc: 8, endHourUtc: 16 }),
+  json: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+const options = {
+  candles: { type: 'string' },
+  symbol: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  balance: { type: 'string' },
+  analyzer: { type: 'string' },
+  'gemini-cache': { type: 'string' },
+  'trading-hours': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/**
+ * Reads the command line (without `node` and the script) and the environment (`GEMINI_API_KEY`;
+ * `INIT_CWD`, where relative paths start, else the working directory).
+ * @throws BacktestArgumentError naming the first bad argument.
+ */
+export function parseBacktestArguments(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): BacktestArguments {
+  // `pnpm backtest -- --json` may pass the separator through.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw tokenError(error, args);
+  }
+
+  const parsed = argumentsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BacktestArgumentError(`--${String(issue.path[0] ?? 'arguments')}`, issue.message);
+  }
+  const value = parsed.data;
+  // `pnpm backtest` runs in the package's folder: relative paths are the caller's (pnpm's INIT_CWD).
+  const base = env.INIT_CWD || process.cwd();
+  const result: BacktestArguments = {
+    candles: value.candles === null ? null : resolve(base, value.candles),
+    symbol: value.symbol,
+    from: value.from,
+    to: value.to,
+    balance: value.balance,
+    analyzer: value.analyzer,
+    geminiCache: value['gemini-cache'] === null ? null : resolve(base, value['gemini-cache']),
+    tradingHours: value['trading-hours'],
+    json: value.json,
+    help: value.help,
+  };
+  if (result.help) return result;
+
+  if (result.from !== null && result.to !== null && result.from > result.to) {
+    throw new BacktestArgumentError('--to', 'must not be before --from');
+  }
+  if (result.candles !== null && !existsSync(result.candles)) {
+    throw new BacktestArgumentError('--candles', `no such file: ${result.candles}`);
+  }
+  if (result.geminiCache !== null && result.analyzer !== 'gemini') {
+    throw new BacktestArgumentError('--gemini-cache', 'only applies with --analyzer gemini');
+  }
+  if (result.analyzer === 'gemini' && !env.GEMINI_API_KEY) {
+    if (result.geminiCache === null) {
+      throw new BacktestArgumentError(
+        '--analyzer',
+        'gemini needs GEMINI_API_KEY, or a --gemini-cache that already holds every answer',
+      );
+    }
+    if (!existsSync(result.geminiCache)) {
+      throw new BacktestArgumentError(
+        '--gemini-cache',
+        `no such file: ${result.geminiCache} (without GEMINI_API_KEY the cache is only replayed)`,
+      );
+    }
+  }
+  return result;
+}
+
+/** node:util's messages name the option; keep them, under the option's name. */
+function tokenError(error: unknown, args: readonly string[]): BacktestArgumentError {
+  const message = error instanceof Error ? error.message : String(error);
+  const named = /'(--?[\w-]+)/.exec(message)?.[1];
+  const argument = named ?? args.find((arg) => !arg.startsWith('--')) ?? 'arguments';
+  return new BacktestArgumentError(argument, message.replace(/\. To specify .*$/s, ''));
+}

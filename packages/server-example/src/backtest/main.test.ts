@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Decimal } from '@trd/core';
+import { describe, expect, it } from 'vitest';
+import type { BacktestReport } from './run-backtest';
+
+const packageDir = join(import.meta.dirname, '..', '..');
+const tsx = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsx');
+
+/** `pnpm backtest`'s program as a real process. */
+function backtest(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(tsx, ['--conditions=source', 'src/backtest/main.ts', ...args], {
+    cwd: packageDir,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('src/backtest/main.ts as a process', () => {
+  it('prints the whole report as JSON with --json and exits 0', async () => {
+    const run = await backtest(['--', '--json', '--trading-hours', 'always', '--balance', '5000']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BacktestReport;
+    expect(report).toMatchObject({
+      symbol: 'BTCUSDT',
+      quoteAsset: 'USDT',
+      analyzer: 'technical',
+      startingBalance: '5000',
+      tradingHours: null,
+      period: { from: '2024-09-21T07:39:00.000Z', to: '2024-09-21T11:59:00.000Z' },
+      bars: 261,
+      errors: [],
+    });
+    expect(report.trades.length).toBeGreaterThan(0);
+    expect(report.totalTrades).toBe(report.trades.length);
+    const net = report.trades.reduce((total, trade) => total.plus(trade.profitLoss!), new Decimal(0));
+    expect(report.netProfitLoss).toBe(net.toFixed());
+    expect(report.profitLossPercent).toBe(net.div(5000).mul(100).toDecimalPlaces(4).toFixed());
+  }, 60_000);
+
+  it('prints a readable report with exact money', async () => {
+    const run = await backtest(['--trading-hours', 'always', '--to', '2024-09-21T09:00:00Z']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('TRD backtest: BTCUSDT, analyzer technical');
+    expect(run.stdout).toMatch(/net P&L\s+-?\d+(\.\d+)? USDT \(-?\d+(\.\d+)?% of the starting balance\)/);
+    expect(run.stdout).toMatch(/max drawdown\s+\d+(\.\d+)? USDT/);
+    expect(run.stdout).toMatch(/exits\s+TAKE_PROFIT \d+, STOP_LOSS \d+, TIMEOUT \d+/);
+    expect(run.stdout).not.toMatch(/\d\.\d*0000000\d|\d\.\d*9999999\d|e[+-]\d/);
+  }, 60_000);
+
+  it('refuses a bad argument with exit code 2, naming it', async () => {
+    const run = await backtest(['--balance', 'lots', '--json']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--balance');
+    expect(run.stderr).toContain('must be a decimal number');
+  }, 60_000);
+});

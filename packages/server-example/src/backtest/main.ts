@@ -1,0 +1,116 @@
+// `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
+import { readFileSync } from 'node:fs';
+import { type Analyzer, type Candle, createTechnicalAnalyzer, systemClock, TrdError } from '@trd/core';
+import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
+import {
+  BACKTEST_USAGE,
+  BacktestArgumentError,
+  type BacktestArguments,
+  parseBacktestArguments,
+} from './backtest-arguments';
+import { formatBacktestReport } from './format-report';
+import { resolveBacktestPeriod, runBacktest } from './run-backtest';
+
+/** Exit codes: 0 done, 1 the run failed or the engine reported errors, 2 a bad argument. */
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let args: BacktestArguments;
+  let candles: Candle[];
+  let analyzer: Analyzer;
+  try {
+    args = parseBacktestArguments(argv, env);
+    if (args.help) {
+      process.stdout.write(BACKTEST_USAGE);
+      return 0;
+    }
+    candles = loadCandles(args.candles);
+    try {
+      resolveBacktestPeriod(candles, args);
+    } catch (error) {
+      throw new BacktestArgumentError(args.from !== null ? '--from' : '--to', message(error));
+    }
+    analyzer = args.analyzer === 'gemini' ? await createGemini(args, env) : createTechnicalAnalyzer();
+  } catch (error) {
+    if (error instanceof BacktestArgumentError) {
+      process.stderr.write(`backtest: ${error.message}\nRun with --help for the options.\n`);
+      return 2;
+    }
+    process.stderr.write(`backtest: ${message(error)}\n`);
+    return 1;
+  }
+
+  const { report } = await runBacktest({
+    candles,
+    symbol: args.symbol,
+    from: args.from,
+    to: args.to,
+    startingBalance: args.balance,
+    analyzer,
+    tradingHours: args.tradingHours,
+  });
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatBacktestReport(report));
+  if (report.errors.length > 0) {
+    process.stderr.write(
+      `backtest: the engine reported ${report.errors.length} error(s), the run is incomplete; first: ${report.errors[0]!.message}\n`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+function loadCandles(path: string | null): Candle[] {
+  if (path === null) return loadReplayCandles('btcusdt-1m-2024-09-21');
+  let candles: Candle[];
+  try {
+    candles = parseCandleCsv(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BacktestArgumentError('--candles', message(error));
+  }
+  if (candles.length === 0) throw new BacktestArgumentError('--candles', `${path} holds no candles`);
+  for (let i = 1; i < candles.length; i++) {
+    if (candles[i]!.openTime <= candles[i - 1]!.openTime) {
+      throw new BacktestArgumentError(
+        '--candles',
+        `candles must be strictly ascending by open time (line ${i + 2} of ${path})`,
+      );
+    }
+  }
+  return candles;
+}
+
+async function createGemini(args: BacktestArguments, env: NodeJS.ProcessEnv): Promise<Analyzer> {
+  const { createGeminiAnalyzer, createJsonFileAnswerCache } = await import('@trd/ai-gemini');
+  const apiKey = env.GEMINI_API_KEY;
+  let cache: Parameters<typeof createGeminiAnalyzer>[0]['cache'];
+  if (args.geminiCache !== null) {
+    const store = createJsonFileAnswerCache(args.geminiCache);
+    try {
+      await store.get('0'); // reads the file now: a file that is not a cache is a bad argument
+    } catch (error) {
+      throw new BacktestArgumentError('--gemini-cache', message(error));
+    }
+    // Without a key nothing can be recorded: a prompt missing from the cache is an error, not a hold.
+    cache = apiKey ? { store, mode: 'record-replay' } : { store, mode: 'replay', replayMiss: 'error' };
+  }
+  return createGeminiAnalyzer({
+    // Replay-only runs never send a request, so no key is needed.
+    apiKey: apiKey || 'replay-only',
+    model: env.GEMINI_MODEL || undefined,
+    // Model calls take real time: their timeouts, backoff and rate limit run on the system clock.
+    clock: systemClock,
+    ...(cache ? { cache } : {}),
+  });
+}
+
+function message(error: unknown): string {
+  return TrdError.isInstance(error) || error instanceof Error ? error.message : String(error);
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`backtest failed: ${message(error)}\n`);
+    process.exitCode = 1;
+  },
+);
