@@ -28,7 +28,7 @@ export function computeIndicators(candles: readonly Candle[]): IndicatorSnapshot
   const closes = candles.map((candle) => candle.close);
   return {
     rsi: latestRsi(closes),
-    macd: latestMacd(closes),
+    macd: macdOfCloses(closes),
     bollinger: latestBollinger(closes),
     volume: latestVolume(candles),
   };
@@ -43,7 +43,12 @@ function latestRsi(closes: number[]): number | null {
   return finite(rsi) ? rsi : null;
 }
 
-function latestMacd(closes: number[]): IndicatorSnapshot['macd'] {
+/** Latest MACD(12, 26, 9) of ascending candles alone (the other indicators cost twice as much again); `null` with too few. */
+export function computeMacd(candles: readonly Candle[]): IndicatorSnapshot['macd'] {
+  return macdOfCloses(candles.map((candle) => candle.close));
+}
+
+function macdOfCloses(closes: number[]): IndicatorSnapshot['macd'] {
   if (closes.length < MIN_CANDLES_FOR_INDICATORS) return null;
   const values = MACD.calculate({
     values: closes,

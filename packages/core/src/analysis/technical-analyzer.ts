@@ -2,7 +2,7 @@ import { dec } from '../decimal';
 import type { AnalysisInput } from '../domain/analysis-input';
 import { holdSignal, type Signal, type TradeSide } from '../domain/signal';
 import type { Analyzer } from '../ports/analyzer';
-import { computeIndicators, MIN_CANDLES_FOR_INDICATORS } from './indicators';
+import { computeMacd, MIN_CANDLES_FOR_INDICATORS } from './indicators';
 import { PERFORMANCE_RULES, performanceWarnings } from './performance-rules';
 import { sanitizeSignal } from './sanitize-signal';
 
@@ -57,7 +57,8 @@ export function createTechnicalAnalyzer(options: TechnicalAnalyzerOptions = {}):
 function decide(input: AnalysisInput, settings: Required<Omit<TechnicalAnalyzerOptions, 'name'>>): Signal {
   const { candles, indicators } = input;
   const last = candles.at(-1);
-  const previousMacd = computeIndicators(candles.slice(0, -1)).macd;
+  // Runs once per user: only the bar before's MACD is computed here, the rest comes with the input.
+  const previousMacd = computeMacd(candles.slice(0, -1));
   if (
     !last ||
     !indicators.rsi ||
