@@ -148,6 +148,18 @@ describe('createTechnicalAnalyzer', () => {
     expect(signal.reasoning).toMatch(/not enough candles for the indicators \(have 30, need 35\)/);
   });
 
+  it('reads an RSI of 0 (a market that only fell) as oversold, not as missing', async () => {
+    const candles = Array.from({ length: 100 }, (_, index) => {
+      const close = 200 - index;
+      return { openTime: index * 60_000, open: close + 1, high: close + 1, low: close, close, volume: 1 };
+    });
+    const input = createAnalysisInput({ candles });
+    expect(input.indicators.rsi).toBe(0);
+    const signal = await createTechnicalAnalyzer().analyze(input);
+    expect(signal.reasoning).not.toMatch(/not enough candles/);
+    expect(signal.reasoning).toMatch(/RSI 0.0 oversold/);
+  });
+
   it('rejects with the abort reason when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('cycle cancelled'));

@@ -59,9 +59,10 @@ function decide(input: AnalysisInput, settings: Required<Omit<TechnicalAnalyzerO
   const last = candles.at(-1);
   // Runs once per user: only the bar before's MACD is computed here, the rest comes with the input.
   const previousMacd = computeMacd(candles.slice(0, -1));
+  // `=== null`: an RSI of 0 (a market that only fell) is a value, not a missing one.
   if (
     !last ||
-    !indicators.rsi ||
+    indicators.rsi === null ||
     !indicators.macd ||
     !indicators.bollinger ||
     !indicators.volume ||
