@@ -320,14 +320,14 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
           async (venue) => {
             const { account, context, rules } = venue;
             const quantity = await enter(venue);
-            const levels = sellExit(venue, quantity, uniqueId('tp'));
-            const exit = await account.placeExit(levels);
-            await context.movePrice!(Number(levels.takeProfit) * 1.002);
+            const request = sellExit(venue, quantity, uniqueId('tp'));
+            const exit = await account.placeExit(request);
+            await context.movePrice!(Number(request.takeProfit) * 1.002);
             const report = await account.exitStatus({ symbol: context.symbol, exitRef: exit.exitRef });
             expect(report).toMatchObject({ state: 'filled', leg: 'take_profit' });
             expectFilledReport(report.fill!, rules, quantity);
             expect(
-              dec(report.fill!.averagePrice).gte(levels.takeProfit),
+              dec(report.fill!.averagePrice).gte(request.takeProfit),
               'a limit sell fills at its price or better',
             ).toBe(true);
             expect(await account.cancelExit({ symbol: context.symbol, exitRef: exit.exitRef })).toMatchObject(
@@ -346,9 +346,9 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
           async (venue) => {
             const { account, context, rules } = venue;
             const quantity = await enter(venue);
-            const levels = sellExit(venue, quantity, uniqueId('sl'));
-            const exit = await account.placeExit(levels);
-            await context.movePrice!(Number(levels.stopLoss) * 0.998);
+            const request = sellExit(venue, quantity, uniqueId('sl'));
+            const exit = await account.placeExit(request);
+            await context.movePrice!(Number(request.stopLoss) * 0.998);
             const report = await account.exitStatus({ symbol: context.symbol, exitRef: exit.exitRef });
             expect(report).toMatchObject({ state: 'filled', leg: 'stop_loss' });
             expectFilledReport(report.fill!, rules, quantity);
