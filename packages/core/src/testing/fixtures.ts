@@ -3,7 +3,7 @@ import { buildHistoryContext } from '../analysis/history-context';
 import { computeIndicators } from '../analysis/indicators';
 import { summarizeMarket } from '../analysis/market-summary';
 import type { AnalysisInput, TradeHistoryContext } from '../domain/analysis-input';
-import { type Candle, candleSchema } from '../domain/candle';
+import { type Candle, parseCandleCsv } from '../domain/candle';
 import type { Trade } from '../domain/trade';
 import { defaultTradingConfig, type TradingConfig } from '../domain/trading-config';
 import { ConfigError } from '../errors';
@@ -31,20 +31,13 @@ export function loadCandleFixture(name: string): Candle[] {
     if (!listCandleFixtures().includes(name)) {
       throw new ConfigError(`unknown candle fixture "${name}"; known: ${listCandleFixtures().join(', ')}`);
     }
-    candles = parseCandleCsv(readFileSync(new URL(`${name}.csv`, fixturesDirectory), 'utf8'), name);
+    candles = parseCandleCsv(
+      readFileSync(new URL(`${name}.csv`, fixturesDirectory), 'utf8'),
+      `fixture ${name}`,
+    );
     cache.set(name, candles);
   }
   return candles.map((candle) => ({ ...candle }));
-}
-
-function parseCandleCsv(text: string, name: string): Candle[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.slice(1).map((line, index) => {
-    const [openTime, open, high, low, close, volume] = line.split(',').map(Number);
-    const parsed = candleSchema.safeParse({ openTime, open, high, low, close, volume });
-    if (!parsed.success) throw new ConfigError(`fixture ${name}, row ${index + 2} is not a candle: ${line}`);
-    return parsed.data;
-  });
 }
 
 export interface AnalysisInputOptions {

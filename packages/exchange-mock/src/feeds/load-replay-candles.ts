@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { type Candle, ConfigError, candleSchema } from '@trd/core';
+import { type Candle, ConfigError, parseCandleCsv } from '@trd/core';
 
 /** The real 1m candle slices shipped in the package's `fixtures/` folder (see fixtures/README.md). */
 export const replayFixtureNames = [
@@ -23,13 +23,5 @@ export function loadReplayCandles(name: ReplayFixtureName): Candle[] {
   return parseCandleCsv(readFileSync(url, 'utf8'));
 }
 
-/** Parses candle CSV text with a header row; throws `ConfigError` naming the first bad line. */
-export function parseCandleCsv(text: string): Candle[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.slice(1).map((line, index) => {
-    const [openTime, open, high, low, close, volume] = line.split(',').map(Number);
-    const parsed = candleSchema.safeParse({ openTime, open, high, low, close, volume });
-    if (!parsed.success) throw new ConfigError(`candle CSV line ${index + 2} is not a valid candle: ${line}`);
-    return parsed.data;
-  });
-}
+/** Core's candle CSV parser, kept under this package's name too. */
+export { parseCandleCsv } from '@trd/core';
