@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultTradingConfig, TrdError } from '@trd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untraversableParent } from './embedded-postgres';
+import { migrations } from './migrations';
 import { createPostgresStore } from './postgres-store';
 
 let root: string;
@@ -49,7 +51,7 @@ describe('embedded PostgreSQL by default', () => {
       expect(await second.getConfig('kept-user')).toEqual(
         defaultTradingConfig('kept-user', { isActive: true, maxDailyTrades: 4 }),
       );
-      expect(await second.query('select name from trd_migrations')).toHaveLength(1);
+      expect(await second.query('select name from trd_migrations')).toHaveLength(migrations.length);
     } finally {
       await second.close();
     }
@@ -72,4 +74,31 @@ describe('embedded PostgreSQL by default', () => {
       await owner.close();
     }
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'as root, says which parent directory the postgres user cannot traverse',
+    async () => {
+      // e.g. a mkdtemp directory (0700) holding the data directory two levels down.
+      const locked = join(root, 'locked');
+      await mkdir(join(locked, 'app'), { recursive: true });
+      await chmod(locked, 0o700);
+      const dataDir = join(locked, 'app', 'postgres');
+      expect(await untraversableParent(dataDir, 'postgres')).toEqual({ directory: locked, mode: '0700' });
+      const error = await createPostgresStore({ dataDir }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(TrdError.isInstance(error) && error.code).toBe('CONFIG');
+      const message = (error as Error).message;
+      expect(message).toContain(`${locked} has mode 0700`);
+      expect(message).toContain('"postgres" system user');
+      expect(message).not.toMatch(/another server/);
+      // Once it can be traversed, the same directory starts.
+      await chmod(locked, 0o711);
+      expect(await untraversableParent(dataDir, 'postgres')).toBeNull();
+      const store = await createPostgresStore({ dataDir });
+      await store.close();
+    },
+    60_000,
+  );
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -94,6 +94,17 @@ export async function startEmbeddedPostgres(
     // Rejects only once the server process has exited: nothing is left to stop.
     await server.start();
   } catch (error) {
+    // As root the server runs as `postgres`: a parent it cannot traverse fails initdb and start
+    // with nothing in the log that says so.
+    const blocked = isRoot ? await untraversableParent(dataDir, USER) : null;
+    if (blocked) {
+      throw new ConfigError(
+        `embedded PostgreSQL runs as the "${USER}" system user (this process is root), which cannot reach ${dataDir}: ` +
+          `${blocked.directory} has mode ${blocked.mode} and gives it no search (x) permission; ` +
+          `choose a data directory under a path every user can traverse, or run: chmod o+x ${blocked.directory}`,
+        { cause: error },
+      );
+    }
     throw new TrdError(
       'STORE',
       `embedded PostgreSQL failed to start in ${dataDir} (is another server using this directory?)`,
@@ -174,6 +185,50 @@ async function createDatabaseIfMissing(server: { getPgClient(database?: string, 
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The first directory on the way from `/` to `dataDir`'s parent that the system user `userName`
+ * may not search (no x bit for it as owner, group or other), or null when it can reach them all. Supplementary
+ * groups are not considered: a directory it reaches only through one is reported.
+ */
+export async function untraversableParent(
+  dataDir: string,
+  userName: string,
+): Promise<{ directory: string; mode: string } | null> {
+  const account = await systemAccount(userName);
+  const parents: string[] = [];
+  for (let current = dirname(resolve(dataDir)); ; current = dirname(current)) {
+    parents.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  for (const directory of parents) {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(directory);
+    } catch {
+      return null; // Missing from here on: created later with the default mode.
+    }
+    const bit =
+      account && info.uid === account.uid ? 0o100 : account && info.gid === account.gid ? 0o010 : 0o001;
+    if ((info.mode & bit) === 0) {
+      return { directory, mode: `0${(info.mode & 0o777).toString(8)}` };
+    }
+  }
+  return null;
+}
+
+async function systemAccount(userName: string): Promise<{ uid: number; gid: number } | null> {
+  try {
+    for (const line of (await readFile('/etc/passwd', 'utf8')).split('\n')) {
+      const [name, , uid, gid] = line.split(':');
+      if (name === userName && uid !== undefined && gid !== undefined)
+        return { uid: Number(uid), gid: Number(gid) };
+    }
+  } catch {
+    // No passwd file: judge by the "other" bits.
+  }
+  return null;
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */

@@ -1,6 +1,7 @@
 import { defaultTradingConfig, type OrderIntent, type Trade, TrdError, VirtualClock } from '@trd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
+import { migrations } from './migrations';
 import { createPostgresStore, type PostgresStore } from './postgres-store';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0);
@@ -112,7 +113,7 @@ describe('schema and migrations', () => {
     const again = await createPostgresStore({ url: server.url });
     await again.close();
     const applied = await store.query<{ name: string }>('select name from trd_migrations');
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema20261125']);
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema20261125', 'EngineHeartbeats20261125']);
   });
 
   it('migrates a fresh database once when three stores open it together', async () => {
@@ -121,7 +122,7 @@ describe('schema and migrations', () => {
     const stores = await Promise.all([0, 1, 2].map(() => createPostgresStore({ url })));
     try {
       const [first] = stores as [PostgresStore];
-      expect(await first.query('select name from trd_migrations')).toHaveLength(1);
+      expect(await first.query('select name from trd_migrations')).toHaveLength(migrations.length);
       await first.saveConfig(defaultTradingConfig('shared', { isActive: true }));
       for (const other of stores) expect(await other.getConfig('shared')).toMatchObject({ isActive: true });
     } finally {
@@ -241,6 +242,51 @@ describe('leases across connections', () => {
       expect(rows.reduce((sum, row) => sum + Number(row.count), 0)).toBe(300);
       for (const [i, s] of stores.entries()) await s.releaseUsers(`engine-${i}`);
       expect(await store.query(`select 1 from user_leases where user_id like 'lease-user-%'`)).toEqual([]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('fair share across connections', () => {
+  it('gives three stores claiming their shares at once 100 users each, in the same order, none twice', async () => {
+    const users = Array.from({ length: 300 }, (_, i) => `share-user-${String(i).padStart(3, '0')}`);
+    const clock = new VirtualClock(T0);
+    const stores = await Promise.all(
+      [0, 1, 2].map(() => createPostgresStore({ url: server.url, clock, poolSize: 2 })),
+    );
+    try {
+      const owners = ['share-a', 'share-b', 'share-c'];
+      // Every engine registers, then counts the others: three live.
+      for (const [i, s] of stores.entries()) await s.liveOwners(owners[i] as string, 60_000);
+      expect(await Promise.all(stores.map((s, i) => s.liveOwners(owners[i] as string, 60_000)))).toEqual([
+        3, 3, 3,
+      ]);
+      // Same order everywhere: SKIP LOCKED sends each to the next free users instead of waiting.
+      const held = await Promise.all(
+        stores.map((s, i) => s.claimUsers(owners[i] as string, users, 60_000, { maxUsers: 100 })),
+      );
+      expect(held.map((list) => list.length)).toEqual([100, 100, 100]);
+      const all = held.flat();
+      expect(new Set(all).size).toBe(300);
+      const rows = await store.query<{ owner: string; count: string }>(
+        `select owner, count(*) from user_leases where user_id like 'share-user-%' group by owner order by owner`,
+      );
+      expect(rows.map((row) => [row.owner, Number(row.count)])).toEqual([
+        ['share-a', 100],
+        ['share-b', 100],
+        ['share-c', 100],
+      ]);
+      // share-c stops: its users and its heartbeat go at once.
+      await stores[2]?.releaseUsers('share-c');
+      expect(await stores[0]?.liveOwners('share-a', 60_000)).toBe(2);
+      const [a, b] = await Promise.all(
+        [0, 1].map((i) => stores[i]?.claimUsers(owners[i] as string, users, 60_000, { maxUsers: 150 })),
+      );
+      expect([a?.length, b?.length]).toEqual([150, 150]);
+      expect(new Set([...(a ?? []), ...(b ?? [])]).size).toBe(300);
+      for (const [i, s] of stores.entries()) await s.releaseUsers(owners[i] as string);
+      expect(await store.query(`select 1 from engine_heartbeats where owner like 'share-%'`)).toEqual([]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

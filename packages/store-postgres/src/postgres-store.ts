@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { type Clock, ConfigError, type Store, systemClock, TrdError } from '@trd/core';
+import { type ClaimOptions, type Clock, ConfigError, type Store, systemClock, TrdError } from '@trd/core';
 import {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
@@ -35,8 +35,14 @@ export interface PostgresStoreOptions {
 /** A core `Store` on PostgreSQL, plus the example server's accounts. */
 export interface PostgresStore extends Store {
   readonly users: UserRepository;
-  claimUsers(owner: string, userIds: readonly string[], ttlMs: number): Promise<string[]>;
-  releaseUsers(owner: string): Promise<void>;
+  claimUsers(
+    owner: string,
+    userIds: readonly string[],
+    ttlMs: number,
+    options?: ClaimOptions,
+  ): Promise<string[]>;
+  releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
+  liveOwners(owner: string, ttlMs: number): Promise<number>;
   /** Runs one SQL statement (`?` placeholders) outside the store's logic: for tools and tests. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** The embedded server, when the store started one; `null` with a `url`. */

@@ -71,7 +71,7 @@ function byString(a: string, b: string): number {
 export function createTradingStore(
   orm: MikroORM,
   clock: Clock,
-): Omit<Store, 'claimUsers' | 'releaseUsers' | 'close'> {
+): Omit<Store, 'claimUsers' | 'releaseUsers' | 'liveOwners' | 'close'> {
   const fork = (): EntityManager => orm.em.fork();
 
   return {

@@ -1,29 +1,51 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type Clock, ConfigError } from '@trd/core';
+import { type ClaimOptions, type Clock, ConfigError } from '@trd/core';
 import { guarded, sqlState } from './store-errors';
 
 /**
- * Per-user leases for several engine processes on one database (table `user_leases`).
+ * Per-user leases for several engine processes on one database (table `user_leases`), and one
+ * heartbeat per live engine (table `engine_heartbeats`) so each can take its fair share.
  *
- * A claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE` statement: a free user is inserted, a
- * user this owner already holds or whose lease has expired is taken over, a user held by another
- * live owner is left alone. PostgreSQL's row locks make the statement atomic, so two processes
- * can never both come out holding the same user. Ids are claimed in sorted order so concurrent
- * claims lock rows in the same order and cannot deadlock.
+ * A claim without `maxUsers` is one `INSERT … ON CONFLICT DO UPDATE … WHERE` statement: a free
+ * user is inserted, a user this owner already holds or whose lease has expired is taken over, a
+ * user held by another live owner is left alone. PostgreSQL's row locks make the statement
+ * atomic, so two processes can never both come out holding the same user. Ids are claimed in
+ * sorted order so concurrent claims lock rows in the same order and cannot deadlock.
+ *
+ * A claim with `maxUsers` first adds an expired placeholder row for every user that has none
+ * (`ON CONFLICT DO NOTHING`), then takes at most `maxUsers` rows in one `UPDATE` whose rows come
+ * from `SELECT … FOR UPDATE SKIP LOCKED` (the owner's live leases first, then free or expired
+ * ones, each in the order given): a row another process is claiming at that moment is skipped and
+ * the next free one taken instead, so concurrent claims neither wait nor overlap.
  *
  * Expiry uses the store's clock (Unix ms), not the database's: with the system clock this is
  * wall time, so processes on different machines need synchronised clocks (NTP) and a TTL well
  * above their skew; tests drive it with a VirtualClock.
  */
 export interface UserLeases {
-  claimUsers(owner: string, userIds: readonly string[], ttlMs: number): Promise<string[]>;
-  releaseUsers(owner: string): Promise<void>;
+  claimUsers(
+    owner: string,
+    userIds: readonly string[],
+    ttlMs: number,
+    options?: ClaimOptions,
+  ): Promise<string[]>;
+  releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
+  liveOwners(owner: string, ttlMs: number): Promise<number>;
 }
 
 const DEADLOCK_OR_SERIALIZATION = new Set(['40P01', '40001']);
 
+function checkOwner(owner: string): void {
+  if (typeof owner !== 'string' || owner.length === 0 || owner.length > 128)
+    throw new ConfigError('lease owner must be 1–128 characters');
+}
+
+function checkTtl(ttlMs: number): void {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new ConfigError('lease ttlMs must be a positive number');
+}
+
 export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
-  const claimOnce = async (owner: string, ids: string[], ttlMs: number): Promise<string[]> => {
+  const claimAll = async (owner: string, ids: string[], ttlMs: number): Promise<string[]> => {
     const now = clock.now();
     const rows = await orm.em.fork().execute<{ user_id: string }[]>(
       `insert into "user_leases" ("user_id", "owner", "expires_at")
@@ -36,30 +58,99 @@ export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
     return rows.map((row) => row.user_id);
   };
 
+  const claimUpTo = async (
+    owner: string,
+    ids: string[],
+    ttlMs: number,
+    maxUsers: number,
+  ): Promise<string[]> => {
+    const em = orm.em.fork();
+    // Rows to lock: an expired placeholder for every user without one (sorted, so concurrent
+    // inserts cannot deadlock; DO NOTHING never waits on a row another claim has locked).
+    await em.execute(
+      `insert into "user_leases" ("user_id", "owner", "expires_at")
+       select "id", '', 0 from json_array_elements_text(?::json) as "wanted"("id") order by "id" collate "C"
+       on conflict ("user_id") do nothing`,
+      [JSON.stringify([...ids].sort())],
+    );
+    const now = clock.now();
+    const rows = await em.execute<{ user_id: string }[]>(
+      `with "wanted" as (
+         select "id", "position" from json_array_elements_text(?::json) with ordinality as "w"("id", "position")
+       ), "picked" as (
+         select "lease"."user_id" from "user_leases" as "lease" join "wanted" on "wanted"."id" = "lease"."user_id"
+         where "lease"."owner" = ? or "lease"."expires_at" <= ?
+         order by ("lease"."owner" = ? and "lease"."expires_at" > ?) desc, "wanted"."position"
+         limit ?
+         for update of "lease" skip locked
+       )
+       update "user_leases" set "owner" = ?, "expires_at" = ?
+       from "picked" where "user_leases"."user_id" = "picked"."user_id"
+       returning "user_leases"."user_id"`,
+      [JSON.stringify(ids), owner, now, owner, now, maxUsers, owner, now + ttlMs],
+    );
+    return rows.map((row) => row.user_id);
+  };
+
   return {
-    claimUsers: (owner, userIds, ttlMs) =>
+    claimUsers: (owner, userIds, ttlMs, options = {}) =>
       guarded('claimUsers', async () => {
-        if (typeof owner !== 'string' || owner.length === 0 || owner.length > 128)
-          throw new ConfigError('lease owner must be 1–128 characters');
-        if (!Number.isFinite(ttlMs) || ttlMs <= 0)
-          throw new ConfigError('lease ttlMs must be a positive number');
-        const ids = [...new Set(userIds)].sort();
-        if (ids.length === 0) return [];
+        checkOwner(owner);
+        checkTtl(ttlMs);
+        const { maxUsers } = options;
+        if (maxUsers !== undefined && !(Number.isInteger(maxUsers) && maxUsers >= 0))
+          throw new ConfigError('claim maxUsers must be a non-negative integer');
+        const unique = [...new Set(userIds)];
+        if (unique.length === 0 || maxUsers === 0) return [];
+        const claim = () =>
+          maxUsers === undefined
+            ? claimAll(owner, [...unique].sort(), Math.ceil(ttlMs))
+            : claimUpTo(owner, unique, Math.ceil(ttlMs), maxUsers);
         let held: string[];
         try {
-          held = await claimOnce(owner, ids, Math.ceil(ttlMs));
+          held = await claim();
         } catch (error) {
           // Sorted claims do not deadlock among themselves; retry once in case another writer interfered.
           if (!DEADLOCK_OR_SERIALIZATION.has(sqlState(error) ?? '')) throw error;
-          held = await claimOnce(owner, ids, Math.ceil(ttlMs));
+          held = await claim();
         }
         const heldSet = new Set(held);
-        return [...new Set(userIds)].filter((id) => heldSet.has(id));
+        return unique.filter((id) => heldSet.has(id));
       }),
 
-    releaseUsers: (owner) =>
+    releaseUsers: (owner, userIds) =>
       guarded('releaseUsers', async () => {
-        await orm.em.fork().execute(`delete from "user_leases" where "owner" = ?`, [owner]);
+        const em = orm.em.fork();
+        if (userIds === undefined) {
+          await em.execute(`delete from "user_leases" where "owner" = ?`, [owner]);
+          await em.execute(`delete from "engine_heartbeats" where "owner" = ?`, [owner]);
+          return;
+        }
+        if (userIds.length === 0) return;
+        await em.execute(
+          `delete from "user_leases" where "owner" = ? and "user_id" in (select json_array_elements_text(?::json))`,
+          [owner, JSON.stringify([...new Set(userIds)])],
+        );
+      }),
+
+    liveOwners: (owner, ttlMs) =>
+      guarded('liveOwners', async () => {
+        checkOwner(owner);
+        checkTtl(ttlMs);
+        const now = clock.now();
+        // One statement: this owner's heartbeat, long-dead owners forgotten, the others counted.
+        const [row] = await orm.em.fork().execute<{ others: string | number }[]>(
+          `with "beat" as (
+             insert into "engine_heartbeats" ("owner", "expires_at") values (?, ?)
+             on conflict ("owner") do update set "expires_at" = excluded."expires_at"
+             returning "owner"
+           ), "forgotten" as (
+             delete from "engine_heartbeats" where "expires_at" <= ? and "owner" <> ?
+           )
+           select count(*) as "others" from "engine_heartbeats" where "owner" <> ? and "expires_at" > ?`,
+          [owner, now + Math.ceil(ttlMs), now - Math.ceil(ttlMs), owner, owner, now],
+        );
+        return 1 + Number(row?.others ?? 0);
       }),
   };
 }

@@ -53,8 +53,16 @@ function expectEachUserOnce(analysedPerEngine: string[][]) {
   expect(new Set(all)).toEqual(new Set(USERS));
 }
 
+/** Each process carries about a third (or half, for two): between `low` and `high` users. */
+function expectBalanced(analysedPerEngine: string[][], low: number, high: number) {
+  for (const users of analysedPerEngine) {
+    expect(users.length).toBeGreaterThanOrEqual(low);
+    expect(users.length).toBeLessThanOrEqual(high);
+  }
+}
+
 describe('three engine processes on one database', () => {
-  it('analyse each of 300 users once per cycle, never in two processes, and take over from a dead one', {
+  it('share 300 users about equally, analyse each once per cycle, never in two processes, and take over from a dead one', {
     timeout: 300_000,
   }, async () => {
     for (const name of ['engine-a', 'engine-b', 'engine-c']) {
@@ -69,10 +77,13 @@ describe('three engine processes on one database', () => {
     }
     await Promise.all(engines.map((engine) => engine.waitFor('ready')));
 
+    // Every engine is live from its start, so each claims its fair share, ceil(300 / 3), at once.
     let at = START;
     for (let number = 1; number <= 3; number++) {
       at += MINUTE;
-      expectEachUserOnce(await cycle(number, at, engines));
+      const analysed = await cycle(number, at, engines);
+      expectEachUserOnce(analysed);
+      expectBalanced(analysed, 60, 140);
       const [{ count }] = (await store.query<{ count: string }>(
         'select count(*) from analysis_records where created_at = ?',
         [at],
@@ -80,26 +91,29 @@ describe('three engine processes on one database', () => {
       expect(Number(count)).toBe(USERS.length);
     }
 
-    // Kill every process that holds users: their claims lapse after the TTL (3 cycles) and the
-    // survivors take the users over, still one process per user.
+    // Kill one process: its claims and heartbeat lapse after the TTL (3 cycles) and the two
+    // survivors take its users over, about half each, still one process per user.
     at += MINUTE;
     const last = await cycle(4, at, engines);
-    const holders = engines.filter((_, i) => (last[i] as string[]).length > 0);
-    const survivors = engines.filter((_, i) => (last[i] as string[]).length === 0);
-    if (survivors.length === 0) survivors.push(holders.pop() as EngineChild);
-    for (const engine of holders) {
-      engine.kill();
-      await engine.exited;
-    }
+    expectEachUserOnce(last);
+    const [dead, ...survivors] = engines as [EngineChild, ...EngineChild[]];
+    dead.kill();
+    await dead.exited;
     // Within the TTL a silent holder might only be slow: its users wait rather than risk two traders.
-    const heldByDead = new Set(holders.flatMap((engine) => last[engines.indexOf(engine)] as string[]));
-    at += MINUTE;
-    const early = await cycle(5, at, survivors);
-    expect(early.flat().filter((userId) => heldByDead.has(userId))).toEqual([]);
-    at += 3 * MINUTE;
-    expectEachUserOnce(await cycle(6, at, survivors));
-    at += MINUTE;
-    expectEachUserOnce(await cycle(7, at, survivors));
+    const heldByDead = new Set(last[0] as string[]);
+    expect(heldByDead.size).toBeGreaterThan(0);
+    for (let number = 5; number <= 6; number++) {
+      at += MINUTE;
+      const early = await cycle(number, at, survivors);
+      expect(early.flat().filter((userId) => heldByDead.has(userId))).toEqual([]);
+    }
+    // Its last claims (cycle 4) lapse 3 minutes later: from then on two live engines, 150 each.
+    for (let number = 7; number <= 8; number++) {
+      at += MINUTE;
+      const analysed = await cycle(number, at, survivors);
+      expectEachUserOnce(analysed);
+      expectBalanced(analysed, 120, 180);
+    }
 
     for (const engine of survivors) engine.send({ stop: true });
     for (const engine of survivors) expect((await engine.exited).code, engine.stderr()).toBe(0);

@@ -6,7 +6,7 @@ import type { TradingConfig } from '../domain/trading-config';
 import type { EngineStage, SkipReason } from '../events';
 import { startOfUtcDay } from '../risk/utc-day';
 import { forEachWithConcurrency } from './concurrency';
-import { asError, claimedUsers, type EngineContext } from './engine-context';
+import { asError, claimedUsers, claimFairShare, type EngineContext } from './engine-context';
 import type { MarketSnapshot } from './market-snapshot';
 import { loadMarketSnapshots } from './market-snapshot';
 import { openTrade } from './trade-opener';
@@ -75,10 +75,20 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
 
   try {
     const configs = await store.activeConfigs();
-    const claimed = await claimedUsers(
-      context,
-      configs.map((config) => config.userId),
-    );
+    const userIds = configs.map((config) => config.userId);
+    let claimed: Set<string>;
+    if (store.claimUsers && store.liveOwners) {
+      // Fair share: users with work in progress are kept first and never released mid-trade.
+      const [positions, intents] = await Promise.all([store.openPositions(), store.unfinishedIntents()]);
+      const keep = new Set([
+        ...positions.map((position) => position.userId),
+        ...intents.map((intent) => intent.userId),
+        ...state.busy,
+      ]);
+      claimed = await claimFairShare(context, userIds, keep);
+    } else {
+      claimed = await claimedUsers(context, userIds);
+    }
     const mine = configs.filter((config) => claimed.has(config.userId));
     report.usersSeen = mine.length;
     for (let i = mine.length; i < configs.length; i++) skip('claimed_elsewhere');

@@ -22,13 +22,67 @@ export interface EngineContext {
   readonly inFlight: Set<string>;
   /** Trades being closed right now in this process: a second close of the same trade is refused. */
   readonly closing: Set<string>;
+  /** Users this process believes it holds a claim on (what a fair-share cycle may release). */
+  readonly held: Set<string>;
 }
 
-/** The users this engine may act on: all of them, or those it holds a claim on when the store shares users. */
+/**
+ * The users this engine may act on: all of them, or those it holds a claim on when the store
+ * shares users. Also marks this engine live when the store counts live engines (`liveOwners`).
+ */
 export async function claimedUsers(context: EngineContext, userIds: readonly string[]): Promise<Set<string>> {
+  const { store, instanceId, settings } = context;
   const unique = [...new Set(userIds)];
-  if (!context.store.claimUsers || unique.length === 0) return new Set(unique);
-  return new Set(await context.store.claimUsers(context.instanceId, unique, context.settings.claimTtlMs));
+  if (!store.claimUsers) return new Set(unique);
+  if (store.liveOwners) await store.liveOwners(instanceId, settings.claimTtlMs);
+  if (unique.length === 0) return new Set();
+  const claimed = new Set(await store.claimUsers(instanceId, unique, settings.claimTtlMs));
+  noteClaims(context, unique, claimed);
+  return claimed;
+}
+
+/**
+ * The cycle's claim when the store counts live engines: this engine's fair share,
+ * `ceil(users / live engines)`, keeping the users it holds (those in `keep` first: users with an
+ * open position, an unfinished intent or work in progress). Held users beyond the share are
+ * released, except those in `keep` (their work finishes here; the monitor keeps their claim), so
+ * a new engine finds free users within a cycle or two and no user is ever held by two engines.
+ * Stores without `liveOwners` get the plain claim of `claimedUsers`.
+ */
+export async function claimFairShare(
+  context: EngineContext,
+  userIds: readonly string[],
+  keep: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const { store, instanceId, settings } = context;
+  if (!store.claimUsers || !store.liveOwners) return claimedUsers(context, userIds);
+  const unique = [...new Set(userIds)];
+  const engines = Math.max(1, await store.liveOwners(instanceId, settings.claimTtlMs));
+  if (unique.length === 0) return new Set();
+  const share = Math.ceil(unique.length / engines);
+  const ordered = [...unique.filter((id) => keep.has(id)), ...unique.filter((id) => !keep.has(id))];
+  const claimed = new Set(
+    await store.claimUsers(instanceId, ordered, settings.claimTtlMs, { maxUsers: share }),
+  );
+  const surplus = unique.filter((id) => context.held.has(id) && !claimed.has(id) && !keep.has(id));
+  if (surplus.length > 0 && store.releaseUsers) {
+    await store.releaseUsers(instanceId, surplus);
+    for (const id of surplus) context.held.delete(id);
+  }
+  noteClaims(
+    context,
+    unique.filter((id) => !keep.has(id) || claimed.has(id)),
+    claimed,
+  );
+  return claimed;
+}
+
+/** Keeps `held` in step with a claim's answer: asked and returned → held; asked and refused → not. */
+function noteClaims(context: EngineContext, asked: readonly string[], claimed: ReadonlySet<string>): void {
+  for (const id of asked) {
+    if (claimed.has(id)) context.held.add(id);
+    else context.held.delete(id);
+  }
 }
 
 export function asError(error: unknown): Error {

@@ -65,6 +65,7 @@ export class TradingBot extends EventEmitter<TradingBotEvents> {
       },
       inFlight: new Set(),
       closing: new Set(),
+      held: new Set(),
     };
   }
 
@@ -95,6 +96,7 @@ export class TradingBot extends EventEmitter<TradingBotEvents> {
     this.timers = [];
     await Promise.allSettled([this.activeCycle, this.activeMonitor]);
     await this.context.store.releaseUsers?.(this.instanceId);
+    this.context.held.clear();
   }
 
   /** One trading cycle. Concurrent calls share the cycle already running. */

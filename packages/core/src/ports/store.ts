@@ -17,6 +17,12 @@ export interface TradeExit {
   durationSeconds: number;
 }
 
+/** Options of `Store.claimUsers`. */
+export interface ClaimOptions {
+  /** Claim at most this many users (a positive integer): the owner's fair share. */
+  maxUsers?: number;
+}
+
 export interface TradePage {
   trades: Trade[];
   total: number;
@@ -81,11 +87,34 @@ export interface Store {
   /**
    * Optional, for several engine processes on one store: claims the given users for `owner`
    * for `ttlMs` and returns the ids this owner now holds. A user held by another live owner
-   * MUST NOT be returned.
+   * MUST NOT be returned. Without `options.maxUsers`, every given user this owner holds or can
+   * take is claimed.
+   *
+   * With `options.maxUsers` (fair share), at most that many ids MUST be returned: the users this
+   * owner already holds come first (their leases renewed), in the order given, then free or
+   * expired users in the order given. Users this owner holds beyond `maxUsers` MUST be left as
+   * they are (not renewed, not released): the caller releases them with `releaseUsers`. Two
+   * owners claiming at the same time MUST NOT both get a user, and a user skipped because a
+   * concurrent claim is taking it SHOULD be replaced by the next free one.
    */
-  claimUsers?(owner: string, userIds: readonly string[], ttlMs: number): Promise<string[]>;
-  /** Releases every claim of `owner`. */
-  releaseUsers?(owner: string): Promise<void>;
+  claimUsers?(
+    owner: string,
+    userIds: readonly string[],
+    ttlMs: number,
+    options?: ClaimOptions,
+  ): Promise<string[]>;
+  /**
+   * Releases the claims of `owner` on `userIds`; without `userIds`, every claim of `owner` and
+   * its liveness (`liveOwners`). A claim of another owner MUST NOT be touched.
+   */
+  releaseUsers?(owner: string, userIds?: readonly string[]): Promise<void>;
+  /**
+   * Optional, with `claimUsers`: marks `owner` live until now + `ttlMs` (a heartbeat) and
+   * returns how many owners are live now, `owner` included (so at least 1). An owner whose last
+   * heartbeat has expired, or that released everything (`releaseUsers(owner)`), MUST NOT count.
+   * The engine claims `ceil(active users / live owners)` users each cycle.
+   */
+  liveOwners?(owner: string, ttlMs: number): Promise<number>;
 
   close?(): Promise<void>;
 }

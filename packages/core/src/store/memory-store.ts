@@ -7,8 +7,8 @@ import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
 import { emptyPortfolio, type PortfolioStats } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
-import { ConflictError, NotFoundError } from '../errors';
-import type { Store, TradeExit, TradePage } from '../ports/store';
+import { ConfigError, ConflictError, NotFoundError } from '../errors';
+import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
 
 export interface MemoryStoreOptions {
   /** Time for user claims and empty portfolios. Default: the system clock. */
@@ -16,8 +16,14 @@ export interface MemoryStoreOptions {
 }
 
 export interface MemoryStore extends Store {
-  claimUsers(owner: string, userIds: readonly string[], ttlMs: number): Promise<string[]>;
-  releaseUsers(owner: string): Promise<void>;
+  claimUsers(
+    owner: string,
+    userIds: readonly string[],
+    ttlMs: number,
+    options?: ClaimOptions,
+  ): Promise<string[]>;
+  releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
+  liveOwners(owner: string, ttlMs: number): Promise<number>;
 }
 
 /**
@@ -34,6 +40,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const portfolios = new Map<string, PortfolioStats>();
   const analyses = new Map<string, AnalysisRecord[]>();
   const claims = new Map<string, { owner: string; expiresAt: number }>();
+  const heartbeats = new Map<string, number>();
 
   // Per-user indexes, so per-user reads stay cheap with many users.
   const tradeIdsByUser = new Map<string, Set<string>>();
@@ -188,20 +195,45 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         .map(copy);
     },
 
-    async claimUsers(owner, userIds, ttlMs) {
+    async claimUsers(owner, userIds, ttlMs, options = {}) {
       const now = clock.now();
-      const held: string[] = [];
-      for (const userId of userIds) {
+      const unique = [...new Set(userIds)];
+      const max = options.maxUsers ?? Number.POSITIVE_INFINITY;
+      if (options.maxUsers !== undefined && !(Number.isInteger(max) && max >= 0))
+        throw new ConfigError('claim maxUsers must be a non-negative integer');
+      const mine = (userId: string) => {
         const claim = claims.get(userId);
-        if (!claim || claim.owner === owner || claim.expiresAt <= now) {
-          claims.set(userId, { owner, expiresAt: now + ttlMs });
-          held.push(userId);
-        }
-      }
-      return held;
+        return claim !== undefined && claim.owner === owner && claim.expiresAt > now;
+      };
+      const free = (userId: string) => {
+        const claim = claims.get(userId);
+        return !claim || claim.owner === owner || claim.expiresAt <= now;
+      };
+      // The users this owner holds first, then free or expired ones, each in the order given.
+      const picked = [
+        ...unique.filter(mine),
+        ...unique.filter((userId) => !mine(userId) && free(userId)),
+      ].slice(0, max);
+      for (const userId of picked) claims.set(userId, { owner, expiresAt: now + ttlMs });
+      const pickedSet = new Set(picked);
+      return unique.filter((userId) => pickedSet.has(userId));
     },
-    async releaseUsers(owner) {
-      for (const [userId, claim] of claims) if (claim.owner === owner) claims.delete(userId);
+    async releaseUsers(owner, userIds) {
+      if (userIds === undefined) heartbeats.delete(owner);
+      const only = userIds === undefined ? null : new Set(userIds);
+      for (const [userId, claim] of claims) {
+        if (claim.owner === owner && (only === null || only.has(userId))) claims.delete(userId);
+      }
+    },
+    async liveOwners(owner, ttlMs) {
+      const now = clock.now();
+      heartbeats.set(owner, now + ttlMs);
+      let live = 0;
+      for (const [name, expiresAt] of heartbeats) {
+        if (expiresAt > now) live++;
+        else heartbeats.delete(name);
+      }
+      return live;
     },
   };
 }

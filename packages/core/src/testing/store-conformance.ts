@@ -26,7 +26,7 @@ export interface StoreConformanceOptions<S extends Store = Store> {
   name: string;
   /**
    * Creates the store under test, once for the whole suite (every test uses its own user ids).
-   * The store MUST take lease time (`claimUsers`) from `clock`.
+   * The store MUST take lease and heartbeat time (`claimUsers`, `liveOwners`) from `clock`.
    */
   create: (context: { clock: VirtualClock }) => Promise<S>;
   /** Closes what `create` opened; default: `store.close?.()`. */
@@ -719,6 +719,91 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         const held = await Promise.all(
           owners.map((owner, i) => claim(owner, i === 1 ? [...users].reverse() : users, 60_000)),
         );
+        const all = held.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect(new Set(all)).toEqual(new Set(users));
+        for (const owner of owners) await store.releaseUsers?.(owner);
+      });
+
+      it('claims at most maxUsers, the users the owner holds first (renewed), then free ones in order', async (context) => {
+        if (!store.claimUsers || !store.releaseUsers || !store.liveOwners) context.skip();
+        const claim = store.claimUsers?.bind(store) as NonNullable<Store['claimUsers']>;
+        const users = Array.from({ length: 6 }, () => uniqueId('user'));
+        const [u0, u1, u2, u3, u4, u5] = users as [string, string, string, string, string, string];
+        const ownerA = uniqueId('owner');
+        const ownerB = uniqueId('owner');
+
+        expect(await claim(ownerA, [u4, u5], 30_000)).toEqual([u4, u5]);
+        expect(await claim(ownerB, [u0], 30_000)).toEqual([u0]);
+        // Held users first (u4, u5), then free ones in the order given (u1, u2); u0 is ownerB's.
+        await clock.advance(20_000);
+        expect(await claim(ownerA, users, 30_000, { maxUsers: 4 })).toEqual([u1, u2, u4, u5]);
+        expect(await claim(ownerA, users, 30_000, { maxUsers: 0 })).toEqual([]);
+        // ownerB's claim (+0, 30 s) has expired at +31 s; ownerA's u4 and u5 were renewed at +20 s.
+        await clock.advance(11_000);
+        expect(await claim(ownerB, [u5, u4, u3, u0], 30_000, { maxUsers: 2 })).toEqual([u3, u0]);
+        // Over its share, ownerA keeps the first of its own users in the order given, renewed
+        // (+31 s → +61 s); u5 (beyond maxUsers) stays ownerA's, neither renewed nor released.
+        expect(await claim(ownerA, [u2, u1, u4, u5], 30_000, { maxUsers: 3 })).toEqual([u2, u1, u4]);
+        expect(await claim(ownerB, [u5], 30_000)).toEqual([]);
+        // At +55 s u5's lease (from +20 s) has expired, the renewed ones have not.
+        await clock.advance(24_000);
+        expect(await claim(ownerB, [u5, u4, u2, u1], 30_000)).toEqual([u5]);
+        await store.releaseUsers?.(ownerA);
+        await store.releaseUsers?.(ownerB);
+      });
+
+      it('releases only the given users of the owner', async (context) => {
+        if (!store.claimUsers || !store.releaseUsers) context.skip();
+        const claim = store.claimUsers?.bind(store) as NonNullable<Store['claimUsers']>;
+        const release = store.releaseUsers?.bind(store) as NonNullable<Store['releaseUsers']>;
+        const [u1, u2, u3] = [uniqueId('user'), uniqueId('user'), uniqueId('user')];
+        const ownerA = uniqueId('owner');
+        const ownerB = uniqueId('owner');
+        expect(await claim(ownerA, [u1, u2], 30_000)).toEqual([u1, u2]);
+        expect(await claim(ownerB, [u3], 30_000)).toEqual([u3]);
+        // ownerA cannot release ownerB's user; its own u1 goes, u2 stays.
+        await release(ownerA, [u1, u3]);
+        expect(await claim(ownerB, [u1, u2, u3], 30_000)).toEqual([u1, u3]);
+        await release(ownerA, []);
+        expect(await claim(ownerA, [u2], 30_000)).toEqual([u2]);
+        await release(ownerA);
+        await release(ownerB);
+      });
+
+      it('counts the live owners by heartbeat, until released or expired', async (context) => {
+        if (!store.liveOwners || !store.releaseUsers) context.skip();
+        const live = store.liveOwners?.bind(store) as NonNullable<Store['liveOwners']>;
+        const [ownerA, ownerB, ownerC] = [uniqueId('owner'), uniqueId('owner'), uniqueId('owner')];
+        const alone = await live(ownerA, 10 * MINUTE);
+        expect(alone).toBeGreaterThanOrEqual(1);
+        // A repeated heartbeat is the same owner.
+        expect(await live(ownerA, 10 * MINUTE)).toBe(alone);
+        expect(await live(ownerB, 10 * MINUTE)).toBe(alone + 1);
+        expect(await live(ownerC, 20_000)).toBe(alone + 2);
+        expect(await live(ownerA, 10 * MINUTE)).toBe(alone + 2);
+        // Released: gone at once.
+        await store.releaseUsers?.(ownerB);
+        expect(await live(ownerA, 10 * MINUTE)).toBe(alone + 1);
+        // Expired: ownerC's heartbeat lasted 20 s.
+        await clock.advance(21_000);
+        expect(await live(ownerA, 10 * MINUTE)).toBe(alone);
+        await store.releaseUsers?.(ownerA);
+        await store.releaseUsers?.(ownerC);
+      });
+
+      it('gives owners claiming their shares at the same time disjoint users, filling every share', async (context) => {
+        if (!store.claimUsers || !store.releaseUsers || !store.liveOwners) context.skip();
+        const claim = store.claimUsers?.bind(store) as NonNullable<Store['claimUsers']>;
+        const users = Array.from({ length: 30 }, () => uniqueId('user'));
+        const owners = [uniqueId('owner'), uniqueId('owner'), uniqueId('owner')];
+        // Two owners ask in the same order, so they compete for the same first users.
+        const held = await Promise.all(
+          owners.map((owner, i) =>
+            claim(owner, i === 2 ? [...users].reverse() : users, 60_000, { maxUsers: 10 }),
+          ),
+        );
+        for (const list of held) expect(list).toHaveLength(10);
         const all = held.flat();
         expect(new Set(all).size).toBe(all.length);
         expect(new Set(all)).toEqual(new Set(users));

@@ -1,4 +1,5 @@
 import { AnalysisRecordEntity } from './analysis-record-entity';
+import { EngineHeartbeatEntity } from './engine-heartbeat-entity';
 import { OpenPositionEntity } from './open-position-entity';
 import { OrderIntentEntity } from './order-intent-entity';
 import { PortfolioEntity } from './portfolio-entity';
@@ -8,6 +9,7 @@ import { UserEntity } from './user-entity';
 import { UserLeaseEntity } from './user-lease-entity';
 
 export * from './analysis-record-entity';
+export * from './engine-heartbeat-entity';
 export * from './open-position-entity';
 export * from './order-intent-entity';
 export * from './portfolio-entity';
@@ -25,4 +27,5 @@ export const allEntities = [
   OrderIntentEntity,
   AnalysisRecordEntity,
   UserLeaseEntity,
+  EngineHeartbeatEntity,
 ];

@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
 
 // Every migration, oldest first. Add new ones at the end; never edit one that has shipped.
 export const migrations: MigrationObject[] = [
   { name: 'InitialSchema20261125', class: InitialSchema20261125 },
+  { name: 'EngineHeartbeats20261125', class: EngineHeartbeats20261125 },
 ];

@@ -8,8 +8,9 @@
  * TRD_STEPS and TRD_STEP_MS (steps mode).
  * - steps: reconcile, then per step move the venue's clock, check positions and run a cycle;
  *   the analyzer always buys at the market.
- * - coordinated: for each stdin line `{"cycle":n,"at":ms}` run one cycle at that time; the
- *   analyzer always holds; prints the users it analysed.
+ * - coordinated: reconcile (which registers the engine as live), then for each stdin line
+ *   `{"cycle":n,"at":ms}` run one cycle at that time; the analyzer always holds; prints the users
+ *   it analysed.
  */
 import { createInterface } from 'node:readline';
 import { type Analyzer, createTradingBot, type Signal, VirtualClock } from '@trd/core';
@@ -97,6 +98,8 @@ if (mode === 'steps') {
 } else {
   const analysed: string[] = [];
   bot.on('analysis', (event) => analysed.push(event.userId));
+  // As `start()` does: reconciling first also registers this engine as live (its fair share counts it).
+  await bot.reconcile();
   print({ type: 'ready' });
   const commands = createInterface({ input: process.stdin });
   for await (const line of commands) {
