@@ -177,12 +177,12 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     return describeList(list);
   };
 
-  const exitStatus = (ref: ExitRef): Promise<ExitReport> =>
-    retryRead(clock, retry, async () => {
-      const list = await lookupList({ orderListId: ref.exitRef });
-      if (!list) throw new OrderNotFoundError(`binance: no exit ${ref.exitRef} on ${ref.symbol}`);
-      return describeList(list);
-    });
+  /** One read of an exit's state, without retries (callers retry around it). */
+  const readExit = async (ref: ExitRef): Promise<ExitReport> => {
+    const list = await lookupList({ orderListId: ref.exitRef });
+    if (!list) throw new OrderNotFoundError(`binance: no exit ${ref.exitRef} on ${ref.symbol}`);
+    return describeList(list);
+  };
 
   return {
     specificationVersion: 'v1',
@@ -265,7 +265,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       return retryRead(clock, retry, () => findExitByClientId(symbol, clientOrderId));
     },
 
-    exitStatus,
+    exitStatus: (ref: ExitRef) => retryRead(clock, retry, () => readExit(ref)),
 
     async cancelExit(ref: ExitRef) {
       // Cancelling twice is harmless, so a lost answer is simply retried.
@@ -276,15 +276,11 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
             client.privateDeleteOrderList({ symbol: ref.symbol, orderListId: ref.exitRef }),
           );
         } catch (error) {
-          if (
-            !(
-              TrdError.isInstance(error) &&
-              (error.code === 'ORDER_NOT_FOUND' || error.code === 'ORDER_REJECTED')
-            )
-          )
+          if (!isNotFound(error) && !(TrdError.isInstance(error) && error.code === 'ORDER_REJECTED'))
             throw error;
-          // Already done (a leg filled, or cancelled before): the final state is the answer.
-          const report = await exitStatus(ref);
+          // Already done (a leg filled, or cancelled before): the final state is the answer. Read
+          // once: this whole attempt is already retried.
+          const report = await readExit(ref);
           if (report.state !== 'open') return report;
           const afterLegs = await cancelWorkingLegs(ref);
           if (!afterLegs || afterLegs.state === 'open') throw error;

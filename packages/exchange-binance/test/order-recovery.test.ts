@@ -170,6 +170,29 @@ describe('a placement whose outcome is unknown', () => {
     expect(local.fake.venue.balance(TEST_CREDENTIALS.apiKey, 'BTC')).toEqual({ free: '0.01', locked: '0' });
   });
 
+  it('a cancel of a done exit whose status cannot be read gives up after the retries, not their square', async () => {
+    local = await startLocalBinance({ balances: { BTC: '0.01' } });
+    const account = local.exchange.account(TEST_CREDENTIALS);
+    const exit = await account.placeExit({
+      symbol: 'BTCUSDT',
+      side: 'sell',
+      quantity: '0.00149',
+      takeProfit: '63072.61',
+      stopLoss: '62569.54',
+      clientOrderId: 'trd-exit-44',
+    });
+    const ref = { symbol: 'BTCUSDT', exitRef: exit.exitRef };
+    await account.cancelExit(ref);
+    local.fake.fault({ method: 'GET', path: '/api/v3/orderList', kind: 'server-error', times: 100 });
+    const error = await settleWithClock(local.clock as VirtualClock, account.cancelExit(ref)).catch(
+      (caught: unknown) => caught,
+    );
+    expect(TrdError.isInstance(error) && error.code).toBe('EXCHANGE_UNAVAILABLE');
+    // Three attempts (retry.attempts), each one DELETE and one status read.
+    expect(local.fake.server.requests('DELETE', '/api/v3/orderList')).toHaveLength(1 + 3);
+    expect(local.fake.server.requests('GET', '/api/v3/orderList')).toHaveLength(3);
+  });
+
   it('a refusal is not an unknown outcome: no lookup, the typed error as is', async () => {
     local = await startLocalBinance({ balances: { USDT: '5' } });
     const error = await local.exchange
