@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, VirtualClock } from '@trd/core';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AnswerCache, CachedAnswer } from './cache/answer-cache';
 import { createJsonFileAnswerCache } from './cache/json-file-answer-cache';
 import { createMemoryAnswerCache } from './cache/memory-answer-cache';
 import { GeminiUnavailableError } from './gemini-api-error';
@@ -105,7 +106,15 @@ describe('record/replay cache', () => {
   });
 
   it('re-checks a replayed answer: it is never trusted more than a live one', async () => {
-    const store = createMemoryAnswerCache();
+    const memory = createMemoryAnswerCache();
+    let recorded: CachedAnswer | undefined;
+    const store: AnswerCache = {
+      get: (key) => memory.get(key),
+      set: async (key, answer) => {
+        recorded = answer;
+        await memory.set(key, answer);
+      },
+    };
     const offMarket = {
       ...buy,
       entry_price: price * 1.02,
@@ -114,10 +123,13 @@ describe('record/replay cache', () => {
     };
     fake.reply({ status: 200, body: geminiAnswerBody(offMarket) });
     expect((await analyzer({ store, mode: 'record' }).analyze(input)).action).toBe('buy');
-    // The same recorded answer, replayed under a stricter deviation limit, is refused.
-    const replayed = await analyzer({ store, mode: 'replay' }, { maxEntryDeviationPercent: 1 }).analyze(
-      input,
-    );
+    // A stricter limit is written into the prompt, so it has its own key: the old answer is not replayed.
+    const strict = { maxEntryDeviationPercent: 1 };
+    const miss = await analyzer({ store, mode: 'replay' }, strict).analyze(input);
+    expect(miss.reasoning).toMatch(/no recorded answer for this prompt/);
+    // The same recorded answer, served whatever the key (an outdated or hand-edited cache), is refused.
+    const anyKey: AnswerCache = { get: async () => recorded, set: async () => undefined };
+    const replayed = await analyzer({ store: anyKey, mode: 'replay' }, strict).analyze(input);
     expect(fake.requests).toHaveLength(1);
     expect(replayed.action).toBe('hold');
     expect(replayed.reasoning).toMatch(/away from the market price/);

@@ -12,6 +12,16 @@ export interface GeminiAnalyzerCacheOptions {
   replayMiss?: 'hold' | 'error';
 }
 
+/**
+ * A model's prices in US dollars per million tokens, to put a cost on each signal. Thinking tokens
+ * are billed as output. Take them from https://ai.google.dev/gemini-api/docs/pricing for your
+ * model and tier.
+ */
+export interface GeminiPricing {
+  inputPerMillionTokens: number;
+  outputPerMillionTokens: number;
+}
+
 export interface GeminiAnalyzerOptions {
   /** Gemini API key (Google AI Studio). Sent only in the `x-goog-api-key` header; never logged or returned. */
   apiKey: string;
@@ -50,6 +60,12 @@ export interface GeminiAnalyzerOptions {
   maxEntryDeviationPercent?: number;
   /** Record/replay of answers keyed by the prompt's hash. */
   cache?: GeminiAnalyzerCacheOptions;
+  /**
+   * The model's prices, USD per million tokens; with them every signal's usage carries `costUsd`.
+   * No default: the adapter cannot confirm the current prices (they change, and differ by tier), so
+   * set them from https://ai.google.dev/gemini-api/docs/pricing.
+   */
+  pricing?: GeminiPricing;
   /** Source of jitter in [0, 1). Default `Math.random`. */
   random?: () => number;
 }
@@ -72,6 +88,7 @@ export interface ResolvedGeminiAnalyzerOptions {
   maxOutputTokens: number | undefined;
   maxEntryDeviationPercent: number | undefined;
   cache: Required<GeminiAnalyzerCacheOptions> | undefined;
+  pricing: GeminiPricing | undefined;
   random: () => number;
 }
 
@@ -155,7 +172,27 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
       cache === undefined
         ? undefined
         : { store: cache.store, mode: cache.mode, replayMiss: cache.replayMiss ?? 'hold' },
+    pricing: resolvePricing(options.pricing),
     random: options.random ?? Math.random,
+  };
+}
+
+function resolvePricing(pricing: unknown): GeminiPricing | undefined {
+  if (pricing === undefined) return undefined;
+  const { inputPerMillionTokens, outputPerMillionTokens } = (pricing ?? {}) as Partial<GeminiPricing>;
+  for (const [name, value] of [
+    ['inputPerMillionTokens', inputPerMillionTokens],
+    ['outputPerMillionTokens', outputPerMillionTokens],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new ConfigError(
+        `createGeminiAnalyzer: pricing.${name} must be a number >= 0 (USD per million tokens), got ${String(value)}`,
+      );
+    }
+  }
+  return {
+    inputPerMillionTokens: inputPerMillionTokens as number,
+    outputPerMillionTokens: outputPerMillionTokens as number,
   };
 }
 

@@ -1,6 +1,7 @@
 import { buildAnalysisPrompt, ConfigError, modelAnswerJsonSchema, signalSchema } from '@trd/core';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryAnswerCache } from './cache/memory-answer-cache';
 import { createGeminiAnalyzer } from './gemini-analyzer';
 import { startFake, TEST_API_KEY } from './test-support';
 import type { FakeGeminiServer } from './testing/fake-gemini-server';
@@ -177,6 +178,42 @@ describe('createGeminiAnalyzer', () => {
     });
   });
 
+  it('puts a cost on each signal at the prices it is given, thinking billed as output', async () => {
+    const usage = { promptTokenCount: 1210, candidatesTokenCount: 71, thoughtsTokenCount: 29 };
+    fake.handle(() => ({ status: 200, body: geminiAnswerBody(buyAnswer(), { usage }) }));
+    const store = createMemoryAnswerCache();
+    const priced = createGeminiAnalyzer({
+      apiKey: TEST_API_KEY,
+      baseUrl: fake.baseUrl,
+      pricing: { inputPerMillionTokens: 0.5, outputPerMillionTokens: 4 },
+      cache: { store, mode: 'record-replay' },
+    });
+    const live = await priced.analyze(input);
+    // 1,210 × $0.5 / 1M + (71 + 29) × $4 / 1M
+    expect(live.usage).toMatchObject({ inputTokens: 1210, outputTokens: 100, costUsd: 0.001005 });
+    expect(signalSchema.parse(live)).toEqual(live);
+    // A replay made no call: it costs nothing, and its tokens still say what a call would cost.
+    const replayed = await priced.analyze(input);
+    expect(replayed.usage).toMatchObject({ cached: true, outputTokens: 100, costUsd: 0 });
+    expect(fake.requests).toHaveLength(1);
+
+    // No prices, no cost: the adapter does not guess them.
+    const unpriced = createGeminiAnalyzer({ apiKey: TEST_API_KEY, baseUrl: fake.baseUrl });
+    expect((await unpriced.analyze(input)).usage).not.toHaveProperty('costUsd');
+  });
+
+  it('tells the model the entry deviation limit it applies', async () => {
+    const strict = createGeminiAnalyzer({
+      apiKey: TEST_API_KEY,
+      baseUrl: fake.baseUrl,
+      maxEntryDeviationPercent: 1,
+    });
+    await strict.analyze(input);
+    const system = fake.requests[0]!.body.systemInstruction?.parts?.[0]?.text;
+    expect(system).toBe(buildAnalysisPrompt(input, { maxEntryDeviationPercent: 1 }).system);
+    expect(system).toContain('within 1% of the current price');
+  });
+
   it('applies the entry deviation limit it is given', async () => {
     const answer = {
       ...buyAnswer(),
@@ -211,6 +248,11 @@ describe('createGeminiAnalyzer', () => {
     [{ apiKey: TEST_API_KEY, baseUrl: 'localhost:8787' }, /baseUrl must be an http\(s\) URL/],
     [{ apiKey: TEST_API_KEY, model: 'models/../x' }, /model must be/],
     [{ apiKey: TEST_API_KEY, maxEntryDeviationPercent: 0 }, /maxEntryDeviationPercent/],
+    [{ apiKey: TEST_API_KEY, pricing: { inputPerMillionTokens: 0.3 } }, /pricing.outputPerMillionTokens/],
+    [
+      { apiKey: TEST_API_KEY, pricing: { inputPerMillionTokens: -1, outputPerMillionTokens: 2 } },
+      /pricing.inputPerMillionTokens/,
+    ],
     [{ apiKey: TEST_API_KEY, cache: { store: {}, mode: 'replay' } }, /cache.store/],
     [{ apiKey: TEST_API_KEY, cache: { store: { get() {}, set() {} }, mode: 'sometimes' } }, /cache.mode/],
   ])('refuses bad options with a ConfigError (%#)', (options, message) => {

@@ -82,6 +82,12 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
       ? {}
       : { maxDeviationPercent: settings.maxEntryDeviationPercent };
 
+  // The model is told the limit its answer is checked against.
+  const promptOptions =
+    settings.maxEntryDeviationPercent === undefined
+      ? {}
+      : { maxEntryDeviationPercent: settings.maxEntryDeviationPercent };
+
   async function callOnce(prompt: Prompt, signal: AbortSignal | undefined): Promise<ModelCall> {
     const controller = new AbortController();
     const forwardAbort = () => controller.abort(signal?.reason);
@@ -195,6 +201,7 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
       latencyMs: call.latencyMs,
       rawAnswer: answer.text,
       cached,
+      pricing: settings.pricing,
     });
     if (!answer.ok) return holdSignal(answer.reason, usage);
     try {
@@ -208,7 +215,7 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
   async function analyze(input: AnalysisInput, callOptions: { signal?: AbortSignal } = {}): Promise<Signal> {
     const signal = callOptions.signal;
     signal?.throwIfAborted();
-    const prompt = buildAnalysisPrompt(input);
+    const prompt = buildAnalysisPrompt(input, promptOptions);
     const cache = settings.cache;
     const key = cache
       ? answerCacheKey({

@@ -36,4 +36,34 @@ describe('usageFromResponse', () => {
     );
     expect(usage).toEqual({ model: 'm', latencyMs: 12, outputTokens: 19 });
   });
+
+  it('prices the tokens when given prices: input, and output with thinking', () => {
+    const pricing = { inputPerMillionTokens: 0.3, outputPerMillionTokens: 2.5 };
+    const response = {
+      usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 177, thoughtsTokenCount: 331 },
+    };
+    const live = usageFromResponse(response, {
+      model: 'm',
+      latencyMs: 1,
+      rawAnswer: undefined,
+      cached: false,
+      pricing,
+    });
+    // 5 × 0.3 + 508 × 2.5 = 1271.5 micro-dollars.
+    expect(live.costUsd).toBe(0.0012715);
+    const replay = usageFromResponse(response, {
+      model: 'm',
+      latencyMs: 0,
+      rawAnswer: undefined,
+      cached: true,
+      pricing,
+    });
+    expect(replay.costUsd).toBe(0);
+    // Nothing to price without token counts.
+    const empty = usageFromResponse(
+      {},
+      { model: 'm', latencyMs: 0, rawAnswer: undefined, cached: false, pricing },
+    );
+    expect(empty).not.toHaveProperty('costUsd');
+  });
 });

@@ -1,13 +1,22 @@
 import type { AnalysisUsage } from '@trd/core';
 import type { GeminiResponseBody } from './answer-text';
+import type { GeminiPricing } from './gemini-analyzer-options';
 
 /**
  * The audit-trail usage of one answer. Output tokens include thinking tokens, which Gemini bills
- * as output; `model` is the version that answered when the response says so.
+ * as output; `model` is the version that answered when the response says so. With `pricing`,
+ * `costUsd` is input tokens × input price + output tokens × output price (0 for a replay, which
+ * made no call); it is left out when the response reports no token counts.
  */
 export function usageFromResponse(
   response: GeminiResponseBody,
-  details: { model: string; latencyMs: number; rawAnswer: string | undefined; cached: boolean },
+  details: {
+    model: string;
+    latencyMs: number;
+    rawAnswer: string | undefined;
+    cached: boolean;
+    pricing?: GeminiPricing | undefined;
+  },
 ): AnalysisUsage {
   const metadata = response.usageMetadata ?? {};
   const candidates = count(metadata.candidatesTokenCount);
@@ -22,9 +31,20 @@ export function usageFromResponse(
     usage.outputTokens = (candidates ?? 0) + (thoughts ?? 0);
   const totalTokens = count(metadata.totalTokenCount);
   if (totalTokens !== undefined) usage.totalTokens = totalTokens;
+  const { pricing } = details;
+  if (pricing && (usage.inputTokens !== undefined || usage.outputTokens !== undefined)) {
+    usage.costUsd = details.cached ? 0 : costUsd(usage.inputTokens ?? 0, usage.outputTokens ?? 0, pricing);
+  }
   if (details.rawAnswer !== undefined) usage.rawAnswer = details.rawAnswer;
   if (details.cached) usage.cached = true;
   return usage;
+}
+
+/** USD for the tokens at per-million prices, rounded to 1e-12 USD so it carries no float noise. */
+function costUsd(inputTokens: number, outputTokens: number, pricing: GeminiPricing): number {
+  const microUsd =
+    inputTokens * pricing.inputPerMillionTokens + outputTokens * pricing.outputPerMillionTokens;
+  return Math.round(microUsd * 1e6) / 1e12;
 }
 
 function count(value: unknown): number | undefined {

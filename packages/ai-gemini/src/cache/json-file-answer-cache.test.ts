@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@trd/core';
@@ -72,5 +72,18 @@ describe('createJsonFileAnswerCache', () => {
     const path = join(directory, 'answers.json');
     await writeFile(path, '{"version":1,');
     await expect(createJsonFileAnswerCache(path).get('k')).rejects.toThrow(/is not valid JSON/);
+  });
+
+  it('reads the file again after a failed read, rather than failing for good', async () => {
+    const path = join(directory, 'answers.json');
+    // A directory where the file should be: the read fails (EISDIR), as a transient I/O error would.
+    await mkdir(path);
+    const cache = createJsonFileAnswerCache(path);
+    await expect(cache.get('k')).rejects.toThrow(/cannot read the answer cache/);
+    await rm(path, { recursive: true });
+    await writeFile(path, JSON.stringify({ version: 1, answers: { k: answer('K') } }));
+    expect(await cache.get('k')).toEqual(answer('K'));
+    await cache.set('j', answer('J'));
+    expect(Object.keys(JSON.parse(await readFile(path, 'utf8')).answers)).toEqual(['j', 'k']);
   });
 });

@@ -10,9 +10,9 @@ interface CacheFile {
 
 /**
  * A cache in one JSON file, to commit next to a backtest or a test so it re-runs without model
- * calls. The file is read once, on first use; `set` rewrites it atomically (temporary file, then
- * rename), one write at a time, sets made during a write sharing the next one, with keys sorted
- * so diffs stay small. A file that is not a cache is refused with a `ConfigError` and never
+ * calls. The file is read once, on first use (a failed read is not kept: the next access reads
+ * again); `set` rewrites it atomically (temporary file, then rename), one write at a time, sets
+ * made during a write sharing the next one, with keys sorted so diffs stay small. A file that is not a cache is refused with a `ConfigError` and never
  * overwritten.
  */
 export function createJsonFileAnswerCache(path: string): AnswerCache {
@@ -23,7 +23,15 @@ export function createJsonFileAnswerCache(path: string): AnswerCache {
   let nextWrite: Promise<void> | undefined;
 
   const load = () => {
-    loading ??= readCacheFile(path);
+    if (loading === undefined) {
+      const attempt = readCacheFile(path);
+      loading = attempt;
+      // A failed read is not remembered: the next access reads the file again, so a transient
+      // failure (EMFILE, EIO, a file being replaced) does not disable the cache for good.
+      attempt.catch(() => {
+        if (loading === attempt) loading = undefined;
+      });
+    }
     return loading;
   };
 

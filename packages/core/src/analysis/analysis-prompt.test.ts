@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TradeHistoryContext } from '../domain/analysis-input';
+import { ConfigError } from '../errors';
 import { createAnalysisInput } from '../testing/fixtures';
 import { buildAnalysisPrompt } from './analysis-prompt';
 import { modelAnswerSchema } from './model-answer';
@@ -82,6 +83,21 @@ describe('buildAnalysisPrompt', () => {
     expect(system).toMatch(/take_profit < entry_price < stop_loss/);
     expect(system).toMatch(/Never suggest a position size/);
     expect(user).toMatch(/JSON object only/);
+  });
+
+  it('tells the model the entry limit it will be checked against: 5% by default, or the one given', () => {
+    const input = createAnalysisInput({ endIndex: 700, history: goodHistory });
+    const defaults = buildAnalysisPrompt(input);
+    expect(defaults.system).toContain('The entry price must stay within 5% of the current price.');
+    // The default limit, given explicitly, changes nothing (existing cache keys stay valid).
+    expect(buildAnalysisPrompt(input, { maxEntryDeviationPercent: 5 })).toEqual(defaults);
+
+    const tight = buildAnalysisPrompt(input, { maxEntryDeviationPercent: 0.5 });
+    expect(tight.system).toContain('The entry price must stay within 0.5% of the current price.');
+    expect(tight.system).not.toContain('within 5%');
+    expect(tight.user).toBe(defaults.user);
+    expect(() => buildAnalysisPrompt(input, { maxEntryDeviationPercent: 0 })).toThrow(ConfigError);
+    expect(() => buildAnalysisPrompt(input, { maxEntryDeviationPercent: Number.NaN })).toThrow(ConfigError);
   });
 
   it('gives the exits the user’s settings imply at the current price', () => {

@@ -1,5 +1,6 @@
 import { dec } from '../decimal';
 import type { AnalysisInput, IndicatorSnapshot } from '../domain/analysis-input';
+import { ConfigError } from '../errors';
 import { PERFORMANCE_RULES, performanceWarnings } from './performance-rules';
 import {
   formatPercent,
@@ -21,23 +22,35 @@ export interface AnalysisPrompt {
   user: string;
 }
 
-const SYSTEM_PROMPT = [
-  'You are a disciplined crypto scalping analyst for an automated spot trading bot working on 1-minute candles.',
-  'From the market data and the user’s own recent results, decide one action for the symbol: buy, sell or hold.',
-  '',
-  'Rules:',
-  '- Trade only clear setups where the indicators agree; when in doubt, hold. A hold costs nothing.',
-  '- confidence (0-100) is how likely the trade reaches its take profit before its stop loss.',
-  '- The entry is a market order: entry_price is the current price.',
-  `- The entry price must stay within ${DEFAULT_MAX_ENTRY_DEVIATION_PERCENT}% of the current price.`,
-  '- For buy: stop_loss < entry_price < take_profit. For sell: take_profit < entry_price < stop_loss.',
-  '- Never suggest a position size: the risk manager sizes every trade.',
-  '- Follow the critical instructions about the user’s performance exactly.',
-  '',
-  'Answer with one JSON object and nothing else:',
-  '{"signal": "buy" | "sell" | "hold", "confidence": number 0-100, "entry_price": number | null, "stop_loss": number | null, "take_profit": number | null, "reasoning": "one or two sentences"}',
-  'For hold, set entry_price, stop_loss and take_profit to null.',
-].join('\n');
+export interface AnalysisPromptOptions {
+  /**
+   * Farthest the entry may sit from the market price, percent, as the prompt tells the model. Pass
+   * the limit the answer is checked against (`sanitizeSignal`'s `maxDeviationPercent`). Default 5
+   * (core's default), which leaves the prompt, and so any cache key built from it, unchanged.
+   */
+  maxEntryDeviationPercent?: number;
+}
+
+const systemPrompt = (maxEntryDeviationPercent: number) =>
+  [
+    'You are a disciplined crypto scalping analyst for an automated spot trading bot working on 1-minute candles.',
+    'From the market data and the user’s own recent results, decide one action for the symbol: buy, sell or hold.',
+    '',
+    'Rules:',
+    '- Trade only clear setups where the indicators agree; when in doubt, hold. A hold costs nothing.',
+    '- confidence (0-100) is how likely the trade reaches its take profit before its stop loss.',
+    '- The entry is a market order: entry_price is the current price.',
+    `- The entry price must stay within ${maxEntryDeviationPercent}% of the current price.`,
+    '- For buy: stop_loss < entry_price < take_profit. For sell: take_profit < entry_price < stop_loss.',
+    '- Never suggest a position size: the risk manager sizes every trade.',
+    '- Follow the critical instructions about the user’s performance exactly.',
+    '',
+    'Answer with one JSON object and nothing else:',
+    '{"signal": "buy" | "sell" | "hold", "confidence": number 0-100, "entry_price": number | null, "stop_loss": number | null, "take_profit": number | null, "reasoning": "one or two sentences"}',
+    'For hold, set entry_price, stop_loss and take_profit to null.',
+  ].join('\n');
+
+const DEFAULT_SYSTEM_PROMPT = systemPrompt(DEFAULT_MAX_ENTRY_DEVIATION_PERCENT);
 
 /**
  * The prompt for LLM analyzers: market data (price, RSI, MACD, Bollinger, volume, summary and the
@@ -45,8 +58,18 @@ const SYSTEM_PROMPT = [
  * performance-based instructions (win rate < 40% → only confidence > 85; losing streak → 15–20
  * points less confidence; stop-loss rate > 60% → extra caution). Deterministic: the same input gives
  * the same text, so it can key a record/replay cache. The user id is not included.
+ * `maxEntryDeviationPercent` sets the entry's distance rule the model is given (default 5).
  */
-export function buildAnalysisPrompt(input: AnalysisInput): AnalysisPrompt {
+export function buildAnalysisPrompt(
+  input: AnalysisInput,
+  options: AnalysisPromptOptions = {},
+): AnalysisPrompt {
+  const limit = options.maxEntryDeviationPercent ?? DEFAULT_MAX_ENTRY_DEVIATION_PERCENT;
+  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
+    throw new ConfigError(
+      `buildAnalysisPrompt: maxEntryDeviationPercent must be a positive number, got ${String(limit)}`,
+    );
+  }
   const sections = [
     marketSection(input),
     indicatorSection(input.market.price, input.indicators),
@@ -56,7 +79,8 @@ export function buildAnalysisPrompt(input: AnalysisInput): AnalysisPrompt {
     instructionSection(input),
     'Answer with the JSON object only.',
   ];
-  return { system: SYSTEM_PROMPT, user: sections.join('\n\n') };
+  const system = limit === DEFAULT_MAX_ENTRY_DEVIATION_PERCENT ? DEFAULT_SYSTEM_PROMPT : systemPrompt(limit);
+  return { system, user: sections.join('\n\n') };
 }
 
 function marketSection({ market, symbol }: AnalysisInput): string {

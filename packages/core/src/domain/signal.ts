@@ -13,6 +13,8 @@ export const analysisUsageSchema = z.object({
   inputTokens: z.number().int().nonnegative().optional(),
   outputTokens: z.number().int().nonnegative().optional(),
   totalTokens: z.number().int().nonnegative().optional(),
+  /** What the call cost, in US dollars, when the analyzer knows its model's prices (0 for a cache replay). */
+  costUsd: z.number().nonnegative().optional(),
   /** The raw answer as the model gave it (text), before validation. */
   rawAnswer: z.string().optional(),
   /** True when the answer came from a record/replay cache rather than a live call. */
