@@ -1,5 +1,6 @@
-import { defaultTradingConfig, type OrderIntent, type Trade, TrdError, VirtualClock } from '@trd/core';
+import { defaultTradingConfig, type OrderIntent, type Trade, VirtualClock } from '@trd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caught } from '../test/support/caught';
 import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
 import { migrations } from './migrations';
 import { createPostgresStore, type PostgresStore } from './postgres-store';
@@ -59,15 +60,6 @@ function position(trade: Trade, exitRef = 'oco-1') {
     exitRef,
     openedAt: trade.openedAt,
   };
-}
-
-async function caught(promise: Promise<unknown>): Promise<TrdError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!TrdError.isInstance(error)) throw new Error(`expected a TrdError, got ${String(error)}`);
-  return error;
 }
 
 beforeAll(async () => {

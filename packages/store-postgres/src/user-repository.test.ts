@@ -1,5 +1,6 @@
-import { TrdError, VirtualClock } from '@trd/core';
+import { VirtualClock } from '@trd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caught } from '../test/support/caught';
 import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
 import { createPostgresStore, type PostgresStore } from './postgres-store';
 
@@ -16,15 +17,6 @@ function newUser(overrides: Partial<{ username: string; email: string; passwordH
     passwordHash: `$argon2id$v=19$hash-${counter}`,
     ...overrides,
   };
-}
-
-async function caught(promise: Promise<unknown>): Promise<TrdError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!TrdError.isInstance(error)) throw new Error(`expected a TrdError, got ${String(error)}`);
-  return error;
 }
 
 beforeAll(async () => {
