@@ -2,15 +2,18 @@ import {
   ConfigError,
   type Exchange,
   type ExchangeCredentials,
+  ExchangeUnavailableError,
   systemClock,
   type TradingAccount,
 } from '@trd/core';
+import { toTrdError } from './binance-errors';
 import type { BinanceExchangeOptions } from './binance-exchange-options';
 import { createBinanceFetch } from './binance-fetch';
 import { type BinanceMarketData, createBinanceMarketData } from './binance-market-data';
 import { createBinanceTradingAccount } from './binance-trading-account';
-import { createAccountClient, createCcxtClient } from './ccxt-client';
+import { type CcxtBinance, createAccountClient, createCcxtClient } from './ccxt-client';
 import { RequestWeightGovernor, type RequestWeightSnapshot } from './request-weight-governor';
+import { ServerClock } from './server-clock';
 
 export interface BinanceExchange extends Exchange {
   readonly marketData: BinanceMarketData;
@@ -18,6 +21,11 @@ export interface BinanceExchange extends Exchange {
   account(credentials?: ExchangeCredentials): TradingAccount;
   /** Request weight used this minute, as Binance reports it (shared by every account: limits are per IP). */
   requestWeight(): RequestWeightSnapshot;
+  /**
+   * Binance's clock minus the injected clock, ms, as last measured with `GET /api/v3/time` (0 until
+   * Binance first answers -1021). Signed timestamps are the clock's time plus this.
+   */
+  serverTimeOffsetMs(): number;
 }
 
 /**
@@ -40,10 +48,12 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
     timeoutMs,
     onRequest: options.onRequest,
   });
+  // One offset for the whole instance: it is this machine's clock against Binance's, whoever signs.
+  const serverClock = new ServerClock(clock, () => fetchServerTime(sharedClient));
   const clientOptions = {
     testnet,
     baseUrl: options.baseUrl,
-    clock,
+    timestamp: () => serverClock.now(),
     fetch: transport,
     timeoutMs,
     recvWindowMs,
@@ -66,14 +76,31 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
         client: createAccountClient(sharedClient, keys.apiKey, keys.secret),
         marketData,
         clock,
+        serverClock,
         retry,
         orderLookup: options.orderLookup ?? {},
         stopLimitOffsetPercent: options.stopLimitOffsetPercent ?? '0.1',
       });
     },
     requestWeight: () => governor.snapshot(),
+    serverTimeOffsetMs: () => serverClock.offsetMs(),
     async close() {
       // Nothing held open: ccxt's fetch keeps no sockets of ours.
     },
   };
+}
+
+/** `GET /api/v3/time` (weight 1), unsigned. */
+async function fetchServerTime(client: CcxtBinance): Promise<number> {
+  let answer: unknown;
+  try {
+    answer = await client.publicGetTime();
+  } catch (error) {
+    throw toTrdError(error, 'GET time');
+  }
+  const serverTime = Number((answer as { serverTime?: unknown } | undefined)?.serverTime);
+  if (!Number.isFinite(serverTime) || serverTime <= 0) {
+    throw new ExchangeUnavailableError('binance GET /api/v3/time: no serverTime in the answer');
+  }
+  return serverTime;
 }

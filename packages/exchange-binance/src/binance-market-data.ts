@@ -3,6 +3,7 @@ import {
   type Clock,
   ConfigError,
   candleSchema,
+  ExchangeUnavailableError,
   type MarketData,
   type MarketRules,
   NotFoundError,
@@ -71,7 +72,9 @@ export function createBinanceMarketData(options: BinanceMarketDataOptions): Bina
         signal,
       );
       const price = Number((ticker as { price?: string }).price);
-      if (!Number.isFinite(price) || price <= 0) throw new ConfigError(`binance: no price for ${symbol}`);
+      // A 200 without a usable price is the venue's fault, not the caller's configuration.
+      if (!Number.isFinite(price) || price <= 0)
+        throw new ExchangeUnavailableError(`binance GET /api/v3/ticker/price: no price for ${symbol}`);
       return price;
     },
 

@@ -36,6 +36,7 @@ import {
   exitOrderParams,
 } from './exit-order-params';
 import { type RetryOptions, retryRead } from './read-retry';
+import type { ServerClock } from './server-clock';
 
 export interface OrderLookupOptions {
   /** Lookups by client id after a placement whose outcome is unknown, before giving up. */
@@ -48,6 +49,8 @@ export interface BinanceTradingAccountOptions {
   client: CcxtBinance;
   marketData: MarketData;
   clock: Clock;
+  /** Signing time; measured again when Binance answers -1021. */
+  serverClock: ServerClock;
   retry: RetryOptions;
   orderLookup: OrderLookupOptions;
   /** How far past the stop price the stop leg's limit goes when the request has no `stopLimit`, percent. */
@@ -68,7 +71,7 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
  * are not reachable from the returned object (nor printed by `console.log` / `JSON.stringify`).
  */
 export function createBinanceTradingAccount(options: BinanceTradingAccountOptions): TradingAccount {
-  const { client, marketData, clock, retry } = options;
+  const { client, marketData, clock, serverClock, retry } = options;
   const lookupAttempts = Math.max(1, options.orderLookup.attempts ?? 3);
   const lookupDelayMs = options.orderLookup.delayMs ?? 2000;
 
@@ -80,9 +83,23 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     }
   };
 
+  /**
+   * A signed request that is not a placement (a read, or a cancel: both harmless twice). Refused
+   * with -1021, it is sent once more after the offset to Binance's clock is measured again.
+   */
+  const read = async <T>(operation: string, request: () => Promise<unknown>): Promise<T> => {
+    try {
+      return await call<T>(operation, request);
+    } catch (error) {
+      if (!isClockSkew(error)) throw error;
+      await serverClock.resync();
+      return call<T>(operation, request);
+    }
+  };
+
   const lookupOrder = async (symbol: string, clientOrderId: string): Promise<OrderReport | null> => {
     const order = await nullIfNotFound(
-      call<BinanceOrder>('GET order', () =>
+      read<BinanceOrder>('GET order', () =>
         client.privateGetOrder({ symbol, origClientOrderId: clientOrderId }),
       ),
     );
@@ -92,18 +109,18 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
   // GET order carries no fees: they come from the order's trades.
   const tradesOf = async (order: BinanceOrder): Promise<BinanceTrade[] | undefined> => {
     if (!dec(order.executedQty ?? '0').gt(0)) return undefined;
-    return call('GET myTrades', () =>
+    return read('GET myTrades', () =>
       client.privateGetMyTrades({ symbol: order.symbol, orderId: String(order.orderId) }),
     );
   };
 
   const lookupList = (params: Record<string, string>): Promise<BinanceOrderList | null> =>
-    nullIfNotFound(call<BinanceOrderList>('GET orderList', () => client.privateGetOrderList(params)));
+    nullIfNotFound(read<BinanceOrderList>('GET orderList', () => client.privateGetOrderList(params)));
 
   const fetchLegs = (list: BinanceOrderList): Promise<BinanceOrder[]> =>
     Promise.all(
       list.orders.map((leg) =>
-        call<BinanceOrder>('GET order', () =>
+        read<BinanceOrder>('GET order', () =>
           client.privateGetOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
         ),
       ),
@@ -123,7 +140,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     for (const leg of workingLegs(await fetchLegs(list))) {
       // Filled or cancelled meanwhile (not found): the report below tells which.
       await nullIfNotFound(
-        call('DELETE order', () =>
+        read('DELETE order', () =>
           client.privateDeleteOrder({ symbol: list.symbol, orderId: String(leg.orderId) }),
         ),
       );
@@ -133,7 +150,9 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
   /**
    * Sends a placement once. When its outcome is unknown (the answer was lost), looks the order up
-   * by client id a few times instead: it is never sent again.
+   * by client id a few times instead: it is never sent again. Refused with -1021, it is not sent
+   * again either: the offset to Binance's clock is measured again and the order looked up the same
+   * way, with correctly timed requests.
    */
   const placeOnce = async <T>(
     request: { symbol: string; clientOrderId: string },
@@ -143,7 +162,10 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     try {
       return await send();
     } catch (error) {
-      if (!outcomeUnknown(error)) throw error;
+      const skewed = isClockSkew(error);
+      if (!skewed && !outcomeUnknown(error)) throw error;
+      // A failed measurement is not fatal here: each lookup resyncs again on its own -1021.
+      if (skewed) await serverClock.resync().catch(() => undefined);
       return recover(find, request.clientOrderId, request.symbol, error);
     }
   };
@@ -190,7 +212,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
     async balances() {
       const account = await retryRead(clock, retry, () =>
-        call<{ balances: { asset: string; free: string; locked: string }[] }>('GET account', () =>
+        read<{ balances: { asset: string; free: string; locked: string }[] }>('GET account', () =>
           client.privateGetAccount({ omitZeroBalances: 'true' }),
         ),
       );
@@ -272,7 +294,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       return retryRead(clock, retry, async () => {
         let list: BinanceOrderList;
         try {
-          list = await call('DELETE orderList', () =>
+          list = await read('DELETE orderList', () =>
             client.privateDeleteOrderList({ symbol: ref.symbol, orderListId: ref.exitRef }),
           );
         } catch (error) {
@@ -303,6 +325,11 @@ function assertClientId(clientOrderId: string): void {
 /** Checked by code, not `instanceof`: core's errors may come from another copy of the package. */
 function isNotFound(error: unknown): boolean {
   return TrdError.isInstance(error) && error.code === 'ORDER_NOT_FOUND';
+}
+
+/** Binance -1021: the request's timestamp was outside recvWindow (refused before it was processed). */
+function isClockSkew(error: unknown): error is TrdError {
+  return TrdError.isInstance(error) && error.code === 'CLOCK_SKEW';
 }
 
 /** The read's result, or `null` when the venue does not know the order. */

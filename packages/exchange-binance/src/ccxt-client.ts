@@ -1,4 +1,3 @@
-import type { Clock } from '@trd/core';
 import ccxt from 'ccxt';
 import type { FetchFunction } from './binance-fetch';
 
@@ -9,7 +8,8 @@ export interface CcxtClientOptions {
   baseUrl?: string;
   apiKey?: string;
   secret?: string;
-  clock: Clock;
+  /** The `timestamp` of signed requests: the injected clock corrected by the measured server offset. */
+  timestamp: () => number;
   fetch: FetchFunction;
   timeoutMs: number;
   recvWindowMs: number;
@@ -17,9 +17,9 @@ export interface CcxtClientOptions {
 
 /**
  * One ccxt binance instance, configured so it calls only what we ask: spot markets only, no
- * margin or capital endpoints while loading markets, no time-sync calls, no ccxt throttling (the
- * weight governor paces requests on our clock), timestamps from our clock, and every request
- * through our fetch.
+ * margin or capital endpoints while loading markets, no time-sync calls of ccxt's own (the
+ * adapter's `ServerClock` resyncs after -1021), no ccxt throttling (the weight governor paces
+ * requests on our clock), timestamps from `options.timestamp`, and every request through our fetch.
  */
 export function createCcxtClient(options: CcxtClientOptions): CcxtBinance {
   const client = new ccxt.binance({
@@ -39,8 +39,9 @@ export function createCcxtClient(options: CcxtClientOptions): CcxtBinance {
   if (options.testnet) client.setSandboxMode(true);
   if (options.baseUrl) pointEveryApiAt(client, options.baseUrl);
   client.fetchImplementation = options.fetch;
-  // Signed requests carry the injected clock's time, so tests and the venue agree on `timestamp`.
-  client.nonce = () => options.clock.now();
+  // Signed requests carry the injected clock's time plus the measured server offset, so tests and
+  // the venue agree on `timestamp`.
+  client.nonce = () => options.timestamp();
   return client;
 }
 

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import {
   AuthenticationError,
   ClockSkewError,
+  ConfigError,
   ExchangeUnavailableError,
   InsufficientFundsError,
   OrderRejectedError,
@@ -76,14 +77,22 @@ describe("Binance's answers become core's typed errors", () => {
     ).rejects.toBeInstanceOf(InsufficientFundsError);
   });
 
-  it('a clock behind the venue by more than recvWindow is ClockSkewError (-1021), not retried', async () => {
+  it('a clock skew the resync cannot correct is ClockSkewError (-1021): one resend after the resync, no backoff retries', async () => {
     const venueClock = new VirtualClock(FIXTURE_TIME + 6000);
     local = await startLocalBinance({
       clock: new VirtualClock(FIXTURE_TIME),
       fake: { now: () => venueClock.now() },
+      exchange: {
+        // A /time answer that does not help (say, a caching proxy): the offset stays wrong.
+        fetch: async (url, init) =>
+          url.includes('/api/v3/time') ? Response.json({ serverTime: FIXTURE_TIME }) : fetch(url, init),
+      },
     });
     await expect(local.exchange.account(TEST_CREDENTIALS).balances()).rejects.toBeInstanceOf(ClockSkewError);
-    expect(local.fake.server.requests('GET', '/api/v3/account')).toHaveLength(1);
+    expect(local.fake.server.requests('GET', '/api/v3/account').map((entry) => entry.status)).toEqual([
+      400, 400,
+    ]);
+    expect(local.exchange.serverTimeOffsetMs()).toBe(0);
   });
 
   it('a failed signed request never shows the secret, the API key or the signature', async () => {
@@ -144,6 +153,28 @@ describe("Binance's answers become core's typed errors", () => {
     );
     expect(error).toBeInstanceOf(ExchangeUnavailableError);
     expect(local.fake.server.requests('GET', '/api/v3/klines')).toHaveLength(2);
+  });
+
+  it('a zero last price is ExchangeUnavailableError (a venue fault), not ConfigError', async () => {
+    local = await startLocalBinance();
+    local.fake.setPrice('BTCUSDT', '0');
+    const error = await local.exchange.marketData.price('BTCUSDT').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ExchangeUnavailableError);
+    expect(error).not.toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('binance GET /api/v3/ticker/price: no price for BTCUSDT');
+    expect(local.fake.server.requests('GET', '/api/v3/ticker/price')).toMatchObject([{ status: 200 }]);
+  });
+
+  it('a ticker answer without a price is ExchangeUnavailableError', async () => {
+    local = await startLocalBinance({
+      exchange: {
+        fetch: async (url, init) =>
+          url.includes('/api/v3/ticker/price') ? Response.json({ symbol: 'BTCUSDT' }) : fetch(url, init),
+      },
+    });
+    const error = await local.exchange.marketData.price('BTCUSDT').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ExchangeUnavailableError);
+    expect(TrdError.isInstance(error) && error.code).toBe('EXCHANGE_UNAVAILABLE');
   });
 
   it('a venue that cannot be reached is ExchangeUnavailableError', async () => {

@@ -84,6 +84,25 @@ describe('the local Binance', () => {
     });
   });
 
+  it('serves its time on /api/v3/time and can run ahead of a skewed client clock', async () => {
+    await start();
+    expect(await send('GET', '/api/v3/time', '', {})).toMatchObject({
+      status: 200,
+      body: { serverTime: now },
+    });
+    // The client's clock (`now`, which signs) falls 6 s behind the venue's.
+    fake.setClockOffset(6000);
+    expect((await send('GET', '/api/v3/time', '', {})).body).toEqual({ serverTime: now + 6000 });
+    expect(await send('GET', '/api/v3/account', signed({}))).toMatchObject({
+      status: 400,
+      body: { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' },
+    });
+    fake.setClockOffset(-1000);
+    expect((await send('GET', '/api/v3/account', signed({}))).body).toMatchObject({ code: -1021 });
+    fake.setClockOffset(0);
+    expect(await send('GET', '/api/v3/account', signed({}))).toMatchObject({ status: 200 });
+  });
+
   it("enforces the symbols' filters with Binance's codes and messages", async () => {
     await start();
     const order = (params: Record<string, string>) =>

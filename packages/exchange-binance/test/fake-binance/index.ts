@@ -15,6 +15,11 @@ export interface FakeBinanceAccount {
 export interface StartFakeBinanceOptions {
   /** The venue's clock (signed timestamps, weight windows, which candles exist). Defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * The venue's clock runs this far ahead of `now` (negative: behind), ms, as if the client's clock
+   * were off by as much. Changed later with `setClockOffset`. Default 0.
+   */
+  clockOffsetMs?: number;
   accounts?: FakeBinanceAccount[];
   /**
    * Shifts the fixture candles so the last one opens in the minute of this time (for tests on the
@@ -34,6 +39,8 @@ export interface FakeBinance {
   readonly ledger: LedgerEntry[];
   fault(fault: FakeFault): void;
   setPrice(symbol: string, price: string | number, options?: { gap?: boolean }): void;
+  /** Moves the venue's clock this far from `now` (a client clock drifting): `GET /api/v3/time` and signed checks follow. */
+  setClockOffset(offsetMs: number): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +63,9 @@ export function fixtureCandles(rebaseTo?: number): Record<string, FakeCandle[]> 
 
 /** Starts the local Binance on 127.0.0.1 with a random port. */
 export async function startFakeBinance(options: StartFakeBinanceOptions = {}): Promise<FakeBinance> {
-  const now = options.now ?? (() => Date.now());
+  const clientNow = options.now ?? (() => Date.now());
+  let clockOffsetMs = options.clockOffsetMs ?? 0;
+  const now = () => clientNow() + clockOffsetMs;
   const venue = new FakeBinanceVenue({
     now,
     exchangeInfo: exchangeInfo as unknown as { symbols: SymbolInfo[] },
@@ -75,6 +84,9 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     ledger: server.ledger,
     fault: (fault) => server.fault(fault),
     setPrice: (symbol, price, options) => venue.setPrice(symbol, price, options),
+    setClockOffset: (offsetMs) => {
+      clockOffsetMs = offsetMs;
+    },
     close: () => server.close(),
   };
 }
