@@ -227,6 +227,7 @@ export function analysisToRow(record: AnalysisRecord): AnalysisRecordRow {
     totalTokens: signal.usage?.totalTokens ?? null,
     rawAnswer: signal.usage?.rawAnswer ?? null,
     cached: signal.usage?.cached ?? null,
+    costUsd: signal.usage?.costUsd ?? null,
     createdAt: record.createdAt,
   };
 }
@@ -244,6 +245,7 @@ export function rowToAnalysis(row: AnalysisRecordRow): AnalysisRecord {
     if (row.totalTokens !== null) usage.totalTokens = row.totalTokens;
     if (row.rawAnswer !== null) usage.rawAnswer = row.rawAnswer;
     if (row.cached !== null) usage.cached = row.cached;
+    if (row.costUsd !== null) usage.costUsd = row.costUsd;
     signal.usage = usage;
   }
   return {

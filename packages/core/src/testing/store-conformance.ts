@@ -659,6 +659,7 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
               outputTokens: 90,
               totalTokens: 1590 + i,
               rawAnswer: `{"signal":"buy","i":${i}}`,
+              costUsd: 0.000675 + i / 1_000_000,
             },
           },
           price: 50000.12,

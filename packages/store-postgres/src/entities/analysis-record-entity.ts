@@ -24,6 +24,8 @@ export interface AnalysisRecordRow {
   totalTokens: number | null;
   rawAnswer: string | null;
   cached: boolean | null;
+  /** What the call cost, USD (an estimate from token prices; not money the account holds). */
+  costUsd: number | null;
   createdAt: number;
 }
 
@@ -50,6 +52,7 @@ export const AnalysisRecordEntity = new EntitySchema<AnalysisRecordRow>({
     totalTokens: { type: 'integer', nullable: true },
     rawAnswer: { type: 'text', nullable: true },
     cached: { type: 'boolean', nullable: true },
+    costUsd: { type: 'double', nullable: true },
     createdAt: unixMs,
   },
 });

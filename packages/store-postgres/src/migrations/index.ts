@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { AnalysisCost20261125 } from './analysis-cost';
 import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
 
@@ -6,4 +7,5 @@ import { InitialSchema20261125 } from './initial-schema';
 export const migrations: MigrationObject[] = [
   { name: 'InitialSchema20261125', class: InitialSchema20261125 },
   { name: 'EngineHeartbeats20261125', class: EngineHeartbeats20261125 },
+  { name: 'AnalysisCost20261125', class: AnalysisCost20261125 },
 ];
