@@ -1,5 +1,6 @@
 import {
   type AccountCapabilities,
+  assertExitFits,
   assertOrderFits,
   type Balances,
   type Clock,
@@ -29,12 +30,7 @@ import {
   workingLegs,
 } from './binance-reports';
 import type { CcxtBinance } from './ccxt-client';
-import {
-  assertExitAroundPrice,
-  assertExitGeometry,
-  defaultStopLimit,
-  exitOrderParams,
-} from './exit-order-params';
+import { defaultStopLimit, exitOrderParams } from './exit-order-params';
 import { type RetryOptions, retryRead } from './read-retry';
 import type { ServerClock } from './server-clock';
 
@@ -264,12 +260,14 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       const stopLimit =
         request.stopLimit ??
         defaultStopLimit(rules, request.side, request.stopLoss, options.stopLimitOffsetPercent);
-      for (const price of [request.takeProfit, request.stopLoss, stopLimit]) {
-        assertOrderFits(rules, { quantity: request.quantity, price });
-      }
       const complete = { ...request, stopLimit };
-      assertExitGeometry(complete);
-      assertExitAroundPrice(request, roundOrderPrice(rules, await marketData.price(request.symbol)));
+      // Checked without the market first, so a pair that can never fit costs no ticker read. Binance
+      // answers -2010 when the last price (on the tick) is not between the legs.
+      assertExitFits(rules, complete);
+      assertExitFits(rules, {
+        ...complete,
+        lastPrice: roundOrderPrice(rules, await marketData.price(request.symbol)),
+      });
       return placeOnce(
         request,
         async () => {

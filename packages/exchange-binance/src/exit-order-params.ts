@@ -1,11 +1,4 @@
-import {
-  type DecimalString,
-  dec,
-  type ExitRequest,
-  InvalidOrderError,
-  type MarketRules,
-  roundOrderPrice,
-} from '@trd/core';
+import { type DecimalString, dec, type ExitRequest, type MarketRules, roundOrderPrice } from '@trd/core';
 
 /**
  * The stop-limit price when the caller gives none: a little past the trigger, so the stop still
@@ -21,45 +14,6 @@ export function defaultStopLimit(
   return exitSide === 'sell'
     ? roundOrderPrice(rules, dec(stopLoss).mul(dec(1).minus(offset)).toFixed(), 'down')
     : roundOrderPrice(rules, dec(stopLoss).mul(dec(1).plus(offset)).toFixed(), 'up');
-}
-
-/** Throws `InvalidOrderError` when the legs are on the wrong sides (Binance would answer -2010). */
-export function assertExitGeometry(request: ExitRequest & { stopLimit: DecimalString }): void {
-  const takeProfit = dec(request.takeProfit);
-  const stopLoss = dec(request.stopLoss);
-  const stopLimit = dec(request.stopLimit);
-  const ok =
-    request.side === 'sell'
-      ? takeProfit.gt(stopLoss) && stopLimit.lte(stopLoss)
-      : takeProfit.lt(stopLoss) && stopLimit.gte(stopLoss);
-  if (!ok) {
-    const expected =
-      request.side === 'sell'
-        ? 'take profit > stop loss >= stop limit'
-        : 'take profit < stop loss <= stop limit';
-    throw new InvalidOrderError(
-      `${request.symbol}: a ${request.side} exit needs ${expected}; got take profit ${request.takeProfit}, stop loss ${request.stopLoss}, stop limit ${request.stopLimit}`,
-    );
-  }
-}
-
-/**
- * Binance takes an OCO only when the last price lies between its legs (a sell: take profit above,
- * stop below); otherwise -2010 "The relationship of the prices for the orders is not correct.".
- */
-export function assertExitAroundPrice(request: ExitRequest, lastPrice: DecimalString): void {
-  const last = dec(lastPrice);
-  const ok =
-    request.side === 'sell'
-      ? dec(request.takeProfit).gt(last) && dec(request.stopLoss).lt(last)
-      : dec(request.takeProfit).lt(last) && dec(request.stopLoss).gt(last);
-  if (!ok) {
-    const [above, below] =
-      request.side === 'sell' ? ['take profit', 'stop loss'] : ['stop loss', 'take profit'];
-    throw new InvalidOrderError(
-      `${request.symbol}: the ${above} must be above the last price ${lastPrice} and the ${below} below it; got take profit ${request.takeProfit}, stop loss ${request.stopLoss}`,
-    );
-  }
 }
 
 /**

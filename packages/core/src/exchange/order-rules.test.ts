@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { MarketRules } from '../domain/market-rules';
 import { InvalidOrderError } from '../errors';
 import {
+  assertExitFits,
   assertOrderFits,
+  checkExit,
   checkOrder,
   exitQuantityAfterEntry,
   feesInQuote,
@@ -54,5 +56,75 @@ describe('order rules', () => {
     expect(exitQuantityAfterEntry(btc, fill)).toBe('0.00099');
     expect(feesInQuote(btc, fill.fees, '60000')).toBe('0.06');
     expect(feesInQuote(btc, [{ amount: '0.06', asset: 'USDT' }], '60000')).toBe('0.06');
+  });
+
+  describe('exit pairs', () => {
+    const sell = { side: 'sell' as const, quantity: '0.00149', takeProfit: '63072.61', stopLoss: '62569.54' };
+    const buy = { side: 'buy' as const, quantity: '0.00149', takeProfit: '62569.54', stopLoss: '63072.61' };
+    const filters = (exit: Parameters<typeof checkExit>[1]) => checkExit(btc, exit).map((f) => f.filter);
+
+    it('accepts legs on the right sides of each other and of the last price', () => {
+      expect(checkExit(btc, sell)).toEqual([]);
+      expect(checkExit(btc, { ...sell, stopLimit: '62569.54', lastPrice: '62883.95' })).toEqual([]);
+      expect(checkExit(btc, { ...buy, stopLimit: '63100', lastPrice: '62883.95' })).toEqual([]);
+    });
+
+    it('checks the order filters on every leg, each failure once', () => {
+      expect(filters({ ...sell, takeProfit: '63072.615' })).toEqual(['PRICE_FILTER']);
+      expect(filters({ ...sell, stopLimit: '62500.001' })).toEqual(['PRICE_FILTER']);
+      expect(filters({ ...sell, quantity: '0.001495' })).toEqual(['LOT_SIZE']);
+      expect(filters({ ...sell, quantity: '0.00005' })).toEqual(['MIN_NOTIONAL', 'MIN_NOTIONAL']);
+    });
+
+    it('names legs on the wrong side of each other', () => {
+      expect(checkExit(btc, { ...sell, takeProfit: '62000', stopLoss: '62500' })).toEqual([
+        {
+          filter: 'EXIT_LEGS',
+          message: 'a sell exit needs take profit > stop loss; got take profit 62000, stop loss 62500',
+        },
+      ]);
+      expect(checkExit(btc, { ...sell, stopLimit: '62600' })).toEqual([
+        {
+          filter: 'EXIT_LEGS',
+          message:
+            'a sell exit needs take profit > stop loss >= stop limit; got take profit 63072.61, stop loss 62569.54, stop limit 62600',
+        },
+      ]);
+      expect(filters({ ...buy, stopLimit: '63000' })).toEqual(['EXIT_LEGS']);
+      expect(filters({ ...buy, takeProfit: '63100' })).toEqual(['EXIT_LEGS']);
+      expect(filters({ ...sell, takeProfit: '62569.54' })).toEqual(['EXIT_LEGS']);
+    });
+
+    it('with a last price, needs the take profit and the stop loss on either side of it', () => {
+      expect(
+        checkExit(btc, { ...sell, takeProfit: '62850', stopLoss: '62800', lastPrice: '62883.95' }),
+      ).toEqual([
+        {
+          filter: 'EXIT_LAST_PRICE',
+          message:
+            'the take profit must be above the last price 62883.95 and the stop loss below it; got take profit 62850, stop loss 62800',
+        },
+      ]);
+      expect(filters({ ...sell, lastPrice: '62569.54' })).toEqual(['EXIT_LAST_PRICE']);
+      expect(filters({ ...buy, lastPrice: '62500' })).toEqual(['EXIT_LAST_PRICE']);
+      expect(checkExit(btc, { ...buy, lastPrice: '63100' })[0]?.message).toMatch(
+        /^the stop loss must be above the last price 63100 and the take profit below it/,
+      );
+    });
+
+    it('assertExitFits throws InvalidOrderError naming every failure', () => {
+      expect(() => assertExitFits(btc, sell)).not.toThrow();
+      const error = (() => {
+        try {
+          assertExitFits(btc, { ...sell, takeProfit: '62000.001', stopLoss: '62500', lastPrice: '62883.95' });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(InvalidOrderError);
+      expect((error as Error).message).toBe(
+        'BTCUSDT: PRICE_FILTER: price 62000.001 is not a multiple of the tick 0.01; EXIT_LEGS: a sell exit needs take profit > stop loss; got take profit 62000.001, stop loss 62500; EXIT_LAST_PRICE: the take profit must be above the last price 62883.95 and the stop loss below it; got take profit 62000.001, stop loss 62500',
+      );
+    });
   });
 });

@@ -98,6 +98,90 @@ export function assertOrderFits(
   }
 }
 
+/** What an exit pair can break beyond the order filters of each leg. */
+export type ExitFilter = OrderFilter | 'EXIT_LEGS' | 'EXIT_LAST_PRICE';
+
+export interface ExitCheckFailure {
+  filter: ExitFilter;
+  message: string;
+}
+
+/** An exit pair (take profit + stop loss) as checked before it is sent. Prices as decimal strings. */
+export interface ExitCheckInput {
+  /** The exit's side: `sell` closes a long, `buy` closes a short. */
+  side: 'buy' | 'sell';
+  quantity: DecimalString;
+  takeProfit: DecimalString;
+  stopLoss: DecimalString;
+  /** The stop leg's limit price, when the venue takes one. */
+  stopLimit?: DecimalString;
+  /** The market's last price (on the tick); when given, both legs must lie on either side of it. */
+  lastPrice?: DecimalString;
+}
+
+/**
+ * Every rule the exit pair breaks; empty when a venue would accept it. Each leg must pass the order
+ * filters; a sell exit needs take profit > stop loss >= stop limit (a buy exit the mirror), and with
+ * `lastPrice` a sell exit needs the take profit above it and the stop loss below (a buy the mirror).
+ */
+export function checkExit(rules: MarketRules, exit: ExitCheckInput): ExitCheckFailure[] {
+  const failures: ExitCheckFailure[] = [];
+  const seen = new Set<string>();
+  const legs = [exit.takeProfit, exit.stopLoss, ...(exit.stopLimit === undefined ? [] : [exit.stopLimit])];
+  for (const price of legs) {
+    for (const failure of checkOrder(rules, { quantity: exit.quantity, price })) {
+      const key = `${failure.filter}: ${failure.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        failures.push(failure);
+      }
+    }
+  }
+  const takeProfit = dec(exit.takeProfit);
+  const stopLoss = dec(exit.stopLoss);
+  const stopLimit = exit.stopLimit === undefined ? undefined : dec(exit.stopLimit);
+  const legsOk =
+    exit.side === 'sell'
+      ? takeProfit.gt(stopLoss) && (stopLimit === undefined || stopLimit.lte(stopLoss))
+      : takeProfit.lt(stopLoss) && (stopLimit === undefined || stopLimit.gte(stopLoss));
+  if (!legsOk) {
+    const expected =
+      exit.side === 'sell'
+        ? `take profit > stop loss${stopLimit === undefined ? '' : ' >= stop limit'}`
+        : `take profit < stop loss${stopLimit === undefined ? '' : ' <= stop limit'}`;
+    failures.push({
+      filter: 'EXIT_LEGS',
+      message: `a ${exit.side} exit needs ${expected}; got take profit ${exit.takeProfit}, stop loss ${exit.stopLoss}${exit.stopLimit === undefined ? '' : `, stop limit ${exit.stopLimit}`}`,
+    });
+  }
+  if (exit.lastPrice !== undefined) {
+    const last = dec(exit.lastPrice);
+    const aroundOk =
+      exit.side === 'sell'
+        ? takeProfit.gt(last) && stopLoss.lt(last)
+        : takeProfit.lt(last) && stopLoss.gt(last);
+    if (!aroundOk) {
+      const [above, below] =
+        exit.side === 'sell' ? ['take profit', 'stop loss'] : ['stop loss', 'take profit'];
+      failures.push({
+        filter: 'EXIT_LAST_PRICE',
+        message: `the ${above} must be above the last price ${exit.lastPrice} and the ${below} below it; got take profit ${exit.takeProfit}, stop loss ${exit.stopLoss}`,
+      });
+    }
+  }
+  return failures;
+}
+
+/** Throws `InvalidOrderError` naming every rule the exit pair breaks (see `checkExit`). */
+export function assertExitFits(rules: MarketRules, exit: ExitCheckInput): void {
+  const failures = checkExit(rules, exit);
+  if (failures.length > 0) {
+    throw new InvalidOrderError(
+      `${rules.symbol}: ${failures.map((f) => `${f.filter}: ${f.message}`).join('; ')}`,
+    );
+  }
+}
+
 /**
  * The quantity an exit can sell after a buy entry: what filled, minus a fee the venue took in the
  * base asset, floored to the step. For a sell entry (buying back), the filled quantity as is.
