@@ -16,6 +16,7 @@ import {
   type OrderReport,
   OrderStatusUnknownError,
   roundOrderPrice,
+  SPOT_ACCOUNT_CAPABILITIES,
   type TradingAccount,
   TrdError,
   toDecimalString,
@@ -53,11 +54,8 @@ export interface BinanceTradingAccountOptions {
   stopLimitOffsetPercent: DecimalString;
 }
 
-/** Spot: no shorting, so a sell entry needs the base asset; exits are Binance-managed OCO pairs. */
-export const BINANCE_SPOT_CAPABILITIES: AccountCapabilities = Object.freeze({
-  sellEntryNeedsInventory: true,
-  ocoExits: true,
-});
+/** Spot: no shorting, so a sell entry needs the base asset; exits are Binance-managed OCO pairs (core's `SPOT_ACCOUNT_CAPABILITIES`). */
+export const BINANCE_SPOT_CAPABILITIES: AccountCapabilities = SPOT_ACCOUNT_CAPABILITIES;
 
 // Binance accepts `^[.A-Z:/a-z0-9_-]{1,36}$`; the port promises the stricter `[A-Za-z0-9_-]`.
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;

@@ -7,16 +7,14 @@ import {
   type ExitRequest,
   type MarketOrderRequest,
   type OrderReport,
+  SPOT_ACCOUNT_CAPABILITIES,
   type TradingAccount,
 } from '@trd/core';
 import type { FaultContext, MockFaults } from './faults/fault-injector';
 import type { MockVenue } from './venue/mock-venue';
 
-/** A spot account: selling needs the base asset, exits are venue-managed OCO pairs. */
-export const mockAccountCapabilities: AccountCapabilities = Object.freeze({
-  sellEntryNeedsInventory: true,
-  ocoExits: true,
-});
+/** A spot account: selling needs the base asset, exits are venue-managed OCO pairs (core's `SPOT_ACCOUNT_CAPABILITIES`). */
+export const mockAccountCapabilities: AccountCapabilities = SPOT_ACCOUNT_CAPABILITIES;
 
 /** One set of credentials' view of the venue; every call goes through the fault switches. */
 export function createMockTradingAccount(
