@@ -19,6 +19,7 @@ export * from './engine/with-timeout';
 export * from './errors';
 export * from './events';
 export * from './exchange/account-capabilities';
+export * from './exchange/exit-levels';
 export * from './exchange/order-rules';
 export type * from './ports/analyzer';
 export type * from './ports/exchange';

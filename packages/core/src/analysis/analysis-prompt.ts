@@ -1,6 +1,6 @@
-import { dec } from '../decimal';
 import type { AnalysisInput, IndicatorSnapshot } from '../domain/analysis-input';
 import { ConfigError } from '../errors';
+import { exitLevelsFromEntry } from '../exchange/exit-levels';
 import { PERFORMANCE_RULES, performanceWarnings } from './performance-rules';
 import {
   formatPercent,
@@ -150,13 +150,19 @@ function candleSection({ candles }: AnalysisInput): string {
 
 function setupSection({ config, market }: AnalysisInput): string {
   // The exits the bot would place for an entry at the current price, so the model's levels agree with them.
-  const price = dec(market.price);
-  const up = (percent: number) => formatPrice(price.mul(dec(100).add(percent)).div(100).toNumber());
-  const down = (percent: number) => formatPrice(price.mul(dec(100).sub(percent)).div(100).toNumber());
+  const at = (entrySide: 'buy' | 'sell') => {
+    const { takeProfit, stopLoss } = exitLevelsFromEntry({
+      entrySide,
+      entryPrice: market.price,
+      takeProfitPercent: config.takeProfitPercent,
+      stopLossPercent: config.stopLossPercent,
+    });
+    return `stop_loss ${formatPrice(stopLoss.toNumber())}, take_profit ${formatPrice(takeProfit.toNumber())}`;
+  };
   return [
     'TRADE SETUP (the user’s settings):',
     `- Take profit ${config.takeProfitPercent}% and stop loss ${config.stopLossPercent}% from the entry; trades below confidence ${config.minConfidence} are not taken.`,
-    `- At the current price: buy → stop_loss ${down(config.stopLossPercent)}, take_profit ${up(config.takeProfitPercent)}; sell → stop_loss ${up(config.stopLossPercent)}, take_profit ${down(config.takeProfitPercent)}.`,
+    `- At the current price: buy → ${at('buy')}; sell → ${at('sell')}.`,
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { dec } from '../decimal';
 import type { AnalysisInput } from '../domain/analysis-input';
 import { holdSignal, type Signal, type TradeSide } from '../domain/signal';
+import { exitLevelsFromEntry } from '../exchange/exit-levels';
 import type { Analyzer } from '../ports/analyzer';
 import { computeMacd, MIN_CANDLES_FOR_INDICATORS } from './indicators';
 import { PERFORMANCE_RULES, performanceWarnings } from './performance-rules';
@@ -131,16 +132,19 @@ function decide(input: AnalysisInput, settings: Required<Omit<TechnicalAnalyzerO
   }
 
   const entry = dec(last.close);
-  const stopDistance = entry.mul(input.config.stopLossPercent).div(100);
-  const targetDistance = entry.mul(input.config.takeProfitPercent).div(100);
-  const direction = side === 'buy' ? 1 : -1;
+  const { takeProfit, stopLoss } = exitLevelsFromEntry({
+    entrySide: side,
+    entryPrice: entry,
+    takeProfitPercent: input.config.takeProfitPercent,
+    stopLossPercent: input.config.stopLossPercent,
+  });
   return sanitizeSignal(
     {
       action: side,
       confidence,
       entryPrice: entry.toNumber(),
-      stopLoss: entry.sub(stopDistance.mul(direction)).toNumber(),
-      takeProfit: entry.add(targetDistance.mul(direction)).toNumber(),
+      stopLoss: stopLoss.toNumber(),
+      takeProfit: takeProfit.toNumber(),
       reasoning: `${side}: ${reasons.join(', ')}`,
     },
     { price: input.market.price },

@@ -1,6 +1,7 @@
-import { type DecimalString, dec } from '../decimal';
+import type { DecimalString } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import type { TradeSide } from '../domain/signal';
+import { exitLevelsFromEntry } from '../exchange/exit-levels';
 import { roundOrderPrice } from '../exchange/order-rules';
 
 /**
@@ -14,12 +15,12 @@ export function exitPrices(input: {
   takeProfitPercent: number;
   stopLossPercent: number;
 }): { takeProfit: DecimalString; stopLoss: DecimalString } {
-  const entry = dec(input.averageEntryPrice);
-  const up = (percent: number) => entry.mul(dec(100).plus(percent)).div(100);
-  const down = (percent: number) => entry.mul(dec(100).minus(percent)).div(100);
-  const long = input.entrySide === 'buy';
-  const takeProfit = long ? up(input.takeProfitPercent) : down(input.takeProfitPercent);
-  const stopLoss = long ? down(input.stopLossPercent) : up(input.stopLossPercent);
+  const { takeProfit, stopLoss } = exitLevelsFromEntry({
+    entrySide: input.entrySide,
+    entryPrice: input.averageEntryPrice,
+    takeProfitPercent: input.takeProfitPercent,
+    stopLossPercent: input.stopLossPercent,
+  });
   return {
     takeProfit: roundOrderPrice(input.rules, takeProfit.toFixed()),
     stopLoss: roundOrderPrice(input.rules, stopLoss.toFixed()),
