@@ -1,4 +1,4 @@
-import { defaultTradingConfig, type OrderIntent, type Trade, VirtualClock } from '@trd/core';
+import { defaultTradingConfig, type OrderIntent, openPositionOf, type Trade, VirtualClock } from '@trd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caught } from '../test/support/caught';
 import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
@@ -48,18 +48,7 @@ function entry(userId: string, overrides: Partial<Trade> = {}): { intent: OrderI
 }
 
 function position(trade: Trade, exitRef = 'oco-1') {
-  return {
-    tradeId: trade.id,
-    userId: trade.userId,
-    symbol: trade.symbol,
-    side: trade.side,
-    quantity: trade.quantity,
-    entryPrice: trade.entryPrice,
-    takeProfit: trade.takeProfit,
-    stopLoss: trade.stopLoss,
-    exitRef,
-    openedAt: trade.openedAt,
-  };
+  return openPositionOf(trade, { exitRef });
 }
 
 beforeAll(async () => {

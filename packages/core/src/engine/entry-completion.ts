@@ -1,5 +1,5 @@
 import type { MarketRules } from '../domain/market-rules';
-import type { OpenPosition } from '../domain/open-position';
+import { type OpenPosition, openPositionOf } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
 import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
@@ -91,18 +91,7 @@ export async function completeEntry(
     // The entry was sent right after it was journalled: that is when the position opened.
     openedAt: intent.createdAt,
   };
-  const position: OpenPosition = {
-    tradeId: trade.id,
-    userId: trade.userId,
-    symbol: trade.symbol,
-    side: trade.side,
-    quantity,
-    entryPrice: trade.entryPrice,
-    takeProfit,
-    stopLoss,
-    exitRef: exit.exitRef,
-    openedAt: trade.openedAt,
-  };
+  const position = openPositionOf(trade, { exitRef: exit.exitRef, quantity });
   await store.recordOpenedTrade({ trade, position, intentClientOrderId: intent.clientOrderId });
   context.emit('trade:opened', { userId: trade.userId, trade, position, at: clock.now() });
   return { trade, position };

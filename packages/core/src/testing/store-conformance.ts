@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual-clock';
 import { dec } from '../decimal';
 import type { AnalysisRecord } from '../domain/analysis-record';
-import type { OpenPosition } from '../domain/open-position';
+import { type OpenPosition, openPositionOf } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
 import type { Trade } from '../domain/trade';
 import { defaultTradingConfig } from '../domain/trading-config';
@@ -84,18 +84,7 @@ function tradeFor(intent: OrderIntent, overrides: Partial<Trade> = {}): Trade {
 }
 
 function positionFor(trade: Trade): OpenPosition {
-  return {
-    tradeId: trade.id,
-    userId: trade.userId,
-    symbol: trade.symbol,
-    side: trade.side,
-    quantity: trade.quantity,
-    entryPrice: trade.entryPrice,
-    takeProfit: trade.takeProfit,
-    stopLoss: trade.stopLoss,
-    exitRef: trade.exitRef ?? 'oco',
-    openedAt: trade.openedAt,
-  };
+  return openPositionOf(trade, { exitRef: trade.exitRef ?? 'oco' });
 }
 
 function exitFor(trade: Trade, overrides: Partial<TradeExit> = {}): TradeExit {
