@@ -36,6 +36,13 @@ export interface TradingBotEvents {
   ];
   'trade:opened': [{ userId: string; trade: Trade; position: OpenPosition; at: number }];
   'trade:closed': [{ userId: string; trade: Trade; at: number }];
+  /** An exit pair now protects the position. */
+  'position:protected': [{ userId: string; tradeId: string; exitRef: string; at: number }];
+  /**
+   * Nothing protects the position (exit not placed yet, refused, cancelled, or its stop triggered
+   * without filling): the monitor places the exit or closes at market within one pass.
+   */
+  'position:unprotected': [{ userId: string; tradeId: string; reason: string; at: number }];
   'position:timeout': [{ userId: string; tradeId: string; openedAt: number; at: number }];
   reconciled: [
     {

@@ -6,9 +6,9 @@ import { tradeSideSchema } from './signal';
  * The order journal. An intent is written BEFORE its order is sent, keyed by a deterministic
  * client order id, so that after a crash the engine can ask the venue what became of it.
  *
- * States: `pending` (journalled, maybe sent), `entered` (entry filled, exit not yet placed),
- * `open` (entry + exit placed, trade recorded), `failed` (venue has no such order), `done`
- * (a close intent that completed).
+ * States: `pending` (journalled, maybe sent), `entered` (kept for stores written before 0.2: an
+ * entry filled but not recorded), `open` (entry filled, trade and position recorded: the monitor
+ * owns it from here), `failed` (venue has no such order), `done` (a close intent that completed).
  */
 export const orderIntentStateSchema = z.enum(['pending', 'entered', 'open', 'failed', 'done']);
 export type OrderIntentState = z.infer<typeof orderIntentStateSchema>;
@@ -28,6 +28,9 @@ export const orderIntentSchema = z.object({
   state: orderIntentStateSchema,
   /** Signal confidence (entries), copied into the trade on recovery. */
   confidence: z.number().min(0).max(100).optional(),
+  /** Exit distances from the entry fill the trade was sized with, percent (entries). */
+  takeProfitPercent: z.number().positive().optional(),
+  stopLossPercent: z.number().positive().optional(),
   /** Exit reason (closes). */
   reason: z.string().optional(),
   createdAt: z.number().int(),

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { decimalStringSchema } from '../decimal';
 
+/**
+ * Base asset left in the account below one step after exits (a fee taken in the base asset makes
+ * the exit sell a step less). Its cost is already charged to the trades that left it; the next
+ * exit on the symbol sweeps it once it reaches a step.
+ */
+export const dustHoldingSchema = z.object({
+  symbol: z.string(),
+  asset: z.string(),
+  quantity: decimalStringSchema,
+  /** What it cost, quote units (average cost of the entries it came from). */
+  cost: decimalStringSchema,
+});
+export type DustHolding = z.infer<typeof dustHoldingSchema>;
+
 /** A user's realized performance, updated in the same write that closes a trade. */
 export const portfolioStatsSchema = z.object({
   userId: z.string(),
@@ -12,6 +26,8 @@ export const portfolioStatsSchema = z.object({
   /** Sum of closed trades' net P&L, quote units. */
   totalRealizedPnl: decimalStringSchema,
   totalFees: decimalStringSchema,
+  /** Dust held per symbol (symbols with none are absent). */
+  dust: z.array(dustHoldingSchema),
   updatedAt: z.number().int(),
 });
 export type PortfolioStats = z.infer<typeof portfolioStatsSchema>;
@@ -25,6 +41,7 @@ export function emptyPortfolio(userId: string, now: number): PortfolioStats {
     winRate: 0,
     totalRealizedPnl: '0',
     totalFees: '0',
+    dust: [],
     updatedAt: now,
   };
 }

@@ -6,6 +6,8 @@ export type RiskViolationCode =
   | 'LOW_BALANCE'
   | 'TRADE_VALUE_TOO_SMALL'
   | 'BELOW_MIN_NOTIONAL'
+  /** The exit could not be placed: a leg would sell under the minimum notional (with the margin). */
+  | 'EXIT_BELOW_MIN_NOTIONAL'
   | 'INVALID_STOP'
   | 'NO_INVENTORY';
 

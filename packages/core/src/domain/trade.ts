@@ -35,7 +35,15 @@ export const tradeSchema = z.object({
   exitPrice: decimalStringSchema.optional(),
   exitFee: decimalStringSchema.optional(),
   exitReason: exitReasonSchema.optional(),
-  /** Net of entry and exit fees, quote units. */
+  /** What happened, in words, when the engine closed at market (see `ExitReason`). */
+  exitNote: z.string().optional(),
+  /** Base units the closing order sold (or bought back): the position's quantity, dust swept in. */
+  exitQuantity: decimalStringSchema.optional(),
+  /**
+   * Realized P&L, quote units, as cash: what the exit brought in minus what the entry cost, fees
+   * included. Dust this trade left behind is charged here; dust of earlier trades its exit sold is
+   * counted here. So the starting quote balance + Σ profitLoss = the venue's quote balance.
+   */
   profitLoss: decimalStringSchema.optional(),
   /** Net P&L as a percent of the entry value. */
   profitLossPercent: decimalStringSchema.optional(),

@@ -1,8 +1,8 @@
 import type { AnalysisRecord } from '../domain/analysis-record';
 import type { ExitReason } from '../domain/exit-reason';
-import type { OpenPosition } from '../domain/open-position';
+import type { OpenPosition, PositionExitUpdate } from '../domain/open-position';
 import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
-import type { PortfolioStats } from '../domain/portfolio';
+import type { DustHolding, PortfolioStats } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
 
@@ -11,6 +11,15 @@ export interface TradeExit {
   exitPrice: string;
   exitFee: string;
   exitReason: ExitReason;
+  /** What happened, in words (market closes by the engine). */
+  exitNote?: string;
+  /** Base units the closing order sold or bought back. */
+  exitQuantity: string;
+  /**
+   * The user's dust of this symbol after the close (absolute, not a change): the store sets it in
+   * the portfolio in the same write; a quantity of '0' removes the holding.
+   */
+  dust: DustHolding;
   profitLoss: string;
   profitLossPercent: string;
   closedAt: number;
@@ -34,9 +43,12 @@ export interface TradePage {
  * Contract:
  * - `recordOpenedTrade` MUST write the trade, its open position and the intent's new state
  *   atomically (all or nothing). It MUST throw `ConflictError` if the trade id exists.
- * - `recordClosedTrade` MUST atomically update the trade with its exit, delete the open position
- *   and add the trade to the portfolio totals; it MUST throw `ConflictError` if the trade is not
- *   open (so a close is never counted twice).
+ * - `recordClosedTrade` MUST atomically update the trade with its exit, delete the open position,
+ *   add the trade to the portfolio totals and set the portfolio's dust of the symbol; it MUST throw
+ *   `ConflictError` if the trade is not open (so a close is never counted twice).
+ * - `updatePositionExit` MUST atomically update the open position and its trade's `exitRef`,
+ *   `takeProfit` and `stopLoss` (an unprotected update removes `exitRef` from both); it MUST throw
+ *   `NotFoundError` when the trade has no open position.
  * - `journalIntent` MUST throw `ConflictError` for a client order id that exists.
  * - `countTradesSince` MUST count trades of every status but `failed` opened at or after `since`.
  * - Reads MUST return copies: mutating a result MUST NOT change the store.
@@ -65,6 +77,8 @@ export interface Store {
     intentClientOrderId: string;
   }): Promise<void>;
   recordClosedTrade(exit: TradeExit): Promise<Trade>;
+  /** An exit now protects the open position, or nothing does any more. */
+  updatePositionExit(tradeId: string, update: PositionExitUpdate): Promise<OpenPosition>;
   /** Records a trade that failed to open (no position), e.g. after reconciliation. */
   recordFailedTrade(trade: Trade): Promise<void>;
 

@@ -76,9 +76,10 @@ export interface ExitReport {
   symbol: string;
   /**
    * `open`: both legs waiting. `filled`: one leg filled (see `leg`, `fill`). `cancelled`: both
-   * legs cancelled or expired with nothing filled.
+   * legs cancelled or expired with nothing filled. `triggered`: the stop leg triggered but its
+   * limit has not filled (a gap past the stop limit): nothing protects the position any more.
    */
-  state: 'open' | 'filled' | 'cancelled';
+  state: 'open' | 'filled' | 'cancelled' | 'triggered';
   leg?: 'take_profit' | 'stop_loss';
   fill?: OrderReport;
   raw?: unknown;
@@ -105,7 +106,10 @@ export interface ExitRef {
  * - `placeExit` places a take-profit + stop-loss pair where one cancels the other. It MUST reject
  *   (with `InvalidOrderError`, before sending) prices or quantities off tick/step or under the
  *   minimum notional; the engine rounds before calling.
- * - `exitStatus` MUST report which leg filled and the fill (price and fees).
+ * - `exitStatus` MUST report which leg filled and the fill (price and fees), and `triggered` for a
+ *   stop leg that triggered without filling.
+ * - Every venue answer meaning "no such order / order list" MUST be read as not-found:
+ *   `findOrder` / `findExit` return `null`, `exitStatus` / `cancelExit` throw `OrderNotFoundError`.
  * - `cancelExit` MUST be safe to call on an exit that is already done: it returns the final report.
  * - Errors MUST be core's typed errors; the adapter MUST NOT log or return its credentials.
  */
