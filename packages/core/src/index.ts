@@ -20,6 +20,7 @@ export * from './errors';
 export * from './events';
 export * from './exchange/account-capabilities';
 export * from './exchange/exit-levels';
+export * from './exchange/exit-plan';
 export * from './exchange/order-rules';
 export type * from './ports/analyzer';
 export type * from './ports/exchange';

@@ -8,7 +8,8 @@ async function openAt63000() {
   h.analyzer.script(buyAt(63000));
   await h.bot.runCycle();
   h.analyzer.script({ action: 'hold', confidence: 0 });
-  const trade = h.events['trade:opened'][0]!.trade;
+  const opened = h.events['trade:opened'][0]!.trade;
+  const trade = (await h.store.getTrade('alice', opened.id))!;
   return { h, trade };
 }
 
@@ -51,12 +52,14 @@ describe('closing when the venue does not cooperate', () => {
       .cancelExit({ symbol: 'BTCUSDT', exitRef: trade.exitRef! });
     await h.clock.advance(30_000);
     await h.bot.monitorPositions();
-    expect(h.events.error).toMatchObject([
-      { stage: 'monitor', error: { message: expect.stringContaining('was cancelled') } },
+    expect(h.events.error).toEqual([]);
+    expect(h.events['position:unprotected']).toMatchObject([
+      { userId: 'alice', tradeId: trade.id, reason: expect.stringContaining('EXIT_CANCELLED') },
     ]);
     expect(await h.store.getTrade('alice', trade.id)).toMatchObject({
       status: 'closed',
-      exitReason: 'MANUAL',
+      exitReason: 'EXIT_CANCELLED',
+      exitNote: expect.stringContaining('was cancelled at the venue'),
     });
     expect(await h.store.openPositions('alice')).toEqual([]);
   });

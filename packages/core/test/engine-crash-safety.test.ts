@@ -105,16 +105,19 @@ describe('crash safety: journal first, look up, never send twice', () => {
     h.exchange.faults.inject({ kind: 'response_lost', operation: 'placeExit', account: 'alice' });
 
     await h.bot.runCycle();
+    // The fill is recorded at once, unprotected: the position exists whatever happens next.
     expect(h.events.error).toMatchObject([
-      { stage: 'entry', error: { message: expect.stringContaining('unprotected') } },
+      { stage: 'monitor', error: { message: expect.stringContaining('unprotected') } },
     ]);
-    expect((await h.store.unfinishedIntents('alice'))[0]?.state).toBe('entered');
-    expect(await h.store.openPositions('alice')).toEqual([]);
+    expect(await h.store.unfinishedIntents('alice')).toEqual([]);
+    expect(await h.store.openPositions('alice')).toMatchObject([{ protection: 'unprotected' }]);
 
     const restarted = h.restart();
     await restarted.bot.reconcile();
-    expect(restarted.events.reconciled).toMatchObject([{ outcome: 'recorded' }]);
-    expect(await h.store.openPositions('alice')).toHaveLength(1);
+    // The exit the lost response placed is found by its client id, not placed again.
+    const [position] = await h.store.openPositions('alice');
+    expect(position).toMatchObject({ protection: 'protected', exitRef: h.exchange.exits('alice')[0]?.exitRef });
+    expect(restarted.events['position:protected']).toHaveLength(1);
     expect(h.exchange.exits('alice')).toHaveLength(1);
     expect(entryOrders(h.exchange.orders('alice'))).toHaveLength(1);
   });

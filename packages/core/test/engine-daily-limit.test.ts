@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OpenPosition, Store, Trade } from '../src/index';
+import { type OpenPosition, openPositionOf, type Store, type Trade } from '../src/index';
 import { activateUsers, at, buyAt, createHarness } from './support/engine-harness';
 
 /** A closed trade written straight into the store, as an earlier engine would have left it. */
@@ -20,7 +20,7 @@ async function closedTradeAt(store: Store, userId: string, openedAt: number, n: 
     clientOrderId,
     openedAt,
   };
-  const position: OpenPosition = { ...trade, tradeId: trade.id, exitRef: `x-${n}` };
+  const position: OpenPosition = openPositionOf(trade, { exitRef: `x-${n}` });
   await store.journalIntent({
     clientOrderId,
     userId,
@@ -39,6 +39,8 @@ async function closedTradeAt(store: Store, userId: string, openedAt: number, n: 
     exitPrice: '63189',
     exitFee: '0.063',
     exitReason: 'TAKE_PROFIT',
+    exitQuantity: '0.001',
+    dust: { symbol: 'BTCUSDT', asset: 'BTC', quantity: '0', cost: '0' },
     profitLoss: '0.063',
     profitLossPercent: '0.1',
     closedAt: openedAt + 60_000,

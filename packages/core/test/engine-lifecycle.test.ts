@@ -10,6 +10,8 @@ import { activateUsers, at, buyAt, buyAtMarket, createHarness } from './support/
  *         → 0.0158730… floored to the 0.00001 step = 0.01587 BTC (999.81 USDT)
  *   entry fee: 0.00001587 BTC × 63 000 = 0.99981 USDT; exit quantity 0.01585413 → 0.01585 BTC
  *   take profit 63 000 × 1.003 = 63 189; stop loss 63 000 × 0.995 = 62 685
+ *   P&L is cash: exit proceeds − 999.81 paid, so the 0.00000413 BTC of dust the exit leaves
+ *   (0.26019 USDT at 63 000) is charged to the trade and the books match the venue to the unit.
  */
 describe('trading lifecycle on real candles', () => {
   it('opens with an OCO exit and closes by take profit, stop loss, manual close and timeout, net of fees', async () => {
@@ -48,8 +50,8 @@ describe('trading lifecycle on real candles', () => {
       exitReason: 'TAKE_PROFIT',
       exitPrice: '63189',
       exitFee: '1.00154565',
-      profitLoss: '0.99429435',
-      profitLossPercent: '0.099448',
+      profitLoss: '0.73410435',
+      profitLossPercent: '0.073424',
       durationSeconds: 10,
     });
 
@@ -67,8 +69,8 @@ describe('trading lifecycle on real candles', () => {
       exitReason: 'STOP_LOSS',
       exitPrice: '62685',
       exitFee: '0.99355725',
-      profitLoss: '-6.98611725',
-      profitLossPercent: '-0.698744',
+      profitLoss: '-7.24630725',
+      profitLossPercent: '-0.724768',
     });
 
     // Manual close at market.
@@ -89,8 +91,8 @@ describe('trading lifecycle on real candles', () => {
       exitReason: 'MANUAL',
       exitPrice: '63100',
       exitFee: '1.000135',
-      profitLoss: '-0.414945',
-      profitLossPercent: '-0.041502',
+      profitLoss: '-0.675135',
+      profitLossPercent: '-0.067526',
     });
     expect(exchange.exits('manual')[0]?.state).toBe('cancelled');
     await expect(bot.closeTrade('manual', manualTrade.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -118,8 +120,8 @@ describe('trading lifecycle on real candles', () => {
       exitReason: 'TIMEOUT',
       exitPrice: '63135.99',
       exitFee: '1.0007054415',
-      profitLoss: '0.1549260585',
-      profitLossPercent: '0.015496',
+      profitLoss: '-0.1052639415',
+      profitLossPercent: '-0.010528',
       durationSeconds: 31 * 60,
     });
     expect(exchange.exits('timeout')[0]?.state).toBe('cancelled');
@@ -127,11 +129,20 @@ describe('trading lifecycle on real candles', () => {
     expect(events.error).toEqual([]);
     expect(await h.store.openPositions()).toEqual([]);
     const portfolio = await h.store.getPortfolio('sl');
-    expect(portfolio).toMatchObject({ totalTrades: 1, losingTrades: 1, totalRealizedPnl: '-6.98611725' });
+    expect(portfolio).toMatchObject({ totalTrades: 1, losingTrades: 1, totalRealizedPnl: '-7.24630725' });
     // The venue's books agree: USDT went from 10 000 to 10 000 − 999.81 + (sold value − exit fee).
     expect(exchange.balances('tp').USDT?.free).toBe(
       dec('10000').minus('999.81').plus('1001.54565').minus('1.00154565').toFixed(),
     );
+    for (const userId of ['tp', 'sl', 'manual', 'timeout']) {
+      const books = await h.store.getPortfolio(userId);
+      expect(dec('10000').plus(books.totalRealizedPnl).toFixed()).toBe(exchange.balances(userId).USDT?.free);
+      // The dust is a holding with its cost, and it is what the venue holds.
+      expect(books.dust).toEqual([
+        { symbol: 'BTCUSDT', asset: 'BTC', quantity: '0.00000413', cost: expect.any(String) },
+      ]);
+      expect(exchange.balances(userId).BTC?.free).toBe('0.00000413');
+    }
   });
 
   it('shorts with inventory on a spot account: sell entry, buy-back exit, P&L net of fees', async () => {
@@ -204,11 +215,18 @@ describe('trading lifecycle on real candles', () => {
       const ascending = [...trades].reverse();
       for (let i = 1; i < ascending.length; i++)
         expect(ascending[i]!.openedAt).toBeGreaterThanOrEqual(ascending[i - 1]!.closedAt!);
-      for (const trade of trades) expectPnlMatchesFills(trade);
+      const venueOrders = h.exchange.orders(userId);
+      for (const trade of trades) expectPnlMatchesFills(trade, venueOrders);
       const portfolio = await h.store.getPortfolio(userId);
       const total = trades.reduce((sum, t) => sum.plus(t.profitLoss!), dec(0));
       expect(portfolio.totalRealizedPnl).toBe(total.toFixed());
       expect(portfolio.totalTrades).toBe(10);
+      // The ledger is the venue's: 10 000 + Σ P&L is the USDT the venue holds, to the last unit,
+      // and the dust the portfolio shows is all the base asset left.
+      const balances = h.exchange.balances(userId);
+      expect(dec(10_000).plus(total).toFixed()).toBe(balances.USDT?.free);
+      const base = userId === 'alice' ? 'BTC' : 'ETH';
+      expect(portfolio.dust.map((d) => d.quantity)).toEqual(balances[base] ? [balances[base]!.free] : []);
     }
     const reasons = new Set(
       (await h.store.listTrades('alice', { limit: 100, offset: 0 })).trades.map((t) => t.exitReason),
@@ -227,11 +245,13 @@ function closedTrade(
   return events['trade:closed'].find((e) => e.userId === userId)?.trade;
 }
 
-/** Recomputes a closed long's net P&L from its own prices and fees. */
-function expectPnlMatchesFills(trade: Trade): void {
-  const gross = dec(trade.exitPrice!).minus(trade.entryPrice);
-  const exitQuantity = dec(trade.exitFee!).div(dec(trade.exitPrice!).mul('0.001'));
-  const expected = gross.mul(exitQuantity).minus(trade.entryFee).minus(trade.exitFee!);
-  expect(dec(trade.profitLoss!).minus(expected).abs().lte('0.00000001')).toBe(true);
+/**
+ * Recomputes a closed long's P&L as cash from the venue's own entry order: what the exit sold at
+ * its price less the venue's 0.1% fee, minus what the entry paid.
+ */
+function expectPnlMatchesFills(trade: Trade, venueOrders: readonly { clientOrderId: string; quoteQuantity: string }[]): void {
+  const entry = venueOrders.find((order) => order.clientOrderId === trade.clientOrderId)!;
+  const proceeds = dec(trade.exitQuantity!).mul(trade.exitPrice!).mul('0.999');
+  expect(trade.profitLoss).toBe(proceeds.minus(entry.quoteQuantity).toFixed());
   expect(trade.durationSeconds).toBe(Math.floor((trade.closedAt! - trade.openedAt) / 1000));
 }

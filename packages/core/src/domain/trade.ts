@@ -22,6 +22,10 @@ export const tradeSchema = z.object({
   entryPrice: decimalStringSchema,
   /** Entry fee converted to quote units. */
   entryFee: decimalStringSchema,
+  /** Quote the entry paid (a buy, quote fees included) or received (a sell, net of them), exact. */
+  entryQuoteAmount: decimalStringSchema.optional(),
+  /** Base units the entry added (a buy, net of a base fee) or gave (a sell), exact. */
+  entryNetQuantity: decimalStringSchema.optional(),
   takeProfit: decimalStringSchema,
   stopLoss: decimalStringSchema,
   confidence: z.number().min(0).max(100),

@@ -213,6 +213,8 @@ async function tradeUser(
     const decision = context.riskManager.validate({
       config,
       signal,
+      price: snapshot.price,
+      exitLevelSource: settings.exitLevelSource,
       balances,
       rules,
       capabilities: account.capabilities,
@@ -235,6 +237,7 @@ async function tradeUser(
       config,
       signal: signal as Signal & { action: TradeSide },
       quantity: decision.quantity,
+      distances: decision.distances,
       account,
       rules,
       cycleTime,

@@ -1,24 +1,29 @@
+import { Decimal, dec, toDecimalString } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import { type OpenPosition, openPositionOf } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
 import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
-import { exitQuantityAfterEntry, feesInQuote } from '../exchange/order-rules';
-import type { ExitReport, OrderReport, TradingAccount } from '../ports/trading-account';
-import { exitClientOrderId } from './client-order-ids';
-import { asError, type EngineContext } from './engine-context';
-import { exitPrices, oppositeSide } from './exit-prices';
+import { TrdError } from '../errors';
+import { exitOrderPrices } from '../exchange/exit-plan';
+import { feesInQuote, roundOrderQuantity } from '../exchange/order-rules';
+import type { OrderReport, TradingAccount } from '../ports/trading-account';
+import type { EngineContext } from './engine-context';
+import { fillFlows } from './profit-and-loss';
+import { protectPosition } from './position-protection';
 
 export interface OpenedTrade {
   trade: Trade;
+  /** The position as it stands after the first attempt to protect it (it may be closed already). */
   position: OpenPosition;
 }
 
 /**
- * Second half of an entry, after its market order filled: the intent moves to `entered`, the exit
- * pair is placed (or, when recovering, found first so it is never placed twice), then the trade
- * and its open position are recorded together. If the exit cannot be placed the intent stays
- * `entered`, an 'error' event says the position is unprotected, and the monitor retries.
+ * Second half of an entry, after its market order filled. The trade and its position are
+ * recorded AT ONCE, unprotected (the intent becomes `open` in the same write): from here the
+ * position exists for the monitor, the timeout and `closeTrade` whatever happens next. Then the
+ * exit pair is placed (found first when recovering, so it is never placed twice); if that fails
+ * the monitor owns the position and protects it or closes it at market.
  */
 export async function completeEntry(
   context: EngineContext,
@@ -29,50 +34,22 @@ export async function completeEntry(
     rules: MarketRules;
     config: Pick<TradingConfig, 'takeProfitPercent' | 'stopLossPercent'>;
     /** True when recovering: an exit may already exist at the venue. */
-    lookUpExitFirst: boolean;
+    lookUpExitFirst?: boolean;
   },
-): Promise<OpenedTrade | null> {
+): Promise<OpenedTrade> {
   const { intent, entry, account, rules, config } = input;
   const { store, clock } = context;
-  if (intent.state === 'pending') {
-    await store.updateIntent(intent.clientOrderId, { state: 'entered', updatedAt: clock.now() });
-  }
-
-  const exitId = exitClientOrderId(intent.clientOrderId);
-  const { takeProfit, stopLoss } = exitPrices({
+  const flows = fillFlows(rules, entry);
+  const { takeProfit, stopLoss } = exitOrderPrices({
     rules,
     entrySide: intent.side,
-    averageEntryPrice: entry.averagePrice,
-    takeProfitPercent: config.takeProfitPercent,
-    stopLossPercent: config.stopLossPercent,
+    entryPrice: entry.averagePrice,
+    distances: {
+      takeProfitPercent: intent.takeProfitPercent ?? config.takeProfitPercent,
+      stopLossPercent: intent.stopLossPercent ?? config.stopLossPercent,
+    },
+    stopLimitOffsetPercent: context.riskManager.limits.stopLimitOffsetPercent,
   });
-  const quantity = exitQuantityAfterEntry(rules, entry);
-  let exit: ExitReport | null = null;
-  try {
-    if (input.lookUpExitFirst) exit = await account.findExit(intent.symbol, exitId);
-    exit ??= await account.placeExit({
-      symbol: intent.symbol,
-      side: oppositeSide(intent.side),
-      quantity,
-      takeProfit,
-      stopLoss,
-      clientOrderId: exitId,
-    });
-  } catch (error) {
-    const cause = asError(error);
-    context.emit('error', {
-      stage: 'entry',
-      userId: intent.userId,
-      symbol: intent.symbol,
-      error: new Error(
-        `entry ${intent.clientOrderId} filled but its exit could not be placed; the position is unprotected until the monitor retries: ${cause.message}`,
-        { cause },
-      ),
-      at: clock.now(),
-    });
-    return null;
-  }
-
   const trade: Trade = {
     id: intent.tradeId,
     userId: intent.userId,
@@ -82,17 +59,60 @@ export async function completeEntry(
     quantity: entry.executedQuantity,
     entryPrice: entry.averagePrice,
     entryFee: feesInQuote(rules, entry.fees, entry.averagePrice),
+    entryQuoteAmount: toDecimalString(flows.quote.abs().plus(flows.otherFees)),
+    entryNetQuantity: toDecimalString(flows.base.abs()),
     takeProfit,
     stopLoss,
     confidence: intent.confidence ?? 0,
     clientOrderId: intent.clientOrderId,
     entryOrderId: entry.orderId,
-    exitRef: exit.exitRef,
     // The entry was sent right after it was journalled: that is when the position opened.
     openedAt: intent.createdAt,
   };
-  const position = openPositionOf(trade, { exitRef: exit.exitRef, quantity });
-  await store.recordOpenedTrade({ trade, position, intentClientOrderId: intent.clientOrderId });
+  const quantity = await exitQuantity(context, { trade, rules, account, netBase: flows.base });
+  const position = openPositionOf(trade, { quantity, unprotectedSince: clock.now() });
+  try {
+    await store.recordOpenedTrade({ trade, position, intentClientOrderId: intent.clientOrderId });
+  } catch (error) {
+    // Another engine process recorded this fill first: its position is the one.
+    if (!(TrdError.isInstance(error) && error.code === 'CONFLICT')) throw error;
+    const existing = (await store.openPositions(intent.userId)).find((p) => p.tradeId === trade.id);
+    const recorded = await store.getTrade(intent.userId, trade.id);
+    if (!existing || !recorded) throw error;
+    return { trade: recorded, position: existing };
+  }
   context.emit('trade:opened', { userId: trade.userId, trade, position, at: clock.now() });
-  return { trade, position };
+  const after = await protectPosition(context, {
+    trade,
+    position,
+    account,
+    rules,
+    lookUpFirst: input.lookUpExitFirst ?? false,
+  });
+  return { trade, position: after.position ?? position };
+}
+
+/**
+ * What the exit will sell. A long sells the base the entry added (net of a base fee) plus the
+ * dust earlier trades left (as far as the account still holds it), floored to the step: dust is
+ * swept out once it adds up to a step. A short buys back what it sold.
+ */
+async function exitQuantity(
+  context: EngineContext,
+  input: { trade: Trade; rules: MarketRules; account: TradingAccount; netBase: Decimal },
+): Promise<string> {
+  const { trade, rules, account, netBase } = input;
+  if (trade.side === 'sell') return trade.quantity;
+  const portfolio = await context.store.getPortfolio(trade.userId);
+  const dust = dec((portfolio.dust ?? []).find((holding) => holding.symbol === trade.symbol)?.quantity ?? 0);
+  let sweep = dec(0);
+  if (dust.gt(0)) {
+    try {
+      const free = dec((await account.balances())[rules.baseAsset]?.free ?? 0);
+      sweep = Decimal.min(dust, free.minus(netBase));
+    } catch {
+      // Balances unknown: sell only what this entry brought; the dust waits for the next exit.
+    }
+  }
+  return roundOrderQuantity(rules, netBase.plus(sweep.isNegative() ? 0 : sweep));
 }

@@ -1,11 +1,11 @@
-import type { ExitReason } from '../domain/exit-reason';
+import { type ExitReason, exitReasonSchema, type MarketCloseReason } from '../domain/exit-reason';
 import type { MarketRules } from '../domain/market-rules';
 import type { OpenPosition } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
 import type { Trade } from '../domain/trade';
-import { ConflictError, NotFoundError, TrdError } from '../errors';
-import type { ExitReport, OrderReport } from '../ports/trading-account';
-import { closeClientOrderId } from './client-order-ids';
+import { ConflictError, NotFoundError, OrderNotFoundError, TrdError } from '../errors';
+import type { ExitReport, OrderReport, TradingAccount } from '../ports/trading-account';
+import { closeClientOrderId, exitClientOrderId } from './client-order-ids';
 import type { EngineContext } from './engine-context';
 import { oppositeSide } from './exit-prices';
 import { classify, placeMarketOrderOnce } from './order-placement';
@@ -28,16 +28,19 @@ export async function closeFromExitFill(
 }
 
 /**
- * Closes a position at market (TIMEOUT, MANUAL): any earlier close order is resolved first, the
- * exit pair is cancelled (if it turns out to have filled, the trade closes as TP/SL instead), a
- * close intent is journalled, and one market order is sent. Returns the closed trade.
+ * Closes a position at market (TIMEOUT, MANUAL, or an unprotected position the engine closes): any
+ * earlier close order is resolved first, the exit pair (if one exists, found by its client id when
+ * the position is unprotected) is cancelled — if it turns out to have filled, the trade closes as
+ * TP/SL instead — a close intent is journalled, and one market order is sent. Returns the closed
+ * trade. After an earlier close failed, the reason of the first attempt is kept.
  * @throws NotFoundError when the trade is not this user's open trade; ConflictError when this
  * process is already closing it; the order's error when the close could not be completed.
  */
 export async function closeAtMarket(
   context: EngineContext,
   position: OpenPosition,
-  reason: 'TIMEOUT' | 'MANUAL',
+  requestedReason: MarketCloseReason,
+  note?: string,
 ): Promise<Trade> {
   if (context.closing.has(position.tradeId))
     throw new ConflictError(`trade ${position.tradeId} is already being closed`);
@@ -48,22 +51,38 @@ export async function closeAtMarket(
       throw new NotFoundError(`trade ${position.tradeId} is not an open trade of this user`);
     const account = await context.accountFor(trade.userId);
     const rules = await context.marketData.rules(trade.symbol);
-    const { clientOrderId, earlier } = await nextCloseIntent(context, trade);
+    const { clientOrderId, earlier, firstReason } = await nextCloseIntent(context, trade);
+    const reason = firstReason ?? requestedReason;
 
     if (earlier) {
       // A close order was journalled before (crash or lost response): find it, never send another.
       const found = await account.findOrder(trade.symbol, clientOrderId);
       const outcome = found ? classify(found) : null;
       if (outcome?.kind === 'filled')
-        return await finishMarketClose(context, { trade, rules, intent: earlier, fill: outcome.report });
+        return await finishMarketClose(context, { trade, rules, intent: earlier, fill: outcome.report, note });
       throw new TrdError(
         'ORDER_STATUS_UNKNOWN',
         `an earlier close order ${clientOrderId} of trade ${trade.id} is still unresolved`,
       );
     }
 
-    const cancelled = await account.cancelExit({ symbol: trade.symbol, exitRef: position.exitRef });
-    if (cancelled.state === 'filled') return await closeFromExitFill(context, trade, cancelled);
+    const exitRef =
+      position.exitRef ??
+      (await account.findExit(trade.symbol, exitClientOrderId(trade.clientOrderId)))?.exitRef;
+    if (exitRef !== undefined) {
+      const cancelled = await cancelExitIfKnown(account, trade.symbol, exitRef);
+      if (cancelled?.state === 'filled') return await closeFromExitFill(context, trade, cancelled);
+    }
+    if (position.protection === 'protected') {
+      // From here nothing protects the coins until the close fills: the store says so.
+      await context.store.updatePositionExit(trade.id, { protection: 'unprotected', since: context.clock.now() });
+      context.emit('position:unprotected', {
+        userId: trade.userId,
+        tradeId: trade.id,
+        reason: `closing at market (${reason})`,
+        at: context.clock.now(),
+      });
+    }
 
     const now = context.clock.now();
     const intent: OrderIntent = {
@@ -89,7 +108,7 @@ export async function closeAtMarket(
         clientOrderId,
       });
       if (outcome.kind === 'filled')
-        return await finishMarketClose(context, { trade, rules, intent, fill: outcome.report });
+        return await finishMarketClose(context, { trade, rules, intent, fill: outcome.report, note });
       if (outcome.kind === 'refused' || outcome.kind === 'dead') {
         const message =
           outcome.kind === 'refused' ? outcome.error.message : `close order ended ${outcome.report.status}`;
@@ -117,17 +136,33 @@ export async function closeAtMarket(
   }
 }
 
+/** Cancels an exit; `null` when the venue no longer knows it (nothing left to cancel). */
+async function cancelExitIfKnown(
+  account: TradingAccount,
+  symbol: string,
+  exitRef: string,
+): Promise<ExitReport | null> {
+  try {
+    return await account.cancelExit({ symbol, exitRef });
+  } catch (error) {
+    if (error instanceof OrderNotFoundError || (TrdError.isInstance(error) && error.code === 'ORDER_NOT_FOUND'))
+      return null;
+    throw error;
+  }
+}
+
 /** Records a market close order's fill and completes its intent. */
 export async function finishMarketClose(
   context: EngineContext,
-  input: { trade: Trade; rules: MarketRules; intent: OrderIntent; fill: OrderReport },
+  input: { trade: Trade; rules: MarketRules; intent: OrderIntent; fill: OrderReport; note?: string },
 ): Promise<Trade> {
-  const reason = input.intent.reason === 'TIMEOUT' ? 'TIMEOUT' : 'MANUAL';
+  const parsed = exitReasonSchema.safeParse(input.intent.reason);
   const closed = await recordClose(context, {
     trade: input.trade,
     rules: input.rules,
     fill: input.fill,
-    reason,
+    reason: parsed.success ? parsed.data : 'MANUAL',
+    note: input.note,
   });
   await context.store.updateIntent(input.intent.clientOrderId, {
     state: 'done',
@@ -138,10 +173,16 @@ export async function finishMarketClose(
 
 async function recordClose(
   context: EngineContext,
-  input: { trade: Trade; rules: MarketRules; fill: OrderReport; reason: ExitReason },
+  input: { trade: Trade; rules: MarketRules; fill: OrderReport; reason: ExitReason; note?: string },
 ): Promise<Trade> {
   const now = context.clock.now();
-  const exit = computeTradeExit({ ...input, closedAt: fillTime(input.fill, input.trade.openedAt, now) });
+  const portfolio = await context.store.getPortfolio(input.trade.userId);
+  const dustBefore = (portfolio.dust ?? []).find((holding) => holding.symbol === input.trade.symbol);
+  const exit = computeTradeExit({
+    ...input,
+    dustBefore,
+    closedAt: fillTime(input.fill, input.trade.openedAt, now),
+  });
   try {
     const closed = await context.store.recordClosedTrade(exit);
     context.emit('trade:closed', { userId: closed.userId, trade: closed, at: now });
@@ -156,16 +197,23 @@ async function recordClose(
   }
 }
 
-/** The close intent to use: the first attempt not yet failed; `earlier` when it was journalled before. */
+/**
+ * The close intent to use: the first attempt not yet failed; `earlier` when it was journalled
+ * before; `firstReason` the reason of the first attempt when one failed before.
+ */
 async function nextCloseIntent(
   context: EngineContext,
   trade: Trade,
-): Promise<{ clientOrderId: string; earlier: OrderIntent | null }> {
+): Promise<{ clientOrderId: string; earlier: OrderIntent | null; firstReason?: MarketCloseReason }> {
+  let firstReason: MarketCloseReason | undefined;
   for (let attempt = 1; attempt <= MAX_CLOSE_ATTEMPTS; attempt++) {
     const clientOrderId = closeClientOrderId(trade.clientOrderId, attempt);
     const intent = await context.store.getIntent(clientOrderId);
-    if (!intent) return { clientOrderId, earlier: null };
-    if (intent.state !== 'failed') return { clientOrderId, earlier: intent };
+    if (!intent) return { clientOrderId, earlier: null, firstReason };
+    if (intent.state !== 'failed') return { clientOrderId, earlier: intent, firstReason };
+    const parsed = exitReasonSchema.safeParse(intent.reason);
+    if (attempt === 1 && parsed.success && parsed.data !== 'TAKE_PROFIT' && parsed.data !== 'STOP_LOSS')
+      firstReason = parsed.data;
   }
   throw new TrdError(
     'ORDER_REJECTED',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarketRules } from '../domain/market-rules';
 import type { Trade } from '../domain/trade';
 import type { OrderReport } from '../ports/trading-account';
-import { exitPrices } from './exit-prices';
+import { exitOrderPrices } from '../exchange/exit-plan';
 import { computeTradeExit, fillTime } from './profit-and-loss';
 
 const rules: MarketRules = {
@@ -63,10 +63,60 @@ describe('computeTradeExit', () => {
       exitPrice: '59820',
       exitFee: '0.5982',
       exitReason: 'TAKE_PROFIT',
+      exitQuantity: '0.01',
+      // A short leaves no dust: the buy-back's base fee is charged at the exit price instead.
+      dust: { symbol: 'BTCUSDT', asset: 'BTC', quantity: '0', cost: '0' },
       profitLoss: '0.6018',
       profitLossPercent: '0.1003',
       closedAt: T,
       durationSeconds: 90,
+    });
+  });
+
+  it('charges a long the dust its exit leaves and counts the dust a later exit sweeps', () => {
+    // Bought 0.01 at 60 000 (600 USDT) with 0.00001 BTC fee: 0.00999 BTC net, the exit sells 0.0099.
+    const long: Trade = {
+      id: 'l1',
+      userId: 'u',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      status: 'filled',
+      quantity: '0.01',
+      entryPrice: '60000',
+      entryFee: '0.6',
+      entryQuoteAmount: '600',
+      entryNetQuantity: '0.00999',
+      takeProfit: '60180',
+      stopLoss: '59700',
+      confidence: 70,
+      clientOrderId: 'c1',
+      openedAt: T - 60_000,
+    };
+    const first = computeTradeExit({
+      trade: long,
+      rules,
+      fill: fill({ side: 'sell', executedQuantity: '0.0099', averagePrice: '60180', quoteQuantity: '595.782', fees: [{ amount: '0.595782', asset: 'USDT' }] }),
+      reason: 'TAKE_PROFIT',
+      closedAt: T,
+    });
+    // Cash: 595.782 − 0.595782 − 600 = −4.813782; 0.00009 BTC of dust stays, at its cost 600 / 0.00999 each.
+    expect(first).toMatchObject({
+      profitLoss: '-4.813782',
+      exitQuantity: '0.0099',
+      dust: { symbol: 'BTCUSDT', asset: 'BTC', quantity: '0.00009', cost: '5.405405405405' },
+    });
+    // The next exit sells 0.00999 + the 0.00009 of dust → 0.01008 BTC: the dust's proceeds count.
+    const second = computeTradeExit({
+      trade: { ...long, id: 'l2', clientOrderId: 'c2' },
+      rules,
+      fill: fill({ side: 'sell', executedQuantity: '0.01008', averagePrice: '60000', quoteQuantity: '604.8', fees: [{ amount: '0.6048', asset: 'USDT' }] }),
+      reason: 'MANUAL',
+      closedAt: T,
+      dustBefore: first.dust,
+    });
+    expect(second).toMatchObject({
+      profitLoss: '4.1952', // 604.8 − 0.6048 − 600
+      dust: { quantity: '0', cost: '0' },
     });
   });
 
@@ -77,33 +127,20 @@ describe('computeTradeExit', () => {
   });
 });
 
-describe('exitPrices', () => {
-  it('puts a long take profit +0.3% and stop −0.5% from the fill, on the tick', () => {
+describe('exitOrderPrices', () => {
+  const distances = { takeProfitPercent: 0.3, stopLossPercent: 0.5 };
+  it('puts a long take profit +0.3% and stop −0.5% from the fill, the limit 0.1% below, on the tick', () => {
     expect(
-      exitPrices({
-        rules,
-        entrySide: 'buy',
-        averageEntryPrice: '63123.45',
-        takeProfitPercent: 0.3,
-        stopLossPercent: 0.5,
-      }),
+      exitOrderPrices({ rules, entrySide: 'buy', entryPrice: '63123.45', distances, stopLimitOffsetPercent: '0.1' }),
     ).toEqual({
       takeProfit: '63312.82', // 63 312.82035
       stopLoss: '62807.83', // 62 807.83275
+      stopLimit: '62745.02', // 62 745.022… rounded down, away from the stop
     });
   });
   it('mirrors them for a short', () => {
     expect(
-      exitPrices({
-        rules,
-        entrySide: 'sell',
-        averageEntryPrice: '60000',
-        takeProfitPercent: 0.3,
-        stopLossPercent: 0.5,
-      }),
-    ).toEqual({
-      takeProfit: '59820',
-      stopLoss: '60300',
-    });
+      exitOrderPrices({ rules, entrySide: 'sell', entryPrice: '60000', distances, stopLimitOffsetPercent: '0.1' }),
+    ).toEqual({ takeProfit: '59820', stopLoss: '60300', stopLimit: '60360.3' });
   });
 });

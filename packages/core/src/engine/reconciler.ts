@@ -18,7 +18,8 @@ export interface ReconcileReport {
 
 /**
  * Settles every unfinished intent (`pending`, `entered`) with the venue, by client order id:
- * - entry found filled → its exit pair is found (or placed once) and the trade recorded;
+ * - entry found filled → the trade and its position are recorded, and its exit pair found (or
+ *   placed once) — or the position closed at market when no exit can protect it;
  * - entry or close not found for longer than `orderLookupGraceMs` → the intent fails;
  * - close found filled → the trade is closed with the intent's reason.
  * Nothing is ever sent a second time for an intent; each outcome is a 'reconciled' event.
@@ -82,7 +83,7 @@ async function reconcileEntry(context: EngineContext, intent: OrderIntent): Prom
   }
   const config = (await context.store.getConfig(intent.userId)) ?? defaultTradingConfig(intent.userId);
   const rules = await context.marketData.rules(intent.symbol);
-  const opened = await completeEntry(context, {
+  await completeEntry(context, {
     intent,
     entry: outcome.report,
     account,
@@ -90,7 +91,7 @@ async function reconcileEntry(context: EngineContext, intent: OrderIntent): Prom
     config,
     lookUpExitFirst: true,
   });
-  return opened ? 'recorded' : 'still_unknown';
+  return 'recorded';
 }
 
 async function reconcileClose(context: EngineContext, intent: OrderIntent): Promise<ReconcileOutcome> {

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import type { ExitLevelSource } from '../exchange/exit-plan';
 
 /** UTC hours in which the engine analyses and opens trades; `start` inclusive, `end` exclusive. */
 export interface TradingHours {
@@ -28,6 +29,12 @@ export interface EngineSettings {
   maxPriceDeviationPercent: number;
   /** How long an order whose outcome is unknown may be "not found" before its intent fails. Default 60 000. */
   orderLookupGraceMs: number;
+  /**
+   * Where exit levels come from: `config` (the user's take-profit / stop-loss percentages, the
+   * reference bot's) or `signal` (the analyzer's levels, bounded by those percentages). Sizing
+   * uses the same stop. Default `config`.
+   */
+  exitLevelSource: ExitLevelSource;
   /** Lifetime of a user claim when several engines share a store. Default 3 × max(cycleMs, monitorMs). */
   claimTtlMs: number;
 }
@@ -45,6 +52,7 @@ export const DEFAULT_ENGINE_SETTINGS: Readonly<Omit<EngineSettings, 'claimTtlMs'
   analysisTimeoutMs: 30_000,
   maxPriceDeviationPercent: 5,
   orderLookupGraceMs: 60_000,
+  exitLevelSource: 'config',
 });
 
 /** Fills defaults and checks every value. @throws ConfigError naming the bad setting. */
@@ -77,6 +85,9 @@ export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSe
   }
   if (!Number.isInteger(settings.candleLimit) || !Number.isInteger(settings.analysisConcurrency)) {
     throw new ConfigError('settings candleLimit and analysisConcurrency must be integers');
+  }
+  if (settings.exitLevelSource !== 'config' && settings.exitLevelSource !== 'signal') {
+    throw new ConfigError(`setting exitLevelSource must be "config" or "signal", got ${String(settings.exitLevelSource)}`);
   }
   const hours = settings.tradingHours;
   if (hours !== null) {

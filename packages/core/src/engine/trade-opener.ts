@@ -3,6 +3,7 @@ import type { MarketRules } from '../domain/market-rules';
 import type { OrderIntent } from '../domain/order-intent';
 import type { Signal, TradeSide } from '../domain/signal';
 import type { TradingConfig } from '../domain/trading-config';
+import type { ExitDistances } from '../exchange/exit-plan';
 import type { TradingAccount } from '../ports/trading-account';
 import { entryClientOrderId, tradeIdForEntry } from './client-order-ids';
 import type { EngineContext } from './engine-context';
@@ -13,7 +14,8 @@ import { placeMarketOrderOnce } from './order-placement';
 /**
  * Opens a trade, crash-safe: the intent is journalled under a deterministic client order id
  * BEFORE the market order is sent; an unknown outcome is looked up, never re-sent, and left
- * `pending` for reconciliation when still unknown; a fill goes on to the exit pair and the record.
+ * `pending` for reconciliation when still unknown; a fill is recorded as a position at once and
+ * then protected by its exit pair (see `completeEntry`).
  * Returns null when no position was opened (the reason is in an 'error' event or the journal).
  */
 export async function openTrade(
@@ -22,6 +24,8 @@ export async function openTrade(
     config: TradingConfig;
     signal: Signal & { action: TradeSide };
     quantity: DecimalString;
+    /** The exit distances the entry was sized with (kept on the intent for the exit). */
+    distances: ExitDistances;
     account: TradingAccount;
     rules: MarketRules;
     cycleTime: number;
@@ -41,6 +45,8 @@ export async function openTrade(
     tradeId: tradeIdForEntry(clientOrderId),
     state: 'pending',
     confidence: signal.confidence,
+    takeProfitPercent: input.distances.takeProfitPercent,
+    stopLossPercent: input.distances.stopLossPercent,
     createdAt: now,
     updatedAt: now,
   };
@@ -61,7 +67,6 @@ export async function openTrade(
           account,
           rules,
           config,
-          lookUpExitFirst: false,
         });
       case 'refused':
         await failIntent(context, intent, outcome.error.message);

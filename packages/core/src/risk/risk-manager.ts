@@ -1,9 +1,17 @@
 import { type Decimal, type DecimalString, dec, toDecimalString } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import type { RiskViolation } from '../domain/risk-violation';
-import type { Signal } from '../domain/signal';
+import type { Signal, TradeSide } from '../domain/signal';
 import type { TradingConfig } from '../domain/trading-config';
 import { ConfigError } from '../errors';
+import {
+  type ExitDistances,
+  type ExitLevelSource,
+  type ExitOrderPrices,
+  exitDistances,
+  exitOrderPrices,
+  expectedFillPrice,
+} from '../exchange/exit-plan';
 import { checkOrder, roundOrderQuantity } from '../exchange/order-rules';
 import type { AccountCapabilities, Balances } from '../ports/trading-account';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from './risk-limits';
@@ -11,8 +19,12 @@ import { DEFAULT_RISK_LIMITS, type RiskLimits } from './risk-limits';
 /** Everything the risk rules look at for one proposed entry. */
 export interface RiskCheckInput {
   config: TradingConfig;
-  /** A `buy` or `sell` signal with its entry price and stop loss. */
+  /** A `buy` or `sell` signal (its levels matter only with `exitLevelSource: 'signal'`). */
   signal: Signal;
+  /** The market's last price: the entry is judged at it plus the slippage. */
+  price: number | DecimalString;
+  /** Where the exit levels come from; default `config`. */
+  exitLevelSource?: ExitLevelSource;
   balances: Balances;
   rules: MarketRules;
   capabilities: AccountCapabilities;
@@ -27,8 +39,12 @@ export type RiskDecision =
       approved: true;
       /** Entry quantity, base units, floored to the step size. */
       quantity: DecimalString;
-      /** quantity × entry price, quote units. */
+      /** quantity × expected fill price, quote units. */
       tradeValue: DecimalString;
+      /** The market price moved against the entry by the slippage. */
+      expectedFillPrice: DecimalString;
+      /** The exit distances the size was computed with: the exit uses the same. */
+      distances: ExitDistances;
       violations: [];
     }
   | { approved: false; violations: RiskViolation[] };
@@ -36,7 +52,9 @@ export type RiskDecision =
 /**
  * The reference bot's risk rules. `validate` checks every rule and, on rejection, lists EVERY
  * rule that failed (not just the first). Position size comes from here only, never from a model:
- * balance × riskPercent% / |entry − stop|, capped at maxPositionPercent% of the balance.
+ * balance × riskPercent% / |fill − stop|, capped at maxPositionPercent% of the balance, where the
+ * fill is the market price plus the slippage and the stop is the one the exit will place. The
+ * exit is checked too: an entry whose exit legs would fall under the minimum notional is refused.
  */
 export class RiskManager {
   readonly limits: Readonly<RiskLimits>;
@@ -84,7 +102,7 @@ export class RiskManager {
 
     const sizing = this.size(input, balance, violations);
     if (violations.length > 0 || !sizing) return { approved: false, violations };
-    return { approved: true, quantity: sizing.quantity, tradeValue: sizing.tradeValue, violations: [] };
+    return { approved: true, ...sizing, violations: [] };
   }
 
   /** Sizes the entry, adding the sizing rules' violations; `null` when no size can be computed. */
@@ -92,32 +110,47 @@ export class RiskManager {
     input: RiskCheckInput,
     balance: Decimal,
     violations: RiskViolation[],
-  ): { quantity: DecimalString; tradeValue: DecimalString } | null {
+  ): Sizing | null {
     const { config, signal, rules } = input;
-    if (signal.entryPrice === undefined || signal.stopLoss === undefined) {
+    const side = signal.action === 'sell' ? 'sell' : 'buy';
+    const source = input.exitLevelSource ?? 'config';
+    if (source === 'signal' && !signalStopIsUsable(signal)) {
       violations.push({
         code: 'INVALID_STOP',
-        message: 'signal has no entry price or stop loss to size the position from',
+        message: `signal stop loss ${String(signal.stopLoss)} is missing or on the wrong side of entry ${String(signal.entryPrice)} for a ${signal.action}`,
       });
       return null;
     }
-    const entry = dec(signal.entryPrice);
-    const stop = dec(signal.stopLoss);
-    const wrongSide = signal.action === 'buy' ? stop.gte(entry) : stop.lte(entry);
-    if (wrongSide) {
+    const market = dec(input.price);
+    if (market.lte(0)) {
+      violations.push({ code: 'INVALID_STOP', message: `market price ${String(input.price)} is not positive` });
+      return null;
+    }
+    // Everything is judged at the price the market order will fill at, not the signal's entry.
+    const fillPrice = expectedFillPrice(side, market, this.limits.slippagePercent);
+    const distances = exitDistances(source, config, signal);
+    const exit = exitOrderPrices({
+      rules,
+      entrySide: side,
+      entryPrice: fillPrice,
+      distances,
+      stopLimitOffsetPercent: this.limits.stopLimitOffsetPercent,
+    });
+    const riskPerUnit = fillPrice.minus(exit.stopLoss).abs();
+    if (riskPerUnit.lte(0)) {
       violations.push({
         code: 'INVALID_STOP',
-        message: `stop loss ${toDecimalString(stop)} is on the wrong side of entry ${toDecimalString(entry)} for a ${signal.action}`,
+        message: `the stop ${exit.stopLoss} rounds onto the expected fill ${toDecimalString(fillPrice)}: no distance to size from`,
       });
       return null;
     }
 
     const riskAmount = balance.mul(config.riskPercent).div(100);
-    let quantity = riskAmount.div(entry.minus(stop).abs());
+    let quantity = riskAmount.div(riskPerUnit);
     const maxValue = balance.mul(config.maxPositionPercent).div(100);
-    if (quantity.mul(entry).gt(maxValue)) quantity = maxValue.div(entry);
+    if (quantity.mul(fillPrice).gt(maxValue)) quantity = maxValue.div(fillPrice);
 
-    if (signal.action === 'sell' && input.capabilities.sellEntryNeedsInventory) {
+    if (side === 'sell' && input.capabilities.sellEntryNeedsInventory) {
       const held = dec(roundOrderQuantity(rules, freeAmount(input.balances, rules.baseAsset)));
       if (held.lte(0)) {
         violations.push({
@@ -130,7 +163,7 @@ export class RiskManager {
     }
 
     const floored = roundOrderQuantity(rules, quantity);
-    const tradeValue = dec(floored).mul(entry);
+    const tradeValue = dec(floored).mul(fillPrice);
     if (tradeValue.lt(this.limits.minTradeValue)) {
       violations.push({
         code: 'TRADE_VALUE_TOO_SMALL',
@@ -138,15 +171,62 @@ export class RiskManager {
       });
     }
     const filterFailures = dec(floored).gt(0)
-      ? checkOrder(rules, { quantity: floored, price: entry.toFixed() })
+      ? checkOrder(rules, { quantity: floored, price: fillPrice.toFixed() })
       : [];
     for (const failure of filterFailures) {
-      // The entry price need not sit on the tick (it is a market order); only size filters count.
+      // The fill price need not sit on the tick (it is a market order); only size filters count.
       if (failure.filter === 'PRICE_FILTER') continue;
       violations.push({ code: 'BELOW_MIN_NOTIONAL', message: failure.message });
     }
-    return { quantity: floored, tradeValue: toDecimalString(tradeValue) };
+    if (dec(floored).gt(0)) this.checkExit(input, side, floored, exit, violations);
+    return {
+      quantity: floored,
+      tradeValue: toDecimalString(tradeValue),
+      expectedFillPrice: toDecimalString(fillPrice),
+      distances,
+    };
   }
+
+  /**
+   * Never open what cannot be closed: the exit sells what the entry leaves after a fee in the base
+   * asset, floored to the step; each leg at its own price (the stop leg's limit is the worst) must
+   * clear the venue's minimum notional with `exitMarginPercent` to spare.
+   */
+  private checkExit(
+    input: RiskCheckInput,
+    side: TradeSide,
+    quantity: DecimalString,
+    exit: ExitOrderPrices,
+    violations: RiskViolation[],
+  ): void {
+    const { rules } = input;
+    const exitQuantity =
+      side === 'buy'
+        ? dec(roundOrderQuantity(rules, dec(quantity).mul(dec(100).minus(this.limits.feePercent)).div(100)))
+        : dec(quantity);
+    const needed = dec(rules.minNotional).mul(dec(100).plus(this.limits.exitMarginPercent)).div(100);
+    const legs = [exit.takeProfit, exit.stopLoss, exit.stopLimit].map((price) => dec(price));
+    const worst = legs.reduce((a, b) => (a.lte(b) ? a : b));
+    const worstValue = exitQuantity.mul(worst);
+    if (exitQuantity.lt(rules.minQuantity) || exitQuantity.lte(0) || worstValue.lt(needed)) {
+      violations.push({
+        code: 'EXIT_BELOW_MIN_NOTIONAL',
+        message: `the exit would sell ${toDecimalString(exitQuantity)} ${rules.baseAsset} (after a ${this.limits.feePercent}% fee, floored to the step ${rules.stepSize}); at its worst leg price ${toDecimalString(worst)} that is ${toDecimalString(worstValue)} ${rules.quoteAsset}, under the minimum notional ${rules.minNotional} + ${this.limits.exitMarginPercent}% (${toDecimalString(needed)})`,
+      });
+    }
+  }
+}
+
+interface Sizing {
+  quantity: DecimalString;
+  tradeValue: DecimalString;
+  expectedFillPrice: DecimalString;
+  distances: ExitDistances;
+}
+
+function signalStopIsUsable(signal: Signal): boolean {
+  if (signal.entryPrice === undefined || signal.stopLoss === undefined) return false;
+  return signal.action === 'buy' ? signal.stopLoss < signal.entryPrice : signal.stopLoss > signal.entryPrice;
 }
 
 function freeAmount(balances: Balances, asset: string): Decimal {

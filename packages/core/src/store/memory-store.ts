@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock';
 import { systemClock } from '../clock/system-clock';
 import { dec, toDecimalString } from '../decimal';
 import type { AnalysisRecord } from '../domain/analysis-record';
-import type { OpenPosition } from '../domain/open-position';
+import { type OpenPosition, withPositionExit } from '../domain/open-position';
 import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
 import { emptyPortfolio, type PortfolioStats } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
@@ -130,6 +130,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         profitLossPercent: exit.profitLossPercent,
         closedAt: exit.closedAt,
         durationSeconds: exit.durationSeconds,
+        exitQuantity: exit.exitQuantity,
+        ...(exit.exitNote === undefined ? {} : { exitNote: exit.exitNote }),
       };
       const portfolio = addToPortfolio(
         portfolios.get(trade.userId) ?? emptyPortfolio(trade.userId, exit.closedAt),
@@ -138,8 +140,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       putTrade(closed);
       positions.delete(closed.id);
       positionIdsByUser.get(closed.userId)?.delete(closed.id);
-      portfolios.set(trade.userId, portfolio);
+      const dust = (portfolio.dust ?? []).filter((holding) => holding.symbol !== exit.dust.symbol);
+      if (dec(exit.dust.quantity).gt(0)) dust.push({ ...exit.dust });
+      dust.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+      portfolios.set(trade.userId, { ...portfolio, dust });
       return copy(closed);
+    },
+    async updatePositionExit(tradeId, update) {
+      const position = positions.get(tradeId);
+      const trade = trades.get(tradeId);
+      if (!position || trade?.status !== 'filled')
+        throw new NotFoundError(`trade ${tradeId} has no open position`);
+      const next = withPositionExit(position, update);
+      const { exitRef: _exitRef, ...tradeRest } = trade;
+      putTrade(
+        update.protection === 'protected'
+          ? { ...tradeRest, exitRef: update.exitRef, takeProfit: update.takeProfit, stopLoss: update.stopLoss }
+          : tradeRest,
+      );
+      positions.set(tradeId, next);
+      return copy(next);
     },
     async recordFailedTrade(trade) {
       if (trades.has(trade.id)) throw new ConflictError(`trade ${trade.id} already exists`);

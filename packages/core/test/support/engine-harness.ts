@@ -7,6 +7,7 @@ import {
   type EngineSettingsInput,
   type MarketData,
   type MemoryStore,
+  RiskManager,
   type Signal,
   type Store,
   type TradingBot,
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   wrapMarketData?: (marketData: MarketData) => MarketData;
   /** The engine's claim owner name; default `engine-under-test` (kept across `restart()`). */
   instanceId?: string;
+  /** Default: the reference limits with no slippage, as the fixture venue fills at the last price. */
+  riskManager?: RiskManager;
   /** For the venue: how long new orders stay invisible to lookups (ms). */
   orderVisibilityDelayMs?: number;
 }
@@ -78,6 +81,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       analyzer,
       store,
       clock,
+      riskManager: options.riskManager ?? new RiskManager({ slippagePercent: '0' }),
       settings: options.settings,
       // Stable across restarts, like a host name: a restarted engine resumes its own user claims at once.
       instanceId: options.instanceId ?? 'engine-under-test',
@@ -104,6 +108,8 @@ export function recordEvents(bot: TradingBot): RecordedEvents {
     'trade:opened',
     'trade:closed',
     'position:timeout',
+    'position:protected',
+    'position:unprotected',
     'reconciled',
     'error',
   ];
