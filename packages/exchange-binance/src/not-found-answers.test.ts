@@ -22,6 +22,7 @@ describe('isNotFoundAnswer', () => {
     // codes that mean something else without the message
     [-2011, 'CANCEL_REJECTED', false],
     [-2011, 'This action is disabled on this account.', false],
+    [-2011, 'Order was not canceled due to cancel restrictions.', false],
     [-2018, 'Balance is insufficient', false],
     [-2010, 'Duplicate order sent.', false],
     [-3003, 'Margin account does not exist.', false],
