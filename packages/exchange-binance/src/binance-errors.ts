@@ -8,6 +8,7 @@ import {
   RateLimitedError,
   TrdError,
 } from '@trd/core';
+import { isNotFoundAnswer } from './not-found-answers';
 
 /** What Binance answered to a failed request: enough to pick the typed error, nothing secret. */
 export interface BinanceFailure {
@@ -24,8 +25,6 @@ export interface BinanceFailure {
 // Binance codes meaning "the service failed", execution status unknown (errors.md: -1000, -1001, -1006, -1007, -1008).
 const UNAVAILABLE_CODES = new Set([-1000, -1001, -1006, -1007, -1008]);
 const AUTHENTICATION_CODES = new Set([-1002, -1022, -2008, -2014, -2015]);
-// "Order does not exist." (-2013) and "Unknown order sent." / "Order list does not exist." (-2011).
-const NOT_FOUND_MESSAGES = [/does not exist/i, /unknown order/i];
 
 /** Parses Binance's `{ code, msg }` error body; anything else (HTML from a proxy, empty) gives nothing. */
 export function parseBinanceErrorBody(body: string): { code?: number; msg?: string } {
@@ -61,9 +60,7 @@ export function mapBinanceFailure(failure: BinanceFailure): TrdError {
   if (status === 401 || (code !== undefined && AUTHENTICATION_CODES.has(code)))
     return new AuthenticationError(message);
   if (code === -2010 && msg && /insufficient balance/i.test(msg)) return new InsufficientFundsError(message);
-  if ((code === -2013 || code === -2011) && msg && NOT_FOUND_MESSAGES.some((pattern) => pattern.test(msg))) {
-    return new OrderNotFoundError(message);
-  }
+  if (isNotFoundAnswer(code, msg)) return new OrderNotFoundError(message);
   if (status === 403) return new ExchangeUnavailableError(message, { retryable: false });
   if (code !== undefined) return new OrderRejectedError(message, code);
   return new ExchangeUnavailableError(message, { retryable: false });
@@ -101,12 +98,16 @@ const CCXT_ERROR_TYPES: [string, (message: string) => TrdError][] = [
 
 /**
  * Any error out of a ccxt call as a core error. Ours pass through; ccxt's are renamed by class and
- * their message cut at the first URL (ccxt quotes URLs whole, signature and all).
+ * their message cut at the first URL (ccxt quotes URLs whole, signature and all). A not-found
+ * answer is read from the Binance body ccxt quotes before the class: ccxt files -2011 under
+ * OperationRejected, -2026 under InvalidOrder, -2018 under InsufficientFunds, others under a plain
+ * ExchangeError.
  */
 export function toTrdError(error: unknown, operation: string): TrdError {
   if (TrdError.isInstance(error)) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const message = `binance ${operation}: ${redact(raw)}`;
+  if (isNotFoundAnswer(quotedCode(raw), raw)) return new OrderNotFoundError(message);
   let prototype = error instanceof Error ? Object.getPrototypeOf(error) : null;
   while (prototype && prototype !== Error.prototype) {
     const name = (prototype.constructor as { name?: string }).name ?? '';
@@ -115,6 +116,12 @@ export function toTrdError(error: unknown, operation: string): TrdError {
     prototype = Object.getPrototypeOf(prototype);
   }
   return new ExchangeUnavailableError(message, { retryable: false });
+}
+
+/** The `"code":-2013` of a Binance body quoted in a ccxt message (`binance {"code":-2013,"msg":…}`). */
+function quotedCode(message: string): number | undefined {
+  const match = /"code"\s*:\s*(-?\d+)/.exec(message);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Drops query strings and anything that looks like a signature or key from a message. */

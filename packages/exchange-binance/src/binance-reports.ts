@@ -26,6 +26,9 @@ export interface BinanceOrder {
   time?: number;
   updateTime?: number;
   transactTime?: number;
+  /** GET order only: whether the order has started working on the book (a stop: once triggered). */
+  isWorking?: boolean;
+  /** When the order started working on the book, Unix ms; -1 for a stop not triggered yet. */
   workingTime?: number;
   fills?: { price: string; qty: string; commission: string; commissionAsset: string }[];
 }
@@ -110,10 +113,29 @@ export function legOf(order: BinanceOrder): 'take_profit' | 'stop_loss' {
 const WORKING = new Set(['NEW', 'PENDING_NEW', 'PARTIALLY_FILLED']);
 
 /**
- * The exit pair's state from its legs: `filled` when a leg filled (the other expires), `open`
- * while a leg still works — including a stop-limit that triggered in a gap and rests unfilled
- * after its list is done — and `cancelled` when nothing works and nothing filled. A leg that
- * filled in part and then stopped is `filled` with its partial quantity.
+ * The leg still working after the pair's one-cancels-other is spent, if any: a stop-limit
+ * triggered in a gap past its limit rests on the book as a limit order (spot_glossary.md,
+ * `STOP_LOSS_LIMIT`: "once the market price hits the stopPrice, a LIMIT order is placed on the
+ * order book"), and its sibling is expired for it (user-data-stream.md, expiry reason
+ * `OCO_TRIGGER`: "the other order of the pair started working"). The list then reads `ALL_DONE`
+ * ("no longer active", enums.md); should it still read `EXECUTING`, the legs tell it the same way.
+ */
+function triggeredLeg(list: BinanceOrderList, legs: readonly BinanceOrder[]): BinanceOrder | undefined {
+  const working = workingLegs(legs);
+  if (working.length === 0) return undefined;
+  if (list.listOrderStatus !== 'EXECUTING') return working[0];
+  const [alone] = working;
+  const siblingsDone = working.length === 1 && legs.length > 1;
+  const stopStarted = alone?.isWorking === true || (alone?.workingTime ?? -1) > 0;
+  return alone && siblingsDone && legOf(alone) === 'stop_loss' && stopStarted ? alone : undefined;
+}
+
+/**
+ * The exit pair's state from its legs: `filled` when a leg filled (the other expires);
+ * `triggered` when the pair is spent but a leg still works unfilled (a stop-limit triggered in a
+ * gap past its limit: nothing protects the position any more), with any partial fill; `open`
+ * while both legs wait; `cancelled` when nothing works and nothing filled. A leg that filled in
+ * part and then stopped is `filled` with its partial quantity.
  */
 export function toExitReport(
   list: BinanceOrderList,
@@ -127,16 +149,12 @@ export function toExitReport(
     raw: list,
   };
   const executedLeg = legs.find((leg) => dec(leg.executedQty ?? '0').gt(0));
-  const working = list.listOrderStatus === 'EXECUTING' || legs.some((leg) => WORKING.has(leg.status ?? ''));
-  if (executedLeg && (executedLeg.status === 'FILLED' || !working)) {
-    return {
-      ...base,
-      state: 'filled',
-      leg: legOf(executedLeg),
-      fill: toOrderReport(executedLeg, fillTrades),
-    };
-  }
-  return { ...base, state: working ? 'open' : 'cancelled' };
+  const fill = executedLeg && { leg: legOf(executedLeg), fill: toOrderReport(executedLeg, fillTrades) };
+  if (executedLeg?.status === 'FILLED') return { ...base, state: 'filled', ...fill };
+  const triggered = triggeredLeg(list, legs);
+  if (triggered) return { ...base, state: 'triggered', ...fill, leg: legOf(triggered) };
+  if (list.listOrderStatus === 'EXECUTING') return { ...base, state: 'open' };
+  return fill ? { ...base, state: 'filled', ...fill } : { ...base, state: 'cancelled' };
 }
 
 /** Legs still working at the venue (to cancel one by one once their list is done). */

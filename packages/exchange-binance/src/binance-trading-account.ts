@@ -6,6 +6,7 @@ import {
   type Clock,
   type DecimalString,
   dec,
+  ExchangeUnavailableError,
   type ExitRef,
   type ExitReport,
   type ExitRequest,
@@ -127,10 +128,14 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     return toExitReport(list, legs, executed ? await tradesOf(executed) : undefined);
   };
 
-  /** An order list already done can still hold a working leg (a stop-limit triggered in a gap). */
-  const cancelWorkingLegs = async (ref: ExitRef): Promise<ExitReport | null> => {
+  /**
+   * An order list already done can still hold a working leg (a stop-limit triggered in a gap):
+   * cancelling the list does not reach it (DELETE orderList answers the list unknown), so the leg
+   * is cancelled on its own (DELETE order).
+   */
+  const cancelWorkingLegs = async (ref: ExitRef): Promise<ExitReport> => {
     const list = await lookupList({ orderListId: ref.exitRef });
-    if (!list || list.listOrderStatus === 'EXECUTING') return null;
+    if (!list) throw new OrderNotFoundError(`binance: no exit ${ref.exitRef} on ${ref.symbol}`);
     for (const leg of workingLegs(await fetchLegs(list))) {
       // Filled or cancelled meanwhile (not found): the report below tells which.
       await nullIfNotFound(
@@ -296,12 +301,17 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
         } catch (error) {
           if (!isNotFound(error) && !(TrdError.isInstance(error) && error.code === 'ORDER_REJECTED'))
             throw error;
-          // Already done (a leg filled, or cancelled before): the final state is the answer. Read
+          // The list is done (a leg filled, or cancelled before): its final state is the answer,
+          // unless a triggered stop-limit still works on its own, which is cancelled here. Read
           // once: this whole attempt is already retried.
           const report = await readExit(ref);
-          if (report.state !== 'open') return report;
+          if (report.state === 'filled' || report.state === 'cancelled') return report;
+          if (report.state === 'open') throw error;
           const afterLegs = await cancelWorkingLegs(ref);
-          if (!afterLegs || afterLegs.state === 'open') throw error;
+          if (afterLegs.state === 'triggered')
+            throw new ExchangeUnavailableError(
+              `binance: the working leg of exit ${ref.exitRef} on ${ref.symbol} is still working after its cancel`,
+            );
           return afterLegs;
         }
         return describeList(list, list.orderReports ?? []);

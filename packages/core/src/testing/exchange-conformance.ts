@@ -36,6 +36,9 @@ export interface ExchangeConformanceOptions {
   setup: () => Promise<ExchangeConformanceContext>;
 }
 
+/** An exit reference no venue has handed out: numeric, as venues with integer ids (Binance's orderListId) accept. */
+const UNKNOWN_EXIT_REF = '987654321';
+
 /** Error codes a venue may answer an order it cannot accept with. */
 const refusalCodes = ['INVALID_ORDER', 'ORDER_REJECTED', 'INSUFFICIENT_FUNDS'];
 
@@ -211,11 +214,37 @@ export function runExchangeConformance(options: ExchangeConformanceOptions): voi
               (caught: unknown) => caught,
             );
           expectTrdError(error, refusalCodes, context.credentials);
-          const unknown = await account.exitStatus({ symbol: context.symbol, exitRef: '987654321' }).then(
+        }));
+    });
+
+    // The contract: every venue answer meaning "no such order / order list" is read as not-found.
+    describe('unknown orders and exits', () => {
+      it('findOrder answers null for a client id the venue never saw', () =>
+        onVenue(async ({ account, context }) => {
+          expect(await account.findOrder(context.symbol, uniqueId('never-order'))).toBeNull();
+        }));
+
+      it('findExit answers null for a client id the venue never saw', () =>
+        onVenue(async ({ account, context }) => {
+          expect(await account.findExit(context.symbol, uniqueId('never-exit'))).toBeNull();
+        }));
+
+      it('exitStatus of an unknown exitRef throws OrderNotFoundError (ORDER_NOT_FOUND)', () =>
+        onVenue(async ({ account, context }) => {
+          const error = await account.exitStatus({ symbol: context.symbol, exitRef: UNKNOWN_EXIT_REF }).then(
             () => undefined,
             (caught: unknown) => caught,
           );
-          expectTrdError(unknown, ['ORDER_NOT_FOUND', 'NOT_FOUND', 'ORDER_REJECTED'], context.credentials);
+          expectTrdError(error, ['ORDER_NOT_FOUND'], context.credentials);
+        }));
+
+      it('cancelExit of an unknown exitRef throws OrderNotFoundError (ORDER_NOT_FOUND)', () =>
+        onVenue(async ({ account, context }) => {
+          const error = await account.cancelExit({ symbol: context.symbol, exitRef: UNKNOWN_EXIT_REF }).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          expectTrdError(error, ['ORDER_NOT_FOUND'], context.credentials);
         }));
     });
 

@@ -186,6 +186,8 @@ export class FakeBinanceServer {
 
     const fault = this.takeFault(method, url.pathname);
     if (fault) entry.fault = fault.kind;
+    // errors.md `### -1003 TOO_MANY_REQUESTS` (both messages); rest-api.md, IP Limits: "A `Retry-After`
+    // header is sent with a 418 or 429 responses".
     if (fault && (fault.kind === 'rate-limit' || fault.kind === 'ban')) {
       const status = fault.kind === 'ban' ? 418 : 429;
       const retryAfter = fault.retryAfterSeconds ?? 60;
@@ -196,6 +198,7 @@ export class FakeBinanceServer {
       this.send(response, entry, status, { code: -1003, msg }, { 'Retry-After': String(retryAfter) });
       return;
     }
+    // errors.md `### -1008 SERVER_BUSY`; rest-api.md, HTTP Return Codes: 5XX, "the execution status is UNKNOWN".
     if (fault && !fault.afterProcessing && fault.kind === 'server-error') {
       this.send(response, entry, 503, {
         code: -1008,
@@ -215,6 +218,7 @@ export class FakeBinanceServer {
     let status = 200;
     let payload: unknown;
     try {
+      // errors.md `### -1003 TOO_MANY_REQUESTS`: "Too much request weight used; current limit is %s request weight per %s."
       if (weight > (this.options.weightLimit ?? 6000)) {
         const retryAfter = Math.ceil((this.weightWindow + MINUTE_MS - this.options.now()) / 1000);
         headers['Retry-After'] = String(retryAfter);
@@ -242,6 +246,7 @@ export class FakeBinanceServer {
       return;
     }
     if (fault?.kind === 'timeout') return;
+    // errors.md `### -1007 TIMEOUT`: "Timeout waiting for response from backend server. Send status unknown; execution status unknown."
     if (fault?.kind === 'server-error') {
       this.send(
         response,
@@ -286,20 +291,24 @@ export class FakeBinanceServer {
     rawBody: string,
     params: Params,
   ): string {
+    // errors.md `### -2014 BAD_API_KEY_FMT` and `### -2015 REJECTED_MBX_KEY`.
     if (!apiKey) throw new BinanceApiError(401, -2014, 'API-key format invalid.');
     const account = this.options.venue.accounts.get(apiKey);
     if (!account) throw new BinanceApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    // errors.md `### -1102 MANDATORY_PARAM_EMPTY_OR_MALFORMED`.
     if (!params.timestamp)
       throw new BinanceApiError(
         400,
         -1102,
         "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
       );
+    // rest-api.md, recvWindow: "The value cannot be greater than `60000`" (the code is not in today's errors.md).
     const recvWindow = params.recvWindow ? Number(params.recvWindow) : 5000;
     if (!(recvWindow > 0 && recvWindow <= 60_000))
       throw new BinanceApiError(400, -1131, 'recvWindow must be less than 60000');
     const serverTime = this.options.now();
     const timestamp = Number(params.timestamp);
+    // errors.md `### -1021 INVALID_TIMESTAMP` (both messages).
     if (timestamp >= serverTime + 1000)
       throw new BinanceApiError(
         400,
@@ -309,6 +318,7 @@ export class FakeBinanceServer {
     if (serverTime - timestamp > recvWindow)
       throw new BinanceApiError(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
     const signature = params.signature;
+    // errors.md `### -1102 MANDATORY_PARAM_EMPTY_OR_MALFORMED`, then `### -1022 INVALID_SIGNATURE`.
     if (!signature)
       throw new BinanceApiError(
         400,

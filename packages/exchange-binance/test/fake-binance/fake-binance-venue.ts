@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Decimal from 'decimal.js';
-import { BinanceApiError, rejections } from './binance-api-error';
+import { type BinanceAnswer, BinanceApiError, rejections } from './binance-api-error';
 import {
   checkLotSize,
   checkNotional,
@@ -42,6 +42,8 @@ export interface FakeOrder {
   executedQty: Decimal;
   cummulativeQuoteQty: Decimal;
   status: 'NEW' | 'FILLED' | 'CANCELED' | 'EXPIRED';
+  /** Why an order expired (rest-api.md, conditional field `expiryReason`: "When an order has expired"). */
+  expiryReason?: string;
   timeInForce: string;
   type: string;
   side: 'BUY' | 'SELL';
@@ -86,6 +88,11 @@ export interface FakeVenueOptions {
   commissionRate?: string;
   /** Orders and lists stay invisible to lookups this long after creation (seen live for tens of seconds). */
   visibilityDelayMs?: number;
+  /**
+   * Answers every lookup or cancel of an unknown order or order list with this instead of the
+   * documented answers (`NOT_FOUND_ANSWERS` holds the variants seen in the field).
+   */
+  notFoundAnswer?: BinanceAnswer;
 }
 
 const OCO_ABOVE_TYPES = new Set([
@@ -176,6 +183,7 @@ export class FakeBinanceVenue {
   klines(params: Params): unknown[] {
     const info = this.symbolInfo(params.symbol);
     if (!params.interval) throw rejections.mandatory('interval');
+    // errors.md `### -1120 BAD_INTERVAL`: "Invalid interval."
     if (params.interval !== '1m') throw new BinanceApiError(400, -1120, 'Invalid interval.');
     const limit = Math.min(Number(params.limit ?? 500), 1000);
     let candles = this.candlesUntilNow(info.symbol);
@@ -219,9 +227,11 @@ export class FakeBinanceVenue {
   }
 
   /**
-   * Moves the last price; OCO legs it crosses fill, and their siblings expire. With `gap`, the
-   * price jumps there without trading in between: a stop-limit it triggers fills only if its limit
-   * is still marketable, else it stays working (the list is done, the leg is not).
+   * Moves the last price. Without `gap` the market trades through every price on the way, so a
+   * leg it crosses triggers at its trigger and fills (a stop-limit at its limit), and its sibling
+   * expires. With `gap` the price jumps there without trading in between: a stop-limit it
+   * triggers fills only if its limit is still marketable at the new price, else it works unfilled
+   * at its limit (the list is done, the leg is not) until a later price reaches the limit.
    */
   setPrice(symbol: string, price: string | number, options: { gap?: boolean } = {}): void {
     this.symbolInfo(symbol);
@@ -402,9 +412,17 @@ export class FakeBinanceVenue {
     return this.options.now() - createdAt >= (this.options.visibilityDelayMs ?? 0);
   }
 
-  private findOrder(apiKey: string, params: Params): FakeOrder {
+  /** The documented answer to something unknown, or the variant the test chose. */
+  private notFound(documented: BinanceApiError): BinanceApiError {
+    const chosen = this.options.notFoundAnswer;
+    return chosen ? new BinanceApiError(400, chosen.code, chosen.msg) : documented;
+  }
+
+  /** `missing`: the documented answer when no order matches (a query's, or a cancel's). */
+  private findOrder(apiKey: string, params: Params, missing = rejections.orderMissing): FakeOrder {
     this.symbolInfo(params.symbol);
     if (!params.orderId && !params.origClientOrderId) {
+      // errors.md `### -1102 MANDATORY_PARAM_EMPTY_OR_MALFORMED`: "Param '%s' or '%s' must be sent, but both were empty/null!"
       throw new BinanceApiError(
         400,
         -1102,
@@ -421,7 +439,7 @@ export class FakeBinanceVenue {
           : order.clientOrderId === params.origClientOrderId),
     );
     const order = matches[matches.length - 1];
-    if (!order) throw rejections.orderMissing();
+    if (!order) throw this.notFound(missing());
     return order;
   }
 
@@ -479,6 +497,7 @@ export class FakeBinanceVenue {
       ...(order.stopPrice ? { stopPrice: fmt(order.stopPrice) } : {}),
       workingTime: order.workingTime,
       selfTradePreventionMode: 'NONE',
+      ...(order.expiryReason ? { expiryReason: order.expiryReason } : {}),
     };
     if (kind === 'QUERY') {
       Object.assign(body, {
@@ -651,6 +670,15 @@ export class FakeBinanceVenue {
     return order.side === 'SELL' ? last.gte(order.price) : last.lte(order.price);
   }
 
+  /**
+   * A leg's trigger spends the pair. A stop-limit's trigger places its LIMIT order on the book
+   * (spot_glossary.md, `STOP_LOSS_LIMIT`: "once the market price hits the stopPrice, a LIMIT order
+   * is placed on the order book"): it starts working (`workingTime`, `isWorking`), and fills only
+   * if its limit is marketable; in a gap past its limit it rests, status NEW. The other leg expires
+   * (spot_glossary.md, `OCO`: "if one of the orders execute, the other is automatically expired";
+   * user-data-stream.md, expiry reason `OCO_TRIGGER`: "the other order of the pair started
+   * working") and the list is ALL_DONE (enums.md: "finished executing and thus is no longer active").
+   */
   private triggerList(list: FakeOrderList, last: Decimal, gap: boolean): void {
     const legs = this.legsOf(list);
     const triggered = legs.find((leg) => this.legTriggered(leg, list.side, last));
@@ -673,6 +701,7 @@ export class FakeBinanceVenue {
     for (const leg of legs) {
       if (leg !== triggered) {
         leg.status = 'EXPIRED';
+        leg.expiryReason = 'OCO_TRIGGER';
         leg.updateTime = this.options.now();
       }
     }
@@ -681,7 +710,7 @@ export class FakeBinanceVenue {
     list.transactionTime = this.options.now();
   }
 
-  /** A stop-limit triggered in a gap rests as a limit order until the price comes back to it. */
+  /** A stop-limit triggered in a gap rests as a limit order until the price comes back to it, then fills at its limit. */
   private fillWorkingLeg(list: FakeOrderList, last: Decimal): void {
     const working = this.legsOf(list).find((leg) => leg.status === 'NEW' && leg.workingTime !== -1);
     if (!working || !this.marketable(working, last)) return;
@@ -690,8 +719,9 @@ export class FakeBinanceVenue {
 
   /** DELETE /api/v3/order: cancels a working order, releasing what it held. */
   cancelOrder(apiKey: string, params: Params): unknown {
-    const order = this.findOrder(apiKey, params);
-    if (order.status !== 'NEW') throw rejections.unknownOrder();
+    const order = this.findOrder(apiKey, params, rejections.unknownOrder);
+    // Only an active order can be cancelled (rest-api.md, Cancel order: "Cancel an active order.").
+    if (order.status !== 'NEW') throw this.notFound(rejections.unknownOrder());
     const executing = this.orderLists.find(
       (candidate) => candidate.orderListId === order.orderListId && candidate.listOrderStatus === 'EXECUTING',
     );
@@ -715,7 +745,8 @@ export class FakeBinanceVenue {
     };
   }
 
-  private findList(apiKey: string, params: Params): FakeOrderList {
+  /** `missing`: the documented answer when no list matches (a query's, or a cancel's). */
+  private findList(apiKey: string, params: Params, missing = rejections.orderMissing): FakeOrderList {
     const byId = params.orderListId;
     const byClientId = params.origClientOrderId ?? params.listClientOrderId;
     if (!byId && !byClientId) throw rejections.badParameterCombination();
@@ -726,7 +757,7 @@ export class FakeBinanceVenue {
         (byId ? String(list.orderListId) === byId : list.listClientOrderId === byClientId),
     );
     const list = matches[matches.length - 1];
-    if (!list) throw rejections.listMissing();
+    if (!list) throw this.notFound(missing());
     return list;
   }
 
@@ -742,9 +773,10 @@ export class FakeBinanceVenue {
 
   cancelOrderList(apiKey: string, params: Params): unknown {
     this.symbolInfo(params.symbol);
-    const list = this.findList(apiKey, params);
-    if (list.symbol !== params.symbol) throw rejections.listMissing();
-    if (list.listOrderStatus !== 'EXECUTING') throw rejections.unknownOrder();
+    const list = this.findList(apiKey, params, rejections.unknownOrder);
+    if (list.symbol !== params.symbol) throw this.notFound(rejections.unknownOrder());
+    // Only an active list can be cancelled (web-socket-api.md, orderList.cancel: "Cancel an active order list.").
+    if (list.listOrderStatus !== 'EXECUTING') throw this.notFound(rejections.unknownOrder());
     const account = this.account(apiKey);
     const balance = this.balanceOf(account, list.lockedAsset);
     balance.locked = balance.locked.minus(list.lockedAmount);

@@ -1,9 +1,11 @@
 import exchangeInfo from '../fixtures/exchange-info.json' with { type: 'json' };
+import { type BinanceAnswer, NOT_FOUND_ANSWERS } from './binance-api-error';
 import { FakeBinanceServer, type FakeFault, type LedgerEntry } from './fake-binance-server';
 import { FakeBinanceVenue, type FakeCandle, loadCandleCsv } from './fake-binance-venue';
 import type { SymbolInfo } from './symbol-filters';
 
-export type { FakeCandle, FakeFault, LedgerEntry };
+export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry };
+export { NOT_FOUND_ANSWERS };
 
 export interface FakeBinanceAccount {
   apiKey: string;
@@ -30,6 +32,8 @@ export interface StartFakeBinanceOptions {
   commissionRate?: string;
   /** Orders and lists are invisible to lookups this long after creation. */
   visibilityDelayMs?: number;
+  /** Answers every unknown order or order list with this instead of the documented answers (see `NOT_FOUND_ANSWERS`). */
+  notFoundAnswer?: BinanceAnswer;
 }
 
 export interface FakeBinance {
@@ -72,6 +76,7 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     candles: fixtureCandles(options.rebaseCandlesTo),
     commissionRate: options.commissionRate,
     visibilityDelayMs: options.visibilityDelayMs,
+    notFoundAnswer: options.notFoundAnswer,
   });
   for (const account of options.accounts ?? [])
     venue.addAccount(account.apiKey, account.secret, account.balances);
