@@ -36,6 +36,27 @@ runStoreConformance<PostgresStore>({
       );
       return row?.state ?? null;
     },
+    async positionProtection(tradeId) {
+      const [row] = await store.query<{
+        protection: string;
+        exit_ref: string | null;
+        trade_exit_ref: string | null;
+      }>(
+        `select p.protection, p.exit_ref, t.exit_ref as trade_exit_ref
+         from open_positions p join trades t on t.id = p.trade_id where p.trade_id = ?`,
+        [tradeId],
+      );
+      return row
+        ? { protection: row.protection, exitRef: row.exit_ref, tradeExitRef: row.trade_exit_ref }
+        : null;
+    },
+    async dust(userId, symbol) {
+      const [row] = await store.query<{ quantity: string; cost: string }>(
+        'select quantity, cost from portfolio_dust where user_id = ? and symbol = ?',
+        [userId, symbol],
+      );
+      return row ?? null;
+    },
     async portfolio(userId) {
       const [row] = await store.query<{ total_trades: number; total_realized_pnl: string }>(
         'select total_trades, total_realized_pnl from portfolio where user_id = ?',

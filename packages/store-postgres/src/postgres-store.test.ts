@@ -1,8 +1,10 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { defaultTradingConfig, type OrderIntent, openPositionOf, type Trade, VirtualClock } from '@trd/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caught } from '../test/support/caught';
 import { startTemporaryPostgres, type TemporaryPostgres } from '../test/support/temporary-postgres';
 import { migrations } from './migrations';
+import { createOrmConfig } from './orm-config';
 import { createPostgresStore, type PostgresStore } from './postgres-store';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0);
@@ -81,10 +83,13 @@ describe('schema and migrations', () => {
         'trades.exit_price',
         'trades.exit_fee',
         'trades.profit_loss',
+        'trades.exit_quantity',
         'open_positions.quantity',
         'order_intents.quantity',
         'portfolio.total_realized_pnl',
         'portfolio.total_fees',
+        'portfolio_dust.quantity',
+        'portfolio_dust.cost',
       ]),
     );
     for (const column of columns) expect([column.numeric_precision, column.numeric_scale]).toEqual([36, 18]);
@@ -185,6 +190,8 @@ describe('transactions', () => {
       exitPrice: '50150',
       exitFee: '0',
       exitReason: 'TAKE_PROFIT' as const,
+      exitQuantity: '0.002',
+      dust: { symbol: 'BTCUSDT', asset: 'BTC', quantity: '0.000001', cost: '0.05' },
       profitLossPercent: '1',
       closedAt: T0 + 60_000,
       durationSeconds: 60,
@@ -192,12 +199,157 @@ describe('transactions', () => {
     await store.recordClosedTrade({ ...exit, tradeId: first.trade.id, profitLoss: huge });
     // The sum would overflow numeric(36,18): the whole close is rolled back.
     const error = await caught(
-      store.recordClosedTrade({ ...exit, tradeId: second.trade.id, profitLoss: huge }),
+      store.recordClosedTrade({
+        ...exit,
+        tradeId: second.trade.id,
+        profitLoss: huge,
+        dust: { ...exit.dust, quantity: '0.000009' },
+      }),
     );
     expect(error.code).toBe('STORE');
     expect((await store.getTrade(userId, second.trade.id))?.status).toBe('filled');
     expect((await store.openPositions(userId)).map((p) => p.tradeId)).toEqual([second.trade.id]);
-    expect((await store.getPortfolio(userId)).totalTrades).toBe(1);
+    const portfolio = await store.getPortfolio(userId);
+    expect(portfolio.totalTrades).toBe(1);
+    // The first close's dust, not the rolled-back one's.
+    expect(portfolio.dust).toEqual([exit.dust]);
+  });
+
+  it('refuses an exit update its columns cannot hold, changing nothing', async () => {
+    const userId = nextId('user');
+    const { intent, trade } = entry(userId);
+    await store.journalIntent(intent);
+    await store.recordOpenedTrade({
+      trade,
+      position: position(trade),
+      intentClientOrderId: intent.clientOrderId,
+    });
+    // The take-profit has more decimals than the column keeps: refused before anything is written.
+    const error = await caught(
+      store.updatePositionExit(trade.id, {
+        protection: 'protected',
+        exitRef: 'oco-2',
+        takeProfit: '50150.0000000000000000001',
+        stopLoss: '49750',
+      }),
+    );
+    expect(error.code).toBe('STORE');
+    // An exit reference too long for the column fails in the database, inside the transaction.
+    const tooLong = await caught(
+      store.updatePositionExit(trade.id, {
+        protection: 'protected',
+        exitRef: 'x'.repeat(80),
+        takeProfit: '50160',
+        stopLoss: '49760',
+      }),
+    );
+    expect(tooLong.code).toBe('STORE');
+    expect(await store.openPositions(userId)).toEqual([position(trade)]);
+    expect(await store.getTrade(userId, trade.id)).toEqual(trade);
+  });
+});
+
+describe('position protection in the schema', () => {
+  it('refuses rows whose protection, exit_ref and unprotected_since disagree', async () => {
+    const userId = nextId('user');
+    const { intent, trade } = entry(userId);
+    await store.journalIntent(intent);
+    await store.recordOpenedTrade({
+      trade,
+      position: position(trade),
+      intentClientOrderId: intent.clientOrderId,
+    });
+    for (const change of [
+      `protection = 'unprotected'`,
+      `exit_ref = null`,
+      `unprotected_since = 1`,
+      `protection = 'unprotectd', exit_ref = null, unprotected_since = 1`,
+    ]) {
+      const error = await caught(
+        store.query(`update open_positions set ${change} where trade_id = ?`, [trade.id]),
+      );
+      expect(error.code).toBe('STORE');
+    }
+    expect(await store.openPositions(userId)).toEqual([position(trade)]);
+  });
+
+  it('stores the longest exit reason', async () => {
+    const [column] = await store.query<{ character_maximum_length: number }>(
+      `select character_maximum_length from information_schema.columns where table_name = 'trades' and column_name = 'exit_reason'`,
+    );
+    expect(column?.character_maximum_length).toBeGreaterThanOrEqual('EXIT_UNPLACEABLE'.length);
+  });
+});
+
+describe('upgrading a database from before position protection', () => {
+  it('makes its open positions protected, keeps its trades, and can go back down', async () => {
+    await store.query('create database upgrade_protection');
+    const url = server.url.replace(/\/trd$/, '/upgrade_protection');
+    const before = await MikroORM.init(createOrmConfig({ url }));
+    try {
+      await before.getMigrator().up({ to: 'AnalysisCost20261125' });
+      // Rows as the previous schema wrote them.
+      const connection = before.em.getConnection();
+      await connection.execute(
+        `insert into trades (id, user_id, symbol, side, status, quantity, entry_price, entry_fee, take_profit, stop_loss, confidence, client_order_id, exit_ref, opened_at)
+         values ('old-trade', 'old-user', 'BTCUSDT', 'buy', 'filled', 0.002, 50000, 0.1, 50150, 49750, 70, 'old-cid', 'old-oco', ?)`,
+        [T0],
+      );
+      await connection.execute(
+        `insert into open_positions (trade_id, user_id, symbol, side, quantity, entry_price, take_profit, stop_loss, exit_ref, opened_at)
+         values ('old-trade', 'old-user', 'BTCUSDT', 'buy', 0.002, 50000, 50150, 49750, 'old-oco', ?)`,
+        [T0],
+      );
+      await connection.execute(
+        `insert into order_intents (client_order_id, user_id, kind, symbol, side, quantity, trade_id, state, confidence, created_at, updated_at)
+         values ('old-cid', 'old-user', 'entry', 'BTCUSDT', 'buy', 0.002, 'old-trade', 'open', 70, ?, ?)`,
+        [T0, T0],
+      );
+    } finally {
+      await before.close(true);
+    }
+
+    const upgraded = await createPostgresStore({ url });
+    try {
+      const oldTrade = await upgraded.getTrade('old-user', 'old-trade');
+      expect(oldTrade).toMatchObject({ status: 'filled', exitRef: 'old-oco', quantity: '0.002' });
+      expect(oldTrade?.exitNote).toBeUndefined();
+      expect(oldTrade?.exitQuantity).toBeUndefined();
+      expect(await upgraded.openPositions('old-user')).toEqual([
+        openPositionOf(oldTrade as Trade, { exitRef: 'old-oco' }),
+      ]);
+      const intent = await upgraded.getIntent('old-cid');
+      expect(intent?.takeProfitPercent).toBeUndefined();
+      expect((await upgraded.getPortfolio('old-user')).dust).toEqual([]);
+      // New rows have no default: the store always says which state a position is in.
+      const [column] = await upgraded.query<{ column_default: string | null }>(
+        `select column_default from information_schema.columns where table_name = 'open_positions' and column_name = 'protection'`,
+      );
+      expect(column?.column_default).toBeNull();
+      expect(
+        (await upgraded.query<{ name: string }>('select name from trd_migrations')).map((m) => m.name),
+      ).toEqual(migrations.map((m) => m.name));
+    } finally {
+      await upgraded.close();
+    }
+
+    // Down again: the protected position keeps its exit reference.
+    const after = await MikroORM.init(createOrmConfig({ url }));
+    try {
+      await after.getMigrator().down();
+      const rows = await after.em
+        .getConnection()
+        .execute<{ exit_ref: string }[]>(`select exit_ref from open_positions where trade_id = 'old-trade'`);
+      expect(rows).toEqual([{ exit_ref: 'old-oco' }]);
+      const columns = await after.em
+        .getConnection()
+        .execute<{ column_name: string }[]>(
+          `select column_name from information_schema.columns where table_name = 'open_positions' and column_name in ('protection', 'unprotected_since')`,
+        );
+      expect(columns).toEqual([]);
+    } finally {
+      await after.close(true);
+    }
   });
 });
 

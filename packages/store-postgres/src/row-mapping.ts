@@ -1,6 +1,7 @@
 import {
   type AnalysisRecord,
   type DecimalString,
+  type DustHolding,
   dec,
   decimalStringSchema,
   type OpenPosition,
@@ -15,6 +16,7 @@ import type {
   AnalysisRecordRow,
   OpenPositionRow,
   OrderIntentRow,
+  PortfolioDustRow,
   PortfolioRow,
   TradeRow,
   TradingConfigRow,
@@ -77,6 +79,8 @@ export function intentToRow(intent: OrderIntent): OrderIntentRow {
     tradeId: intent.tradeId,
     state: intent.state,
     confidence: intent.confidence ?? null,
+    takeProfitPercent: intent.takeProfitPercent ?? null,
+    stopLossPercent: intent.stopLossPercent ?? null,
     reason: intent.reason ?? null,
     error: intent.error ?? null,
     createdAt: intent.createdAt,
@@ -98,6 +102,8 @@ export function rowToIntent(row: OrderIntentRow): OrderIntent {
     updatedAt: row.updatedAt,
   };
   if (row.confidence !== null) intent.confidence = row.confidence;
+  if (row.takeProfitPercent !== null) intent.takeProfitPercent = row.takeProfitPercent;
+  if (row.stopLossPercent !== null) intent.stopLossPercent = row.stopLossPercent;
   if (row.reason !== null) intent.reason = row.reason;
   if (row.error !== null) intent.error = row.error;
   return intent;
@@ -124,6 +130,8 @@ export function tradeToRow(trade: Trade): TradeRow {
     exitPrice: optionalMoneyValue('exitPrice', trade.exitPrice),
     exitFee: optionalMoneyValue('exitFee', trade.exitFee),
     exitReason: trade.exitReason ?? null,
+    exitNote: trade.exitNote ?? null,
+    exitQuantity: optionalMoneyValue('exitQuantity', trade.exitQuantity),
     profitLoss: optionalMoneyValue('profitLoss', trade.profitLoss),
     profitLossPercent: optionalMoneyValue('profitLossPercent', trade.profitLossPercent),
     durationSeconds: trade.durationSeconds ?? null,
@@ -154,6 +162,9 @@ export function rowToTrade(row: TradeRow): Trade {
   const exitFee = optionalDecimalOut(row.exitFee);
   if (exitFee !== undefined) trade.exitFee = exitFee;
   if (row.exitReason !== null) trade.exitReason = row.exitReason as NonNullable<Trade['exitReason']>;
+  if (row.exitNote !== null) trade.exitNote = row.exitNote;
+  const exitQuantity = optionalDecimalOut(row.exitQuantity);
+  if (exitQuantity !== undefined) trade.exitQuantity = exitQuantity;
   const profitLoss = optionalDecimalOut(row.profitLoss);
   if (profitLoss !== undefined) trade.profitLoss = profitLoss;
   const profitLossPercent = optionalDecimalOut(row.profitLossPercent);
@@ -162,8 +173,30 @@ export function rowToTrade(row: TradeRow): Trade {
   return trade;
 }
 
+/**
+ * The protection columns of a position, refused when they contradict each other (the table's
+ * check constraint says the same, but this names the field).
+ */
+function protectionColumns(
+  position: OpenPosition,
+): Pick<OpenPositionRow, 'protection' | 'exitRef' | 'unprotectedSince'> {
+  const { protection, exitRef, unprotectedSince } = position;
+  const what = `position of trade ${position.tradeId}`;
+  if (protection === 'protected') {
+    if (!exitRef) throw invalidInput(`${what}: a protected position needs its exitRef`);
+    if (unprotectedSince !== undefined)
+      throw invalidInput(`${what}: a protected position has no unprotectedSince`);
+    return { protection, exitRef, unprotectedSince: null };
+  }
+  if (exitRef !== undefined) throw invalidInput(`${what}: an unprotected position has no exitRef`);
+  if (unprotectedSince === undefined)
+    throw invalidInput(`${what}: an unprotected position needs unprotectedSince`);
+  return { protection, exitRef: null, unprotectedSince };
+}
+
 export function positionToRow(position: OpenPosition): OpenPositionRow {
   return {
+    ...protectionColumns(position),
     tradeId: position.tradeId,
     userId: position.userId,
     symbol: position.symbol,
@@ -172,13 +205,12 @@ export function positionToRow(position: OpenPosition): OpenPositionRow {
     entryPrice: moneyValue('entryPrice', position.entryPrice),
     takeProfit: moneyValue('takeProfit', position.takeProfit),
     stopLoss: moneyValue('stopLoss', position.stopLoss),
-    exitRef: position.exitRef,
     openedAt: position.openedAt,
   };
 }
 
 export function rowToPosition(row: OpenPositionRow): OpenPosition {
-  return {
+  const position: OpenPosition = {
     tradeId: row.tradeId,
     userId: row.userId,
     symbol: row.symbol,
@@ -187,12 +219,25 @@ export function rowToPosition(row: OpenPositionRow): OpenPosition {
     entryPrice: decimalOut(row.entryPrice),
     takeProfit: decimalOut(row.takeProfit),
     stopLoss: decimalOut(row.stopLoss),
-    exitRef: row.exitRef,
+    protection: row.protection as OpenPosition['protection'],
     openedAt: row.openedAt,
+  };
+  if (row.exitRef !== null) position.exitRef = row.exitRef;
+  if (row.unprotectedSince !== null) position.unprotectedSince = row.unprotectedSince;
+  return position;
+}
+
+export function rowToDust(row: PortfolioDustRow): DustHolding {
+  return {
+    symbol: row.symbol,
+    asset: row.asset,
+    quantity: decimalOut(row.quantity),
+    cost: decimalOut(row.cost),
   };
 }
 
-export function rowToPortfolio(row: PortfolioRow): PortfolioStats {
+/** The portfolio row with the user's dust rows, sorted by symbol as JavaScript compares strings. */
+export function rowToPortfolio(row: PortfolioRow, dust: readonly PortfolioDustRow[]): PortfolioStats {
   return {
     userId: row.userId,
     totalTrades: row.totalTrades,
@@ -202,6 +247,7 @@ export function rowToPortfolio(row: PortfolioRow): PortfolioStats {
     winRate: row.totalTrades === 0 ? 0 : (row.winningTrades / row.totalTrades) * 100,
     totalRealizedPnl: decimalOut(row.totalRealizedPnl),
     totalFees: decimalOut(row.totalFees),
+    dust: dust.map(rowToDust).sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),
     updatedAt: row.updatedAt,
   };
 }

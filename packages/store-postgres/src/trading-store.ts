@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { IsolationLevel, LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   type AnalysisRecord,
@@ -6,7 +6,9 @@ import {
   type Clock,
   ConfigError,
   ConflictError,
+  type DustHolding,
   dec,
+  dustHoldingSchema,
   emptyPortfolio,
   exitReasonSchema,
   NotFoundError,
@@ -16,6 +18,7 @@ import {
   orderIntentSchema,
   orderIntentStateSchema,
   type PortfolioStats,
+  type PositionExitUpdate,
   type Store,
   type Trade,
   type TradeExit,
@@ -23,12 +26,14 @@ import {
   toDecimalString,
   tradeSchema,
   tradingConfigSchema,
+  withPositionExit,
 } from '@trd/core';
 import type { z } from 'zod';
 import {
   AnalysisRecordEntity,
   OpenPositionEntity,
   OrderIntentEntity,
+  PortfolioDustEntity,
   PortfolioEntity,
   TradeEntity,
   TradingConfigEntity,
@@ -168,6 +173,9 @@ export function createTradingStore(
 
     recordClosedTrade: (exit) => guarded('recordClosedTrade', () => recordClosedTrade(fork(), exit)),
 
+    updatePositionExit: (tradeId, update) =>
+      guarded('updatePositionExit', () => updatePositionExit(fork(), tradeId, update)),
+
     recordFailedTrade: (trade) =>
       guarded('recordFailedTrade', async () => {
         const row = tradeToRow({ ...validated(tradeSchema, trade, 'trade'), status: 'failed' });
@@ -225,10 +233,17 @@ export function createTradingStore(
       }),
 
     getPortfolio: (userId) =>
-      guarded('getPortfolio', async (): Promise<PortfolioStats> => {
-        const row = await fork().findOne(PortfolioEntity, { userId });
-        return row ? rowToPortfolio(row) : emptyPortfolio(userId, clock.now());
-      }),
+      guarded('getPortfolio', () =>
+        // One snapshot: totals and dust from the same closes.
+        fork().transactional(
+          async (em): Promise<PortfolioStats> => {
+            const row = await em.findOne(PortfolioEntity, { userId });
+            if (!row) return emptyPortfolio(userId, clock.now());
+            return rowToPortfolio(row, await em.find(PortfolioDustEntity, { userId }));
+          },
+          { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+        ),
+      ),
 
     recordAnalysis: (record) =>
       guarded('recordAnalysis', async () => {
@@ -265,6 +280,11 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
   const exitFee = moneyValue('exitFee', exit.exitFee);
   const profitLoss = moneyValue('profitLoss', exit.profitLoss);
   const profitLossPercent = moneyValue('profitLossPercent', exit.profitLossPercent);
+  const exitQuantity = exit.exitQuantity === undefined ? null : moneyValue('exitQuantity', exit.exitQuantity);
+  if (exit.exitNote !== undefined && typeof exit.exitNote !== 'string')
+    throw invalidInput('exitNote must be a string');
+  // Callers built before dust tracking send none: the holding is then left as it is.
+  const dust = exit.dust === undefined ? undefined : dustValue(exit.dust);
   if (
     !Number.isInteger(exit.closedAt) ||
     !Number.isInteger(exit.durationSeconds) ||
@@ -285,12 +305,16 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
         `trade ${exit.tradeId} is not open${trade ? ` (status ${trade.status})` : ''}; nothing was closed`,
       );
     }
+    if (dust && dust.symbol !== trade.symbol)
+      throw invalidInput(`dust of trade ${trade.id} is for ${dust.symbol}, the trade for ${trade.symbol}`);
 
     const closed = {
       status: 'closed',
       exitPrice,
       exitFee,
       exitReason,
+      exitNote: exit.exitNote ?? null,
+      exitQuantity,
       profitLoss,
       profitLossPercent,
       closedAt: exit.closedAt,
@@ -323,6 +347,62 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
         exit.closedAt,
       ],
     );
+    // After the portfolio row it references. The exit says what is left: set, not added.
+    if (dust && dec(dust.quantity).isZero()) {
+      await em.nativeDelete(PortfolioDustEntity, { userId: trade.userId, symbol: trade.symbol });
+    } else if (dust) {
+      await em.execute(
+        `insert into "portfolio_dust" ("user_id", "symbol", "asset", "quantity", "cost") values (?, ?, ?, ?, ?)
+         on conflict ("user_id", "symbol") do update set
+           "asset" = excluded."asset", "quantity" = excluded."quantity", "cost" = excluded."cost"`,
+        [trade.userId, trade.symbol, dust.asset, dust.quantity, dust.cost],
+      );
+    }
     return rowToTrade({ ...trade, ...closed });
+  });
+}
+
+/** A dust holding checked against the schema and the money columns, never negative. */
+function dustValue(dust: DustHolding): DustHolding {
+  const parsed = validated(dustHoldingSchema, dust, 'dust');
+  const quantity = moneyValue('dust.quantity', parsed.quantity);
+  const cost = moneyValue('dust.cost', parsed.cost);
+  if (dec(quantity).isNegative() || dec(cost).isNegative())
+    throw invalidInput(`dust of ${parsed.symbol} must not be negative`);
+  return { ...parsed, quantity, cost };
+}
+
+/**
+ * The open position and its trade's exit in one transaction. The position's row lock orders it
+ * against a concurrent close (which deletes that row first): if the close wins, there is no
+ * position any more and this throws `NotFoundError`.
+ */
+async function updatePositionExit(
+  root: EntityManager,
+  tradeId: string,
+  update: PositionExitUpdate,
+): Promise<OpenPosition> {
+  return root.transactional(async (em) => {
+    const current = await em.findOne(
+      OpenPositionEntity,
+      { tradeId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!current) throw new NotFoundError(`trade ${tradeId} has no open position`);
+    const next = positionToRow(
+      validated(openPositionSchema, withPositionExit(rowToPosition(current), update), 'open position'),
+    );
+    const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = next;
+    await em.nativeUpdate(
+      OpenPositionEntity,
+      { tradeId },
+      { protection, exitRef, unprotectedSince, takeProfit, stopLoss },
+    );
+    await em.nativeUpdate(
+      TradeEntity,
+      { id: tradeId },
+      protection === 'protected' ? { exitRef, takeProfit, stopLoss } : { exitRef: null },
+    );
+    return rowToPosition(next);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual-clock';
-import type { OpenPosition } from '../domain/open-position';
+import { openPositionOf } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
 import type { Trade } from '../domain/trade';
 import { defaultTradingConfig } from '../domain/trading-config';
@@ -45,19 +45,8 @@ function trade(id: string, overrides: Partial<Trade> = {}): Trade {
   };
 }
 
-function position(t: Trade): OpenPosition {
-  return {
-    tradeId: t.id,
-    userId: t.userId,
-    symbol: t.symbol,
-    side: t.side,
-    quantity: t.quantity,
-    entryPrice: t.entryPrice,
-    takeProfit: t.takeProfit,
-    stopLoss: t.stopLoss,
-    exitRef: 'x1',
-    openedAt: t.openedAt,
-  };
+function position(t: Trade) {
+  return openPositionOf(t, { exitRef: 'x1' });
 }
 
 async function openTrade(
@@ -80,6 +69,8 @@ const exitOf = (tradeId: string, profitLoss: string) => ({
   profitLossPercent: '0.1',
   closedAt: T0 + 60_000,
   durationSeconds: 60,
+  exitQuantity: '0.001',
+  dust: { symbol: 'BTCUSDT', asset: 'BTC', quantity: '0', cost: '0' },
 });
 
 describe('createMemoryStore', () => {

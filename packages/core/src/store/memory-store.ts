@@ -1,13 +1,13 @@
 import type { Clock } from '../clock/clock';
 import { systemClock } from '../clock/system-clock';
-import { dec, toDecimalString } from '../decimal';
+import { dec, decimalStringSchema, toDecimalString } from '../decimal';
 import type { AnalysisRecord } from '../domain/analysis-record';
-import { type OpenPosition, withPositionExit } from '../domain/open-position';
+import { type OpenPosition, type PositionExitUpdate, withPositionExit } from '../domain/open-position';
 import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
-import { emptyPortfolio, type PortfolioStats } from '../domain/portfolio';
+import { type DustHolding, emptyPortfolio, type PortfolioStats } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
-import { ConfigError, ConflictError, NotFoundError } from '../errors';
+import { ConfigError, ConflictError, NotFoundError, TrdError } from '../errors';
 import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
 
 export interface MemoryStoreOptions {
@@ -106,6 +106,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (!intent) throw new NotFoundError(`no order intent ${intentClientOrderId}`);
       if (position.tradeId !== trade.id)
         throw new ConflictError(`position is for trade ${position.tradeId}, not ${trade.id}`);
+      const problem = protectionProblem(position);
+      if (problem) throw invalidInput(`position of trade ${trade.id}: ${problem}`);
       putTrade(copy(trade));
       positions.set(trade.id, copy(position));
       index(positionIdsByUser, position.userId).add(trade.id);
@@ -120,6 +122,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (trade?.status !== 'filled' || !positions.has(exit.tradeId)) {
         throw new ConflictError(`trade ${exit.tradeId} is not open`);
       }
+      // Callers built before dust tracking send none: the holding is then left as it is.
+      const dust = exit.dust === undefined ? undefined : copy(exit.dust);
+      const problem = dust && dustProblem(dust, trade.symbol);
+      if (problem) throw invalidInput(`dust of trade ${trade.id}: ${problem}`);
       const closed: Trade = {
         ...trade,
         status: 'closed',
@@ -130,33 +136,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         profitLossPercent: exit.profitLossPercent,
         closedAt: exit.closedAt,
         durationSeconds: exit.durationSeconds,
-        exitQuantity: exit.exitQuantity,
-        ...(exit.exitNote === undefined ? {} : { exitNote: exit.exitNote }),
       };
-      const portfolio = addToPortfolio(
+      if (exit.exitNote !== undefined) closed.exitNote = exit.exitNote;
+      if (exit.exitQuantity !== undefined) closed.exitQuantity = exit.exitQuantity;
+      const totals = addToPortfolio(
         portfolios.get(trade.userId) ?? emptyPortfolio(trade.userId, exit.closedAt),
         closed,
       );
+      const portfolio = dust ? { ...totals, dust: withDust(totals.dust, dust) } : totals;
       putTrade(closed);
       positions.delete(closed.id);
       positionIdsByUser.get(closed.userId)?.delete(closed.id);
-      const dust = (portfolio.dust ?? []).filter((holding) => holding.symbol !== exit.dust.symbol);
-      if (dec(exit.dust.quantity).gt(0)) dust.push({ ...exit.dust });
-      dust.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-      portfolios.set(trade.userId, { ...portfolio, dust });
+      portfolios.set(trade.userId, portfolio);
       return copy(closed);
     },
     async updatePositionExit(tradeId, update) {
       const position = positions.get(tradeId);
       const trade = trades.get(tradeId);
-      if (!position || trade?.status !== 'filled')
-        throw new NotFoundError(`trade ${tradeId} has no open position`);
-      const next = withPositionExit(position, update);
-      const { exitRef: _exitRef, ...tradeRest } = trade;
+      if (!position || !trade) throw new NotFoundError(`trade ${tradeId} has no open position`);
+      const problem = exitUpdateProblem(update);
+      if (problem) throw invalidInput(`exit update of trade ${tradeId}: ${problem}`);
+      const next = withPositionExit(position, copy(update));
+      const { exitRef: _exitRef, ...unprotectedTrade } = trade;
       putTrade(
         update.protection === 'protected'
-          ? { ...tradeRest, exitRef: update.exitRef, takeProfit: update.takeProfit, stopLoss: update.stopLoss }
-          : tradeRest,
+          ? { ...trade, exitRef: update.exitRef, takeProfit: update.takeProfit, stopLoss: update.stopLoss }
+          : unprotectedTrade,
       );
       positions.set(tradeId, next);
       return copy(next);
@@ -265,6 +270,58 @@ function applyIntentPatch(
   const next: OrderIntent = { ...intent, state: patch.state, updatedAt: patch.updatedAt };
   if (patch.error !== undefined) next.error = patch.error;
   return next;
+}
+
+/** A store error for bad input: nothing was written. */
+function invalidInput(message: string): TrdError {
+  return new TrdError('STORE', message);
+}
+
+/** Why a position's fields contradict its protection state, if they do. */
+function protectionProblem(position: OpenPosition): string | undefined {
+  if (position.protection === 'protected') {
+    if (!position.exitRef) return 'a protected position needs its exitRef';
+    if (position.unprotectedSince !== undefined) return 'a protected position has no unprotectedSince';
+  } else if (position.protection === 'unprotected') {
+    if (position.exitRef !== undefined) return 'an unprotected position has no exitRef';
+    if (!Number.isInteger(position.unprotectedSince)) return 'an unprotected position needs unprotectedSince';
+  } else {
+    return `unknown protection ${JSON.stringify(position.protection)}`;
+  }
+  return undefined;
+}
+
+function exitUpdateProblem(update: PositionExitUpdate): string | undefined {
+  if (update.protection === 'protected') {
+    if (!update.exitRef) return 'exitRef is required';
+    if (!isDecimal(update.takeProfit) || !isDecimal(update.stopLoss))
+      return 'takeProfit and stopLoss must be decimal strings';
+    return undefined;
+  }
+  if (update.protection === 'unprotected')
+    return Number.isInteger(update.since) ? undefined : 'since must be Unix ms';
+  return `unknown protection ${JSON.stringify((update as { protection: unknown }).protection)}`;
+}
+
+function dustProblem(dust: DustHolding, symbol: string): string | undefined {
+  if (dust.symbol !== symbol) return `it is for ${dust.symbol}, the trade for ${symbol}`;
+  if (!dust.asset) return 'asset is required';
+  if (!isDecimal(dust.quantity) || dec(dust.quantity).isNegative())
+    return 'quantity must be a non-negative decimal string';
+  if (!isDecimal(dust.cost) || dec(dust.cost).isNegative())
+    return 'cost must be a non-negative decimal string';
+  return undefined;
+}
+
+function isDecimal(value: unknown): boolean {
+  return decimalStringSchema.safeParse(value).success;
+}
+
+/** The holdings with `dust` set for its symbol (a zero quantity removes it), sorted by symbol. */
+function withDust(holdings: readonly DustHolding[], dust: DustHolding): DustHolding[] {
+  const others = holdings.filter((holding) => holding.symbol !== dust.symbol);
+  const kept = dec(dust.quantity).isZero() ? others : [...others, dust];
+  return kept.sort((a, b) => compareIds(a.symbol, b.symbol));
 }
 
 function addToPortfolio(portfolio: PortfolioStats, trade: Trade): PortfolioStats {

@@ -2,11 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual-clock';
 import { dec } from '../decimal';
 import type { AnalysisRecord } from '../domain/analysis-record';
-import { type OpenPosition, openPositionOf } from '../domain/open-position';
+import { exitReasonSchema } from '../domain/exit-reason';
+import {
+  type OpenPosition,
+  openPositionOf,
+  type PositionExitUpdate,
+  withPositionExit,
+} from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
+import type { DustHolding } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
 import { defaultTradingConfig } from '../domain/trading-config';
-import { ConflictError, TrdError } from '../errors';
+import { ConflictError, NotFoundError, TrdError } from '../errors';
 import type { Store, TradeExit } from '../ports/store';
 
 /**
@@ -19,6 +26,12 @@ export interface StoreReadBack {
   openPositionExists(tradeId: string): Promise<boolean>;
   intentState(clientOrderId: string): Promise<string | null>;
   portfolio(userId: string): Promise<{ totalTrades: number; totalRealizedPnl: string } | null>;
+  /** The open position's protection state as stored (optional, for stores written before it). */
+  positionProtection?(
+    tradeId: string,
+  ): Promise<{ protection: string; exitRef: string | null; tradeExitRef: string | null } | null>;
+  /** The user's stored dust of a symbol, `null` when there is none (optional, as above). */
+  dust?(userId: string, symbol: string): Promise<{ quantity: string; cost: string } | null>;
 }
 
 export interface StoreConformanceOptions<S extends Store = Store> {
@@ -87,12 +100,19 @@ function positionFor(trade: Trade): OpenPosition {
   return openPositionOf(trade, { exitRef: trade.exitRef ?? 'oco' });
 }
 
+/** The trade's symbol with `quantity` of dust (default none) costing `cost`. */
+function dustFor(trade: Trade, quantity = '0', cost = '0'): DustHolding {
+  return { symbol: trade.symbol, asset: trade.symbol.replace(/USDT$/, ''), quantity, cost };
+}
+
 function exitFor(trade: Trade, overrides: Partial<TradeExit> = {}): TradeExit {
   return {
     tradeId: trade.id,
     exitPrice: '50150',
     exitFee: '0.05',
     exitReason: 'TAKE_PROFIT',
+    exitQuantity: trade.quantity,
+    dust: dustFor(trade),
     profitLoss: '0.05',
     profitLossPercent: '0.1',
     closedAt: trade.openedAt + 5 * MINUTE,
@@ -109,6 +129,16 @@ async function expectConflict(promise: Promise<unknown>): Promise<void> {
   expect(error, 'expected a ConflictError').toBeDefined();
   expect(TrdError.isInstance(error)).toBe(true);
   expect((error as TrdError).code).toBe(new ConflictError('').code);
+}
+
+async function expectNotFound(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, 'expected a NotFoundError').toBeDefined();
+  expect(TrdError.isInstance(error)).toBe(true);
+  expect((error as TrdError).code).toBe(new NotFoundError('').code);
 }
 
 async function expectTrdError(promise: Promise<unknown>): Promise<void> {
@@ -145,6 +175,16 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         intentClientOrderId: intent.clientOrderId,
       });
       return { intent, trade };
+    }
+
+    /** Opens a trade whose exit could not be placed: no exitRef on the trade or its position. */
+    async function openUnprotectedTrade(userId: string, unprotectedSince: number) {
+      const intent = intentFor(userId);
+      await store.journalIntent(intent);
+      const { exitRef: _exitRef, ...trade } = tradeFor(intent);
+      const position = openPositionOf(trade, { unprotectedSince });
+      await store.recordOpenedTrade({ trade, position, intentClientOrderId: intent.clientOrderId });
+      return { intent, trade, position };
     }
 
     beforeAll(async () => {
@@ -290,6 +330,26 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         expect(await store.unfinishedIntents(userA)).toEqual([newest]);
       });
 
+      it('keeps the exit percents of an entry intent through updates', async () => {
+        const intent = intentFor(uniqueId('user'), { takeProfitPercent: 0.35, stopLossPercent: 1.2 });
+        await store.journalIntent(intent);
+        expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
+        expect(await store.unfinishedIntents(intent.userId)).toEqual([intent]);
+        await store.updateIntent(intent.clientOrderId, { state: 'entered', updatedAt: T0 + 1000 });
+        expect(await store.getIntent(intent.clientOrderId)).toMatchObject({
+          state: 'entered',
+          takeProfitPercent: 0.35,
+          stopLossPercent: 1.2,
+        });
+        // An intent without them reads back without them (not as null or 0).
+        const plain = intentFor(intent.userId);
+        await store.journalIntent(plain);
+        const read = await store.getIntent(plain.clientOrderId);
+        expect(read).toEqual(plain);
+        expect(read?.takeProfitPercent).toBeUndefined();
+        expect(read?.stopLossPercent).toBeUndefined();
+      });
+
       it('returns copies of intents', async () => {
         const intent = intentFor(uniqueId('user'));
         await store.journalIntent(intent);
@@ -380,12 +440,14 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
           exitPrice: exit.exitPrice,
           exitFee: exit.exitFee,
           exitReason: exit.exitReason,
+          exitQuantity: exit.exitQuantity,
           profitLoss: exit.profitLoss,
           profitLossPercent: exit.profitLossPercent,
           closedAt: exit.closedAt,
           durationSeconds: exit.durationSeconds,
         };
         expect(closed).toEqual(expected);
+        expect(closed.exitNote).toBeUndefined();
         expect(await store.getTrade(userId, trade.id)).toEqual(expected);
         expect(await store.openPositions(userId)).toEqual([]);
         const portfolio = await store.getPortfolio(userId);
@@ -437,8 +499,15 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         await store.recordClosedTrade(exitFor(trade));
         const before = await store.getPortfolio(userId);
         await expectConflict(
-          store.recordClosedTrade(exitFor(trade, { exitReason: 'MANUAL', profitLoss: '-1' })),
+          store.recordClosedTrade(
+            exitFor(trade, {
+              exitReason: 'MANUAL',
+              profitLoss: '-1',
+              dust: dustFor(trade, '0.0000003', '0.015'),
+            }),
+          ),
         );
+        // Neither the totals nor the dust of the refused close.
         expect(await store.getPortfolio(userId)).toEqual(before);
         expect((await store.getTrade(userId, trade.id))?.exitReason).toBe('TAKE_PROFIT');
       });
@@ -467,6 +536,228 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         expect(portfolio).toMatchObject({ totalTrades: 0, winningTrades: 0, losingTrades: 0, winRate: 0 });
         expect(dec(portfolio.totalRealizedPnl).isZero()).toBe(true);
         expect(dec(portfolio.totalFees).isZero()).toBe(true);
+        expect(portfolio.dust).toEqual([]);
+      });
+
+      it('keeps the exit note and the exit quantity, for every exit reason', async () => {
+        const userId = uniqueId('user');
+        for (const [index, exitReason] of exitReasonSchema.options.entries()) {
+          const { trade } = await openTrade(userId, {}, { createdAt: T0 + index * MINUTE });
+          const exit = exitFor(trade, {
+            exitReason,
+            exitNote: `${exitReason}: closed at market after the exit "OCO" was refused — 100% sold`,
+            exitQuantity: '0.00099912',
+          });
+          const closed = await store.recordClosedTrade(exit);
+          expect(closed).toMatchObject({
+            exitReason,
+            exitNote: exit.exitNote,
+            exitQuantity: '0.00099912',
+          });
+          expect(await store.getTrade(userId, trade.id)).toEqual(closed);
+        }
+        const reasons = (await store.recentClosedTrades(userId, 100)).map((t) => t.exitReason).sort();
+        expect(reasons).toEqual([...exitReasonSchema.options].sort());
+      });
+
+      it("sets the dust of the symbol to the exit's: written, overwritten, removed at 0", async () => {
+        const userId = uniqueId('user');
+        const closeWithDust = async (index: number, quantity: string, cost: string) => {
+          const { trade } = await openTrade(userId, {}, { createdAt: T0 + index * MINUTE });
+          await store.recordClosedTrade(exitFor(trade, { dust: dustFor(trade, quantity, cost) }));
+          return trade;
+        };
+        const first = await closeWithDust(0, '0.00000042', '0.021');
+        expect((await store.getPortfolio(userId)).dust).toEqual([dustFor(first, '0.00000042', '0.021')]);
+        if (readBack?.dust) {
+          const stored = await readBack.dust(userId, first.symbol);
+          expect(dec(stored?.quantity ?? 'NaN').eq('0.00000042')).toBe(true);
+        }
+        // Absolute, not added: the exit says what is left after it.
+        await closeWithDust(1, '0.00000007', '0.0035');
+        expect((await store.getPortfolio(userId)).dust).toEqual([dustFor(first, '0.00000007', '0.0035')]);
+        await closeWithDust(2, '0', '0');
+        expect((await store.getPortfolio(userId)).dust).toEqual([]);
+        if (readBack?.dust) expect(await readBack.dust(userId, first.symbol)).toBeNull();
+        expect((await store.getPortfolio(userId)).totalTrades).toBe(3);
+      });
+
+      it('keeps dust per symbol, sorted by symbol, and per user', async () => {
+        const userId = uniqueId('user');
+        const eth = await openTrade(userId, {}, { symbol: 'ETHUSDT' });
+        const btc = await openTrade(userId, {}, { symbol: 'BTCUSDT', createdAt: T0 + MINUTE });
+        const ethAgain = await openTrade(userId, {}, { symbol: 'ETHUSDT', createdAt: T0 + 2 * MINUTE });
+        await store.recordClosedTrade(exitFor(eth.trade, { dust: dustFor(eth.trade, '0.00009', '0.27') }));
+        await store.recordClosedTrade(exitFor(btc.trade, { dust: dustFor(btc.trade, '0.000004', '0.2') }));
+        const portfolio = await store.getPortfolio(userId);
+        expect(portfolio.dust).toEqual([
+          dustFor(btc.trade, '0.000004', '0.2'),
+          dustFor(eth.trade, '0.00009', '0.27'),
+        ]);
+        expect((await store.getPortfolio(uniqueId('user'))).dust).toEqual([]);
+
+        // A copy: changing it changes nothing stored.
+        (portfolio.dust[0] as DustHolding).quantity = '5';
+        portfolio.dust.pop();
+        expect((await store.getPortfolio(userId)).dust).toHaveLength(2);
+
+        // Removing one symbol's dust leaves the other's.
+        await store.recordClosedTrade(exitFor(ethAgain.trade));
+        expect((await store.getPortfolio(userId)).dust).toEqual([dustFor(btc.trade, '0.000004', '0.2')]);
+      });
+
+      it('refuses dust of another symbol and closes nothing', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        const dust: DustHolding = { symbol: 'ETHUSDT', asset: 'ETH', quantity: '0.0001', cost: '0.3' };
+        await expectTrdError(store.recordClosedTrade(exitFor(trade, { dust })));
+        expect(await store.getTrade(userId, trade.id)).toEqual(trade);
+        expect(await store.openPositions(userId)).toEqual([positionFor(trade)]);
+        const portfolio = await store.getPortfolio(userId);
+        expect(portfolio.totalTrades).toBe(0);
+        expect(portfolio.dust).toEqual([]);
+        if (readBack) expect(await readBack.openPositionExists(trade.id)).toBe(true);
+      });
+    });
+
+    describe('position protection', () => {
+      it('records an unprotected position: no exitRef on it or on its trade', async () => {
+        const userId = uniqueId('user');
+        const since = T0 + 1500;
+        const { intent, trade, position } = await openUnprotectedTrade(userId, since);
+        const [stored] = await store.openPositions(userId);
+        expect(stored).toEqual(position);
+        expect(stored).toMatchObject({ protection: 'unprotected', unprotectedSince: since });
+        expect(stored?.exitRef).toBeUndefined();
+        const storedTrade = await store.getTrade(userId, trade.id);
+        expect(storedTrade).toEqual(trade);
+        expect(storedTrade?.exitRef).toBeUndefined();
+        expect((await store.getIntent(intent.clientOrderId))?.state).toBe('open');
+        if (readBack?.positionProtection)
+          expect(await readBack.positionProtection(trade.id)).toEqual({
+            protection: 'unprotected',
+            exitRef: null,
+            tradeExitRef: null,
+          });
+      });
+
+      it('records a protected position with its exitRef and no unprotectedSince', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        const [stored] = await store.openPositions(userId);
+        expect(stored).toMatchObject({ protection: 'protected', exitRef: trade.exitRef });
+        expect(stored?.unprotectedSince).toBeUndefined();
+      });
+
+      it('protects, unprotects and protects again, and the trade follows', async () => {
+        const userId = uniqueId('user');
+        const { trade, position } = await openUnprotectedTrade(userId, T0 + 1000);
+
+        const protect: PositionExitUpdate = {
+          protection: 'protected',
+          exitRef: uniqueId('oco'),
+          takeProfit: '50200.12345678',
+          stopLoss: '49700.5',
+        };
+        const protectedPosition = await store.updatePositionExit(trade.id, protect);
+        expect(protectedPosition).toEqual(withPositionExit(position, protect));
+        expect(protectedPosition.unprotectedSince).toBeUndefined();
+        expect(await store.openPositions(userId)).toEqual([protectedPosition]);
+        expect(await store.getTrade(userId, trade.id)).toEqual({
+          ...trade,
+          exitRef: protect.exitRef,
+          takeProfit: protect.takeProfit,
+          stopLoss: protect.stopLoss,
+        });
+        if (readBack?.positionProtection)
+          expect(await readBack.positionProtection(trade.id)).toEqual({
+            protection: 'protected',
+            exitRef: protect.exitRef,
+            tradeExitRef: protect.exitRef,
+          });
+        // The result is a copy.
+        protectedPosition.exitRef = 'changed';
+        expect((await store.openPositions(userId))[0]?.exitRef).toBe(protect.exitRef);
+
+        const unprotect: PositionExitUpdate = { protection: 'unprotected', since: T0 + 7 * MINUTE };
+        const unprotectedPosition = await store.updatePositionExit(trade.id, unprotect);
+        expect(unprotectedPosition).toEqual(withPositionExit(withPositionExit(position, protect), unprotect));
+        expect(unprotectedPosition).toMatchObject({
+          protection: 'unprotected',
+          unprotectedSince: T0 + 7 * MINUTE,
+          takeProfit: protect.takeProfit,
+          stopLoss: protect.stopLoss,
+        });
+        expect(unprotectedPosition.exitRef).toBeUndefined();
+        expect(await store.openPositions(userId)).toEqual([unprotectedPosition]);
+        const unprotectedTrade = await store.getTrade(userId, trade.id);
+        expect(unprotectedTrade).toEqual({
+          ...trade,
+          takeProfit: protect.takeProfit,
+          stopLoss: protect.stopLoss,
+        });
+        expect(unprotectedTrade?.exitRef).toBeUndefined();
+        if (readBack?.positionProtection)
+          expect(await readBack.positionProtection(trade.id)).toEqual({
+            protection: 'unprotected',
+            exitRef: null,
+            tradeExitRef: null,
+          });
+
+        const protectAgain: PositionExitUpdate = {
+          protection: 'protected',
+          exitRef: uniqueId('oco'),
+          takeProfit: '50180',
+          stopLoss: '49720',
+        };
+        const again = await store.updatePositionExit(trade.id, protectAgain);
+        expect(again).toEqual(withPositionExit(unprotectedPosition, protectAgain));
+        expect(again.unprotectedSince).toBeUndefined();
+        expect(await store.openPositions(userId)).toEqual([again]);
+        expect(await store.getTrade(userId, trade.id)).toEqual({
+          ...trade,
+          exitRef: protectAgain.exitRef,
+          takeProfit: '50180',
+          stopLoss: '49720',
+        });
+      });
+
+      it('throws NotFoundError for a closed or unknown trade and changes nothing', async () => {
+        const userId = uniqueId('user');
+        const { trade } = await openTrade(userId);
+        const closed = await store.recordClosedTrade(exitFor(trade));
+        const protect: PositionExitUpdate = {
+          protection: 'protected',
+          exitRef: uniqueId('oco'),
+          takeProfit: '1',
+          stopLoss: '1',
+        };
+        await expectNotFound(store.updatePositionExit(trade.id, protect));
+        await expectNotFound(store.updatePositionExit(trade.id, { protection: 'unprotected', since: T0 }));
+        expect(await store.getTrade(userId, trade.id)).toEqual(closed);
+        expect(await store.openPositions(userId)).toEqual([]);
+        await expectNotFound(store.updatePositionExit(uniqueId('trade'), protect));
+      });
+
+      it('refuses a position whose fields contradict its protection, writing nothing', async () => {
+        const userId = uniqueId('user');
+        const intent = intentFor(userId);
+        await store.journalIntent(intent);
+        const trade = tradeFor(intent);
+        const { exitRef: _exitRef, ...withoutExitRef } = positionFor(trade);
+        const contradictions: OpenPosition[] = [
+          withoutExitRef,
+          { ...openPositionOf(trade, { unprotectedSince: T0 }), exitRef: 'oco' },
+          { ...openPositionOf(trade, { unprotectedSince: T0 }), unprotectedSince: undefined },
+        ].map((p) => JSON.parse(JSON.stringify(p)) as OpenPosition);
+        for (const position of contradictions) {
+          await expectTrdError(
+            store.recordOpenedTrade({ trade, position, intentClientOrderId: intent.clientOrderId }),
+          );
+        }
+        expect(await store.getTrade(userId, trade.id)).toBeNull();
+        expect(await store.openPositions(userId)).toEqual([]);
+        expect((await store.getIntent(intent.clientOrderId))?.state).toBe('pending');
       });
     });
 

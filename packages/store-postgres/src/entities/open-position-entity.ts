@@ -1,6 +1,11 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { money, unixMs } from './column-types';
+import { money, optionalUnixMs, unixMs } from './column-types';
 
+/**
+ * A filled trade's open position. `protection` says whether an exit pair works at the venue
+ * (`exitRef` set) or nothing protects it since `unprotectedSince`; a check constraint keeps the
+ * three columns consistent.
+ */
 export interface OpenPositionRow {
   tradeId: string;
   userId: string;
@@ -10,7 +15,9 @@ export interface OpenPositionRow {
   entryPrice: string;
   takeProfit: string;
   stopLoss: string;
-  exitRef: string;
+  protection: string;
+  exitRef: string | null;
+  unprotectedSince: number | null;
   openedAt: number;
 }
 
@@ -27,7 +34,9 @@ export const OpenPositionEntity = new EntitySchema<OpenPositionRow>({
     entryPrice: money,
     takeProfit: money,
     stopLoss: money,
-    exitRef: { type: 'string', length: 64 },
+    protection: { type: 'string', length: 11 },
+    exitRef: { type: 'string', length: 64, nullable: true },
+    unprotectedSince: optionalUnixMs,
     openedAt: unixMs,
   },
 });

@@ -12,6 +12,8 @@ export interface OrderIntentRow {
   tradeId: string;
   state: string;
   confidence: number | null;
+  takeProfitPercent: number | null;
+  stopLossPercent: number | null;
   reason: string | null;
   error: string | null;
   createdAt: number;
@@ -32,6 +34,8 @@ export const OrderIntentEntity = new EntitySchema<OrderIntentRow>({
     tradeId: { type: 'string', length: 64 },
     state: { type: 'string', length: 10 },
     confidence: { type: 'double', nullable: true },
+    takeProfitPercent: { type: 'double', nullable: true },
+    stopLossPercent: { type: 'double', nullable: true },
     reason: { type: 'string', length: 32, nullable: true },
     error: { type: 'text', nullable: true },
     createdAt: unixMs,

@@ -21,6 +21,8 @@ export interface TradeRow {
   exitPrice: string | null;
   exitFee: string | null;
   exitReason: string | null;
+  exitNote: string | null;
+  exitQuantity: string | null;
   profitLoss: string | null;
   profitLossPercent: string | null;
   durationSeconds: number | null;
@@ -53,7 +55,10 @@ export const TradeEntity = new EntitySchema<TradeRow>({
     closedAt: optionalUnixMs,
     exitPrice: optionalMoney,
     exitFee: optionalMoney,
-    exitReason: { type: 'string', length: 16, nullable: true },
+    // As wide as the order journal's `reason`, which holds the same values for close intents.
+    exitReason: { type: 'string', length: 32, nullable: true },
+    exitNote: { type: 'text', nullable: true },
+    exitQuantity: optionalMoney,
     profitLoss: optionalMoney,
     profitLossPercent: optionalMoney,
     durationSeconds: { type: 'integer', nullable: true },

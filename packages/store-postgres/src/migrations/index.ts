@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { AnalysisCost20261125 } from './analysis-cost';
 import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
+import { PositionProtection20261202 } from './position-protection';
 
 // Every migration, oldest first. Add new ones at the end; never edit one that has shipped.
 export const migrations: MigrationObject[] = [
   { name: 'InitialSchema20261125', class: InitialSchema20261125 },
   { name: 'EngineHeartbeats20261125', class: EngineHeartbeats20261125 },
   { name: 'AnalysisCost20261125', class: AnalysisCost20261125 },
+  { name: 'PositionProtection20261202', class: PositionProtection20261202 },
 ];
