@@ -132,6 +132,8 @@ export function tradeToRow(trade: Trade): TradeRow {
     exitReason: trade.exitReason ?? null,
     exitNote: trade.exitNote ?? null,
     exitQuantity: optionalMoneyValue('exitQuantity', trade.exitQuantity),
+    entryQuoteAmount: optionalMoneyValue('entryQuoteAmount', trade.entryQuoteAmount),
+    entryNetQuantity: optionalMoneyValue('entryNetQuantity', trade.entryNetQuantity),
     profitLoss: optionalMoneyValue('profitLoss', trade.profitLoss),
     profitLossPercent: optionalMoneyValue('profitLossPercent', trade.profitLossPercent),
     durationSeconds: trade.durationSeconds ?? null,
@@ -165,6 +167,10 @@ export function rowToTrade(row: TradeRow): Trade {
   if (row.exitNote !== null) trade.exitNote = row.exitNote;
   const exitQuantity = optionalDecimalOut(row.exitQuantity);
   if (exitQuantity !== undefined) trade.exitQuantity = exitQuantity;
+  const entryQuoteAmount = optionalDecimalOut(row.entryQuoteAmount);
+  if (entryQuoteAmount !== undefined) trade.entryQuoteAmount = entryQuoteAmount;
+  const entryNetQuantity = optionalDecimalOut(row.entryNetQuantity);
+  if (entryNetQuantity !== undefined) trade.entryNetQuantity = entryNetQuantity;
   const profitLoss = optionalDecimalOut(row.profitLoss);
   if (profitLoss !== undefined) trade.profitLoss = profitLoss;
   const profitLossPercent = optionalDecimalOut(row.profitLossPercent);

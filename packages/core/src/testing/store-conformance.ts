@@ -893,6 +893,8 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
             quantity: '0.00001',
             entryPrice: '12345.67890123',
             entryFee: '0.000000012345678901',
+            entryQuoteAmount: '0.123456789012300001',
+            entryNetQuantity: '0.000009999',
             takeProfit: '12382.70593793',
             stopLoss: '12283.93950672',
           },

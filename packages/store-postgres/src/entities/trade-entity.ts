@@ -23,6 +23,8 @@ export interface TradeRow {
   exitReason: string | null;
   exitNote: string | null;
   exitQuantity: string | null;
+  entryQuoteAmount: string | null;
+  entryNetQuantity: string | null;
   profitLoss: string | null;
   profitLossPercent: string | null;
   durationSeconds: number | null;
@@ -59,6 +61,8 @@ export const TradeEntity = new EntitySchema<TradeRow>({
     exitReason: { type: 'string', length: 32, nullable: true },
     exitNote: { type: 'text', nullable: true },
     exitQuantity: optionalMoney,
+    entryQuoteAmount: optionalMoney,
+    entryNetQuantity: optionalMoney,
     profitLoss: optionalMoney,
     profitLossPercent: optionalMoney,
     durationSeconds: { type: 'integer', nullable: true },

@@ -24,6 +24,9 @@ export class PositionProtection20261202 extends Migration {
     this.addSql(`alter table "trades" alter column "exit_reason" type varchar(32);`);
     this.addSql(`alter table "trades" add column "exit_note" text null;`);
     this.addSql(`alter table "trades" add column "exit_quantity" numeric(36,18) null;`);
+    // The entry's exact cash and base flows: realized P&L is computed from them.
+    this.addSql(`alter table "trades" add column "entry_quote_amount" numeric(36,18) null;`);
+    this.addSql(`alter table "trades" add column "entry_net_quantity" numeric(36,18) null;`);
 
     this.addSql(`alter table "order_intents" add column "take_profit_percent" double precision null;`);
     this.addSql(`alter table "order_intents" add column "stop_loss_percent" double precision null;`);
@@ -37,6 +40,8 @@ export class PositionProtection20261202 extends Migration {
     this.addSql(`drop table if exists "portfolio_dust";`);
     this.addSql(`alter table "order_intents" drop column if exists "stop_loss_percent";`);
     this.addSql(`alter table "order_intents" drop column if exists "take_profit_percent";`);
+    this.addSql(`alter table "trades" drop column if exists "entry_net_quantity";`);
+    this.addSql(`alter table "trades" drop column if exists "entry_quote_amount";`);
     this.addSql(`alter table "trades" drop column if exists "exit_quantity";`);
     this.addSql(`alter table "trades" drop column if exists "exit_note";`);
     // Fails (and rolls back) if a trade holds a reason longer than the old column: no silent cut.
