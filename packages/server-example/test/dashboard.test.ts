@@ -178,10 +178,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
       // Each closed trade: its reason as a label, the engine's note as a second line and tooltip.
       const cells = await erinPage.$$eval('[data-testid=exit-reason][data-reason]', (tds) =>
         tds.map((td) => ({
-          reason: (td as HTMLElement).dataset.reason,
+          reason: td.getAttribute('data-reason'),
           label: td.firstChild?.textContent,
           note: td.querySelector('[data-testid=exit-note]')?.textContent ?? null,
-          title: (td as HTMLElement).title,
+          title: td.getAttribute('title') ?? '',
         })),
       );
       expect(cells).toHaveLength(7);
@@ -195,7 +195,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
       const badge = '[data-testid=position] [data-testid=protection]';
       expect(await erinPage.textContent(badge)).toBe(`Unprotected since ${clockTime(since)}`);
       expect(await erinPage.getAttribute(badge, 'data-protection')).toBe('unprotected');
-      expect(await erinPage.$eval(badge, (el) => getComputedStyle(el).color)).toBe('rgb(240, 185, 11)');
+      // The test compiles without the DOM library; in the page, getComputedStyle is there.
+      const colour = await erinPage.$eval(
+        badge,
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el)
+            .color,
+      );
+      expect(colour).toBe('rgb(240, 185, 11)');
 
       // The portfolio panel: the dust holding with its cost.
       const dust = await erinPage.$$eval('[data-testid=dust-row]', (rows) =>
