@@ -23,6 +23,20 @@ async function api(method, path, body) {
 
 // ---------- formatting ----------
 const fmtTime = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+/** HH:MM:SS, UTC like every time on the page. */
+const fmtClock = (ms) => new Date(ms).toISOString().slice(11, 19);
+/** Why a trade closed, in words. The last three: the engine closed at market, nothing protected it. */
+const EXIT_REASON_LABELS = {
+  TAKE_PROFIT: 'Take profit',
+  STOP_LOSS: 'Stop loss',
+  TIMEOUT: 'Timeout',
+  MANUAL: 'Manual',
+  EXIT_UNPLACEABLE: 'Exit refused → closed at market',
+  EXIT_CANCELLED: 'Exit cancelled at venue',
+  STOP_UNFILLED: 'Stop not filled (gap)',
+};
+/** A reason this page does not know yet shows as the server sent it. */
+const exitReasonLabel = (reason) => EXIT_REASON_LABELS[reason] ?? reason;
 function fmtNumber(value, digits = 2) {
   const n = Number(value);
   return Number.isFinite(n)
@@ -192,6 +206,22 @@ async function refreshPortfolio() {
     rows.push(tr);
   }
   $('balances').replaceChildren(...rows);
+  const dust = (stats.dust ?? []).map((holding) => {
+    const tr = document.createElement('tr');
+    tr.dataset.testid = 'dust-row';
+    cell(tr, holding.asset);
+    cell(tr, holding.quantity);
+    cell(tr, fmtNumber(holding.cost, 8));
+    tr.title = `${holding.symbol}: below one step, swept into the next exit on ${holding.symbol}`;
+    return tr;
+  });
+  if (dust.length === 0) {
+    const tr = document.createElement('tr');
+    const td = cell(tr, 'none', 'muted');
+    td.colSpan = 3;
+    dust.push(tr);
+  }
+  $('dust').replaceChildren(...dust);
 }
 
 let openPosition = null;
@@ -205,6 +235,7 @@ async function refreshPosition() {
     return;
   }
   const p = openPosition;
+  const badge = protectionBadge(p);
   const dl = document.createElement('dl');
   dl.className = 'kv';
   for (const [label, value] of [
@@ -235,8 +266,28 @@ async function refreshPosition() {
     }
     await refreshAll();
   });
-  box.replaceChildren(dl, close);
+  box.replaceChildren(badge, dl, close);
   drawPositionLines();
+}
+
+/** "Protected" while an exit pair works at the venue, else "Unprotected since HH:MM:SS" (a warning). */
+function protectionBadge(position) {
+  // A server from before the protection state sends none: an exit reference means protected.
+  const protection = position.protection ?? (position.exitRef ? 'protected' : 'unprotected');
+  const badge = document.createElement('p');
+  badge.dataset.testid = 'protection';
+  badge.dataset.protection = protection;
+  if (protection === 'protected') {
+    badge.className = 'badge badge-protected';
+    badge.textContent = 'Protected';
+    if (position.exitRef) badge.title = `exit pair ${position.exitRef} working at the venue`;
+  } else {
+    const since = position.unprotectedSince ?? position.openedAt;
+    badge.className = 'badge badge-unprotected';
+    badge.textContent = `Unprotected since ${fmtClock(since)}`;
+    badge.title = `No exit protects this position since ${fmtTime(since)} UTC: the engine places the exit or closes at market on its next pass.`;
+  }
+  return badge;
 }
 
 let tradeTotal = 0;
@@ -254,7 +305,7 @@ async function refreshTrades() {
     cell(tr, t.quantity);
     cell(tr, t.entryPrice);
     cell(tr, t.exitPrice ?? '—');
-    cell(tr, t.exitReason ?? '—');
+    reasonCell(tr, t);
     const pnl = cell(tr, '—');
     if (t.profitLoss !== undefined) signed(pnl, t.profitLoss);
     cell(tr, t.status);
@@ -266,6 +317,22 @@ async function refreshTrades() {
   $('prev-page').disabled = state.page === 0;
   $('next-page').disabled = state.page + 1 >= pages;
 }
+/** The exit reason as a label; the engine's note (when it closed at market) as a second line and tooltip. */
+function reasonCell(row, trade) {
+  const td = cell(row, trade.exitReason ? exitReasonLabel(trade.exitReason) : '—', 'reason');
+  td.dataset.testid = 'exit-reason';
+  if (trade.exitReason) td.dataset.reason = trade.exitReason;
+  if (trade.exitNote) {
+    td.title = trade.exitNote;
+    const note = document.createElement('div');
+    note.className = 'reason-note';
+    note.dataset.testid = 'exit-note';
+    note.textContent = trade.exitNote;
+    td.append(note);
+  }
+  return td;
+}
+
 $('prev-page').addEventListener('click', () => {
   state.page = Math.max(0, state.page - 1);
   refreshTrades();
@@ -420,6 +487,8 @@ function connectSocket() {
     const message = JSON.parse(event.data);
     showEvent(message);
     if (['trade:opened', 'trade:closed', 'position:timeout'].includes(message.type)) refreshAll();
+    else if (['position:protected', 'position:unprotected'].includes(message.type))
+      refreshPosition().catch(() => {});
   });
 }
 function setConnection(on) {
@@ -436,9 +505,13 @@ function describe(message) {
     case 'trade:opened':
       return `${message.trade.side} ${message.trade.quantity} ${message.trade.symbol} at ${message.trade.entryPrice} (TP ${message.trade.takeProfit}, SL ${message.trade.stopLoss})`;
     case 'trade:closed':
-      return `${message.trade.symbol} closed by ${message.trade.exitReason} at ${message.trade.exitPrice}, P&L ${message.trade.profitLoss}`;
+      return `${message.trade.symbol} closed: ${exitReasonLabel(message.trade.exitReason)} at ${message.trade.exitPrice}, P&L ${message.trade.profitLoss}${message.trade.exitNote ? ` — ${message.trade.exitNote}` : ''}`;
     case 'trade:rejected':
       return `${message.symbol} ${message.signal.action} rejected: ${message.violations.map((v) => v.message).join('; ')}`;
+    case 'position:protected':
+      return `position ${message.tradeId} protected (exit ${message.exitRef})`;
+    case 'position:unprotected':
+      return `position ${message.tradeId} unprotected: ${message.reason}`;
     case 'position:timeout':
       return `position ${message.tradeId} timed out`;
     case 'error':

@@ -3,13 +3,51 @@ import { join } from 'node:path';
 import { Decimal } from '@trd/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from './helpers/api-client';
+import {
+  EXIT_NOTES,
+  lifecycleFixtures,
+  serveSeededReads,
+} from '../src/routes/__fixtures__/position-lifecycle';
+import { apiClient, openSocket } from './helpers/api-client';
 import { buySignal, startTestServer, type TestServer } from './helpers/test-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Page updates arrive over the WebSocket and a few fetches: allow for a slow CI machine. */
 const POLL = { timeout: 10_000, interval: 100 };
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
+const VIEWPORT = { width: 1400, height: 1500 };
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** What the dashboard shows for each exit reason. */
+const EXIT_LABELS = {
+  TAKE_PROFIT: 'Take profit',
+  STOP_LOSS: 'Stop loss',
+  TIMEOUT: 'Timeout',
+  MANUAL: 'Manual',
+  EXIT_UNPLACEABLE: 'Exit refused → closed at market',
+  EXIT_CANCELLED: 'Exit cancelled at venue',
+  STOP_UNFILLED: 'Stop not filled (gap)',
+} as const;
+/** HH:MM:SS UTC, as the dashboard prints times. */
+const clockTime = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+/** Logs in through the page. */
+async function logIn(page: Page, baseUrl: string, username: string, password: string) {
+  await page.goto(baseUrl);
+  await page.click('.tab[data-tab=login]');
+  await page.fill('[data-testid=username]', username);
+  await page.fill('[data-testid=password]', password);
+  await page.click('[data-testid=auth-submit]');
+  await page.waitForSelector('#app:not([hidden])');
+}
 
 // Debian's Chromium is installed by scripts/install-chromium.sh (CI runs it before the tests).
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
@@ -21,20 +59,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Console errors include Content-Security-Policy violations and failed requests.
     page.on('console', (message) => {
@@ -86,6 +112,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     const row = await page.textContent('[data-testid=trade-row]');
     expect(row).toContain('BTCUSDT');
     expect(row).toContain('filled');
+    expect(await page.textContent('[data-testid=protection]')).toBe('Protected');
 
     // Take profit: the trade closes, stats and the equity curve follow.
     const api = apiClient(t.baseUrl);
@@ -94,7 +121,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     t.exchange.setPrice('BTCUSDT', new Decimal(position.takeProfit).mul('1.001').toFixed(2));
     await t.engine.monitorPositions();
     await page.waitForSelector('[data-testid=events] li[data-type="trade:closed"]');
-    await expect.poll(() => page.textContent('[data-testid=trade-row]'), POLL).toContain('TAKE_PROFIT');
+    await expect.poll(() => page.textContent('[data-testid=trade-row]'), POLL).toContain('Take profit');
     await expect.poll(() => page.textContent('[data-testid=stat-trades]'), POLL).toBe('1');
     expect(await page.textContent('[data-testid=position]')).toContain('No open position');
 
@@ -107,7 +134,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await page.click('[data-testid=close-position]');
     await expect.poll(() => page.textContent('[data-testid=stat-trades]'), POLL).toBe('2');
     await expect.poll(async () => (await page.$$('[data-testid=trade-row]')).length, POLL).toBe(2);
-    expect(await page.textContent('[data-testid=trades]')).toContain('MANUAL');
+    expect(await page.textContent('[data-testid=trades]')).toContain('Manual');
 
     // Both charts drew on their canvases.
     expect(await page.$$eval('[data-testid=price-chart] canvas', (c) => c.length)).toBeGreaterThan(0);
@@ -125,4 +152,101 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     // The one wrong password above is the only failed request.
     expect(consoleErrors.filter((text) => !text.includes('401'))).toEqual([]);
   }, 120_000);
+
+  it('labels every exit reason, flags an unprotected position, lists dust, and follows protection live', async () => {
+    const api = apiClient(t.baseUrl);
+    const erinPage = await browser.newPage({ viewport: VIEWPORT });
+    const erinErrors: string[] = [];
+    erinPage.on('pageerror', (error) => erinErrors.push(error.message));
+    erinPage.on('console', (message) => {
+      if (message.type() === 'error') erinErrors.push(message.text());
+    });
+    const erin = await api.register('erin', 'erin-password-123');
+    // Another user listening: nothing about erin's position may reach them.
+    const frank = await api.register('frank', 'frank-password-123');
+    const frankSocket = await openSocket(t.wsUrl, { token: frank.access_token });
+
+    // Seed erin's history: a closed trade per exit reason, an unprotected position, dust.
+    const now = t.clock.now();
+    const seed = lifecycleFixtures(erin.user.id, now);
+    const restore = serveSeededReads(t.store, erin.user.id, seed);
+    try {
+      await logIn(erinPage, t.baseUrl, 'erin', 'erin-password-123');
+      await expect.poll(() => erinPage.textContent('[data-testid=connection]'), POLL).toBe('live');
+      await expect.poll(async () => (await erinPage.$$('[data-testid=trade-row]')).length, POLL).toBe(8);
+
+      // Each closed trade: its reason as a label, the engine's note as a second line and tooltip.
+      const cells = await erinPage.$$eval('[data-testid=exit-reason][data-reason]', (tds) =>
+        tds.map((td) => ({
+          reason: td.getAttribute('data-reason'),
+          label: td.firstChild?.textContent,
+          note: td.querySelector('[data-testid=exit-note]')?.textContent ?? null,
+          title: td.getAttribute('title') ?? '',
+        })),
+      );
+      expect(cells).toHaveLength(7);
+      for (const [reason, label] of Object.entries(EXIT_LABELS)) {
+        const note = EXIT_NOTES[reason as keyof typeof EXIT_NOTES] ?? null;
+        expect(cells).toContainEqual({ reason, label, note, title: note ?? '' });
+      }
+
+      // The open position: nothing protects it, in the warning colour.
+      const since = seed.position.unprotectedSince!;
+      const badge = '[data-testid=position] [data-testid=protection]';
+      expect(await erinPage.textContent(badge)).toBe(`Unprotected since ${clockTime(since)}`);
+      expect(await erinPage.getAttribute(badge, 'data-protection')).toBe('unprotected');
+      // The test compiles without the DOM library; in the page, getComputedStyle is there.
+      const colour = await erinPage.$eval(
+        badge,
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el)
+            .color,
+      );
+      expect(colour).toBe('rgb(240, 185, 11)');
+
+      // The portfolio panel: the dust holding with its cost.
+      const dust = await erinPage.$$eval('[data-testid=dust-row]', (rows) =>
+        rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(dust).toEqual([['BTC', '0.00000945', '0.5957']]);
+
+      // Live: an exit pair now protects it, then it is refused again; the badge follows.
+      const { unprotectedSince: _since, ...position } = seed.position;
+      seed.position = { ...position, protection: 'protected', exitRef: 'oco-live-1' };
+      t.engine.emit('position:protected', {
+        userId: erin.user.id,
+        tradeId: position.tradeId,
+        exitRef: 'oco-live-1',
+        at: now + 1000,
+      });
+      await expect.poll(() => erinPage.textContent(badge), POLL).toBe('Protected');
+      await erinPage.waitForSelector('[data-testid=events] li[data-type="position:protected"]');
+
+      seed.position = { ...position, protection: 'unprotected', unprotectedSince: now + 5000 };
+      t.engine.emit('position:unprotected', {
+        userId: erin.user.id,
+        tradeId: position.tradeId,
+        reason: 'the exit pair was cancelled at the venue',
+        at: now + 5000,
+      });
+      await expect
+        .poll(() => erinPage.textContent(badge), POLL)
+        .toBe(`Unprotected since ${clockTime(now + 5000)}`);
+      expect(
+        await erinPage.textContent('[data-testid=events] li[data-type="position:unprotected"]'),
+      ).toContain('the exit pair was cancelled at the venue');
+
+      // Delivered to erin only.
+      expect(JSON.stringify(frankSocket.messages)).not.toContain(position.tradeId);
+      expect(frankSocket.messages.map((m: { type: string }) => m.type)).toEqual(['connected']);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await erinPage.screenshot({ path: join(ARTIFACTS, 'dashboard-lifecycle.png'), fullPage: true });
+      expect(erinErrors).toEqual([]);
+    } finally {
+      restore();
+      await frankSocket.close();
+      await erinPage.close();
+    }
+  }, 60_000);
 });

@@ -98,6 +98,10 @@ describe('end to end: register, trade, close, stop (real HTTP, WebSocket, Postgr
     const position = positions.body.positions[0];
     expect(position.tradeId).toBe(opened.trade.id);
     expect(position.userId).toBe(userId);
+    // The exit pair works at the venue: the position is protected, and says by which exit.
+    expect(position).toMatchObject({ protection: 'protected', exitRef: expect.any(String) });
+    expect(position).not.toHaveProperty('unprotectedSince');
+    expect(opened.position).toMatchObject({ tradeId: opened.trade.id, protection: 'protected' });
     // The reference exits: take profit +0.3%, stop loss −0.5% around the fill.
     const entry = new Decimal(position.entryPrice);
     expect(new Decimal(position.takeProfit).div(entry).toNumber()).toBeCloseTo(1.003, 4);
@@ -150,6 +154,7 @@ describe('end to end: register, trade, close, stop (real HTTP, WebSocket, Postgr
       totalRealizedPnl: trade.profitLoss,
     });
     expect(portfolio.body.openPositions).toBe(0);
+    expect(Array.isArray(portfolio.body.stats.dust)).toBe(true);
     expect(portfolio.body.tradesToday).toBe(1);
     expect(portfolio.body.balances.map((b: { asset: string }) => b.asset)).toContain('USDT');
     expect(performance.body).toMatchObject({

@@ -1,11 +1,17 @@
 import type { TradingBotEvents } from '@trd/core';
 
-/** Engine events that concern one user, forwarded to that user's sockets. */
+/**
+ * Engine events that concern one user, forwarded to that user's sockets only (the hub publishes
+ * each to its payload's `userId`). `position:protected` / `position:unprotected` tell the
+ * dashboard that an exit pair now protects a position, or that nothing does.
+ */
 export const USER_EVENTS = [
   'analysis',
   'trade:opened',
   'trade:closed',
   'trade:rejected',
+  'position:protected',
+  'position:unprotected',
   'position:timeout',
   'error',
 ] as const;
@@ -48,6 +54,14 @@ export function toSocketMessage<E extends UserEventName>(
       const p = payload as TradingBotEvents['trade:rejected'][0];
       const { usage: _usage, ...signal } = p.signal;
       return { type: event, at: p.at, symbol: p.symbol, signal, violations: p.violations };
+    }
+    case 'position:protected': {
+      const p = payload as TradingBotEvents['position:protected'][0];
+      return { type: event, at: p.at, tradeId: p.tradeId, exitRef: p.exitRef };
+    }
+    case 'position:unprotected': {
+      const p = payload as TradingBotEvents['position:unprotected'][0];
+      return { type: event, at: p.at, tradeId: p.tradeId, reason: p.reason };
     }
     case 'position:timeout': {
       const p = payload as TradingBotEvents['position:timeout'][0];

@@ -4,6 +4,7 @@ import { callerId } from '../security/authentication';
 import { errorResponses, performanceResponseSchema, portfolioResponseSchema } from '../server/api-schemas';
 import type { ServerDeps } from '../server/server-deps';
 import { computePerformance } from './performance';
+import { presentPortfolio } from './presenters';
 
 const DAY_MS = 86_400_000;
 const PAGE = 100;
@@ -59,7 +60,7 @@ export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           );
         }
         return {
-          stats,
+          stats: presentPortfolio(stats),
           balances,
           ...(balancesError ? { balancesError } : {}),
           openPositions: positions.length,

@@ -15,6 +15,7 @@ import {
 } from '../server/api-schemas';
 import { RequestValidationError, refuseBody, sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
+import { presentPosition } from './presenters';
 
 /** A user's config, or the reference bot's defaults for a user who never saved one. */
 export async function loadConfig(deps: ServerDeps, userId: string): Promise<TradingConfig> {
@@ -166,7 +167,9 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
           response: { 200: positionsResponseSchema, ...errorResponses(401) },
         },
       },
-      async (request) => ({ positions: await deps.store.openPositions(callerId(request)) }),
+      async (request) => ({
+        positions: (await deps.store.openPositions(callerId(request))).map(presentPosition),
+      }),
     );
 
     app.post(

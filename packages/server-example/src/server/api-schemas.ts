@@ -79,6 +79,11 @@ export const tradesQuerySchema = z.strictObject({
   status: tradeStatusSchema.optional(),
 });
 
+// Trades, positions and portfolio stats are core's schemas, so the answers carry every field core
+// defines (all seven exit reasons, `exitNote`, `exitQuantity`, `protection`, `unprotectedSince`,
+// `dust`) and the serializer checks them: a value outside these schemas is a 500, never sent.
+// Routes pass positions and stats through `routes/presenters.ts` first.
+
 export const tradePageResponseSchema = z.object({
   trades: z.array(tradeSchema),
   total: z.number().int(),
