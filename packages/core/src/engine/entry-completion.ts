@@ -81,14 +81,24 @@ export async function completeEntry(
     if (!existing || !recorded) throw error;
     return { trade: recorded, position: existing };
   }
-  context.emit('trade:opened', { userId: trade.userId, trade, position, at: clock.now() });
+  // 'trade:opened' tells the outcome of the first protection attempt (protected, or still
+  // unprotected), or comes right before the close when the position cannot be protected.
+  let announced = false;
+  const announce = (current: OpenPosition) => {
+    if (announced) return;
+    announced = true;
+    const protectedTrade = current.exitRef === undefined ? trade : { ...trade, exitRef: current.exitRef };
+    context.emit('trade:opened', { userId: trade.userId, trade: protectedTrade, position: current, at: clock.now() });
+  };
   const after = await protectPosition(context, {
     trade,
     position,
     account,
     rules,
     lookUpFirst: input.lookUpExitFirst ?? false,
+    beforeClose: () => announce(position),
   });
+  announce(after.position ?? position);
   return { trade, position: after.position ?? position };
 }
 

@@ -40,14 +40,20 @@ export async function protectPosition(
     account: TradingAccount;
     rules: MarketRules;
     lookUpFirst: boolean;
+    /** Called once before the position is closed or settled (the entry announces itself first). */
+    beforeClose?: () => void;
   },
 ): Promise<ProtectionOutcome> {
   const { trade, position, account, rules } = input;
+  const close = (reason: MarketCloseReason, note: string, at: OpenPosition = position) => {
+    input.beforeClose?.();
+    return closeUnprotected(context, at, reason, note);
+  };
   const exitId = exitClientOrderId(trade.clientOrderId);
   try {
     if (input.lookUpFirst) {
       const found = await account.findExit(trade.symbol, exitId);
-      if (found) return await settleFoundExit(context, { trade, position, found });
+      if (found) return await settleFoundExit(context, { trade, position, found, close, beforeClose: input.beforeClose });
     }
     const exit = {
       side: oppositeSide(trade.side),
@@ -65,7 +71,7 @@ export async function protectPosition(
     const failures = checkExit(rules, { ...exit, ...(lastPrice ? { lastPrice } : {}) });
     if (failures.length > 0) {
       const note = `exit not placed: ${failures.map((f) => `${f.filter}: ${f.message}`).join('; ')}`;
-      return await closeUnprotected(context, position, 'EXIT_UNPLACEABLE', note);
+      return await close('EXIT_UNPLACEABLE', note);
     }
     let placed: ExitReport;
     try {
@@ -78,11 +84,12 @@ export async function protectPosition(
         const note = definitive
           ? `the venue refused the exit: ${cause.message}`
           : `the exit could not be placed for ${UNPROTECTED_PASSES} monitor passes: ${cause.message}`;
-        return await closeUnprotected(context, position, 'EXIT_UNPLACEABLE', note);
+        return await close('EXIT_UNPLACEABLE', note);
       }
       throw cause;
     }
-    if (placed.state !== 'open') return await settleFoundExit(context, { trade, position, found: placed });
+    if (placed.state !== 'open')
+      return await settleFoundExit(context, { trade, position, found: placed, close, beforeClose: input.beforeClose });
     return { kind: 'protected', position: await markProtected(context, trade, placed) };
   } catch (error) {
     const cause = asError(error);
@@ -103,23 +110,28 @@ export async function protectPosition(
 /** An exit found at the venue (or returned done by a placement): protect with it or settle the trade. */
 async function settleFoundExit(
   context: EngineContext,
-  input: { trade: Trade; position: OpenPosition; found: ExitReport },
+  input: {
+    trade: Trade;
+    position: OpenPosition;
+    found: ExitReport;
+    close: (reason: MarketCloseReason, note: string, at?: OpenPosition) => Promise<ProtectionOutcome>;
+    beforeClose?: () => void;
+  },
 ): Promise<ProtectionOutcome> {
-  const { trade, position, found } = input;
+  const { trade, position, found, close } = input;
   switch (found.state) {
     case 'open':
       return { kind: 'protected', position: await markProtected(context, trade, found) };
     case 'filled':
+      input.beforeClose?.();
       return { kind: 'closed', trade: await closeFromExitFill(context, trade, found) };
     case 'triggered':
-      return closeUnprotected(
-        context,
-        { ...position, exitRef: found.exitRef },
-        'STOP_UNFILLED',
-        `the stop ${trade.stopLoss} triggered but its limit did not fill`,
-      );
+      return close('STOP_UNFILLED', `the stop ${trade.stopLoss} triggered but its limit did not fill`, {
+        ...position,
+        exitRef: found.exitRef,
+      });
     case 'cancelled':
-      return closeUnprotected(context, position, 'EXIT_CANCELLED', `exit ${found.exitRef} was cancelled at the venue`);
+      return close('EXIT_CANCELLED', `exit ${found.exitRef} was cancelled at the venue`);
   }
 }
 
