@@ -12,6 +12,7 @@ import {
   ExchangeUnavailableError,
   type ExitReport,
   type ExitRequest,
+  InsufficientFundsError,
   InvalidOrderError,
   type MarketOrderRequest,
   type MarketRules,
@@ -24,7 +25,7 @@ import {
 } from '@trd/core';
 import type { PriceFeed } from '../feeds/price-feed';
 import { BalanceBook } from './balance-book';
-import { type PricePath, triggeredLeg } from './exit-trigger';
+import { beyondLimit, limitReached, type PricePath, stopTradePrice, triggeredLeg } from './exit-trigger';
 
 /** An order in the venue's ledger: market orders and both legs of every exit. */
 export interface MockOrderRecord extends OrderReport {
@@ -58,9 +59,12 @@ interface ExitRecord {
   quantity: Decimal;
   takeProfit: Decimal;
   stopLoss: Decimal;
+  /** Limit of the stop leg once triggered; none: the stop fills at whatever price it trades at. */
+  stopLimit?: Decimal;
   placedAt: number;
   /** Open time of the last bar already matched against the legs. */
   checkedThrough: number;
+  /** `triggered`: the stop leg is a working limit order at `stopLimit`, the take profit expired. */
   state: ExitReport['state'];
   lockedAsset: string;
   lockedAmount: Decimal;
@@ -155,8 +159,9 @@ export class MockVenue {
     const { feed } = this.market(symbol);
     this.sync();
     this.overrides.set(symbol, { price: value, barOpenTime: feed.currentBar(this.now())?.openTime });
+    // A jump is part of the price path: a jump past a stop is a gap, filled at the price jumped to.
     for (const exit of [...(this.openExitsBySymbol.get(symbol) ?? [])]) {
-      this.matchExit(exit, { high: value, low: value }, this.now());
+      this.matchExit(exit, { open: value, high: value, low: value }, this.now());
     }
   }
 
@@ -263,7 +268,7 @@ export class MockVenue {
     validateRequest(request);
     const account = this.account(apiKey);
     const duplicate = [...account.exits.values()].find(
-      (exit) => exit.clientOrderId === request.clientOrderId && exit.state === 'open',
+      (exit) => exit.clientOrderId === request.clientOrderId && isLive(exit),
     );
     // Binance refuses a second open list with the same id; answering with the open one keeps a retry harmless.
     if (duplicate) return exitReport(duplicate);
@@ -320,6 +325,7 @@ export class MockVenue {
       quantity,
       takeProfit,
       stopLoss,
+      ...(request.stopLimit ? { stopLimit: dec(request.stopLimit) } : {}),
       placedAt: now,
       // The current bar's range happened (partly) before the exit existed: only later bars count.
       checkedThrough: this.market(request.symbol).feed.currentBar(now)?.openTime ?? now,
@@ -357,10 +363,12 @@ export class MockVenue {
   cancelExit(apiKey: string, symbol: string, exitRef: string): ExitReport {
     this.sync();
     const exit = this.exitOf(apiKey, symbol, exitRef);
-    if (exit.state === 'open') {
+    if (isLive(exit)) {
       exit.account.book.unlock(exit.lockedAsset, exit.lockedAmount);
       exit.state = 'cancelled';
+      // A triggered exit's take profit has already expired: only the working stop leg is cancelled.
       for (const order of [exit.takeProfitOrder, exit.stopLossOrder]) {
+        if (!isOpen(order)) continue;
         order.status = 'cancelled';
         order.updatedAt = this.now();
       }
@@ -410,20 +418,65 @@ export class MockVenue {
     return override;
   }
 
-  /** Fills the leg the path reaches, at its own price (take profit at its limit, stop at its stop). */
+  /**
+   * Trades an exit against a stretch of the price path. The take profit fills at its limit. The
+   * stop trades at the stop, or at the open when the stretch opens beyond it (a gap); with a
+   * `stopLimit` that price would miss, the stop leg instead becomes a working limit order at
+   * `stopLimit` (`triggered`, the take profit expires, the lock stays) that fills when the path
+   * comes back to it. A gap triggers at the open, so the rest of that bar can fill it already.
+   */
   private matchExit(exit: ExitRecord, path: PricePath, at: number): void {
+    if (exit.state === 'triggered') {
+      if (limitReached(exit.side, exit.stopLimit!, path))
+        this.fillLeg(exit, 'stop_loss', exit.stopLimit!, at);
+      return;
+    }
     if (exit.state !== 'open') return;
     const leg = triggeredLeg(exit, path);
     if (!leg) return;
+    if (leg === 'take_profit') {
+      this.fillLeg(exit, 'take_profit', exit.takeProfit, at);
+      return;
+    }
+    const { price, gap } = stopTradePrice(exit, path, this.market(exit.symbol).rules.tickSize);
+    if (exit.stopLimit && beyondLimit(exit.side, price, exit.stopLimit)) {
+      exit.state = 'triggered';
+      Object.assign(exit.takeProfitOrder, {
+        status: 'expired',
+        updatedAt: at,
+      } satisfies Partial<MockOrderRecord>);
+      exit.stopLossOrder.updatedAt = at;
+      if (gap && limitReached(exit.side, exit.stopLimit, path))
+        this.fillLeg(exit, 'stop_loss', exit.stopLimit, at);
+      return;
+    }
+    this.fillLeg(exit, 'stop_loss', price, at);
+  }
+
+  /** Fills one leg at `price` and expires the other; the exit is done. */
+  private fillLeg(exit: ExitRecord, leg: 'take_profit' | 'stop_loss', price: Decimal, at: number): void {
     const { rules } = this.market(exit.symbol);
-    const price = leg === 'take_profit' ? exit.takeProfit : exit.stopLoss;
-    // The leg pays from what the exit locked; a buy's unused margin over its fill goes back to free.
-    exit.account.book.unlock(exit.lockedAsset, exit.lockedAmount);
-    const fill = this.settleFill(exit.account.book, rules, exit.side, exit.quantity, price);
     const filled = leg === 'take_profit' ? exit.takeProfitOrder : exit.stopLossOrder;
     const other = leg === 'take_profit' ? exit.stopLossOrder : exit.takeProfitOrder;
+    // The leg pays from what the exit locked; a buy's unused margin over its fill goes back to free.
+    exit.account.book.unlock(exit.lockedAsset, exit.lockedAmount);
+    let fill: ReturnType<MockVenue['settleFill']>;
+    try {
+      fill = this.settleFill(exit.account.book, rules, exit.side, exit.quantity, price);
+    } catch (error) {
+      if (!(error instanceof InsufficientFundsError)) throw error;
+      // A buy stop without a limit gapped above what the account can pay: the venue expires it.
+      for (const order of [filled, other]) {
+        if (isOpen(order))
+          Object.assign(order, { status: 'expired', updatedAt: at } satisfies Partial<MockOrderRecord>);
+      }
+      exit.state = 'cancelled';
+      this.openExits(exit.symbol).delete(exit);
+      return;
+    }
     Object.assign(filled, { ...fill, updatedAt: at } satisfies Partial<MockOrderRecord>);
-    Object.assign(other, { status: 'expired', updatedAt: at } satisfies Partial<MockOrderRecord>);
+    if (isOpen(other))
+      Object.assign(other, { status: 'expired', updatedAt: at } satisfies Partial<MockOrderRecord>);
     exit.state = 'filled';
     exit.leg = leg;
     this.openExits(exit.symbol).delete(exit);
@@ -477,6 +530,11 @@ function validateRequest(request: { side: string; quantity: string; clientOrderI
       `client order id "${request.clientOrderId}" must be 1-36 chars of [.A-Za-z0-9:/_-]`,
     );
   }
+}
+
+/** Still working at the venue: both legs waiting, or the stop triggered and its limit waiting. */
+function isLive(exit: ExitRecord): boolean {
+  return exit.state === 'open' || exit.state === 'triggered';
 }
 
 function isOpen(order: OrderReport): boolean {
