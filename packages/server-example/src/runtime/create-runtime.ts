@@ -83,7 +83,7 @@ export async function createRuntime(
 
   // The simulated market and the engine share one clock, REPLAY_SPEED× faster than wall time. It
   // resumes where the last run stopped, and the venue's state with it (see `resumePaper`).
-  const paper = simulated ? await resumePaper(config, symbols).catch(releaseOnFailure) : null;
+  const paper = simulated ? await resumePaper(config, symbols, options.warn).catch(releaseOnFailure) : null;
   const clock: Clock = paper?.clock ?? systemClock;
   const exchange = paper ? paper.exchange : await createBinance(config, clock).catch(releaseOnFailure);
   const analyzer = config.gemini ? await createGemini(config.gemini, clock) : createTechnicalAnalyzer();
@@ -193,7 +193,11 @@ interface PaperResume {
  * its last save and the venue's last save (the first run starts at wall time), the replay keeps
  * its anchor, and the venue (balances, orders, open exits) is read from `DATA_DIR`.
  */
-async function resumePaper(config: ServerConfig, symbols: string[]): Promise<PaperResume> {
+async function resumePaper(
+  config: ServerConfig,
+  symbols: string[],
+  warn: ((message: string) => void) | undefined,
+): Promise<PaperResume> {
   const clockFile = join(config.dataDir, PAPER_CLOCK_FILE);
   const venueFile = join(config.dataDir, PAPER_VENUE_FILE);
   const saved = readPaperClock(clockFile);
@@ -232,6 +236,10 @@ async function resumePaper(config: ServerConfig, symbols: string[]): Promise<Pap
         now: () => clock.now(),
         replayStartAt,
         intervalMs: PAPER_CLOCK_SAVE_MS,
+        // A missed save loses at most one more interval on a crash (the store still bounds the
+        // clock from below); say so every time rather than stop trading.
+        onError: (error) =>
+          warn?.(`could not save ${clockFile}: ${error instanceof Error ? error.message : String(error)}`),
       });
     },
   };
