@@ -11,3 +11,4 @@ export * from './mock-exchange-options';
 export { mockAccountCapabilities } from './mock-trading-account';
 export { triggeredLeg } from './venue/exit-trigger';
 export type { MockOrderRecord } from './venue/mock-venue';
+export { VENUE_STATE_FORMAT, VENUE_STATE_VERSION, type VenueState } from './venue/venue-state';

@@ -52,4 +52,14 @@ export interface MockExchangeOptions {
    * and creates a second order. `false` answers every reuse with `ConflictError`.
    */
   reuseFilledClientOrderIds?: boolean;
+  /**
+   * A JSON file that keeps the venue across processes (paper trading that survives a restart):
+   * when it exists the venue starts from it — accounts with free and locked balances, every order,
+   * exits with their legs and how far they were matched, the next ids, prices set by hand — and
+   * after every call that changes anything it is replaced atomically (temporary file + rename).
+   * Accounts are stored under a SHA-256 of their API key, never the key. A file that is not a
+   * venue state of a known version is a `ConfigError`, never ignored. One process per file.
+   * The feeds must give the same bars as in the process that wrote it. Default: memory only.
+   */
+  stateFile?: string;
 }

@@ -19,6 +19,7 @@ import type { FeedSpec, MockExchangeOptions } from './mock-exchange-options';
 import { createMockMarketData } from './mock-market-data';
 import { createMockTradingAccount } from './mock-trading-account';
 import { type MockMarket, type MockOrderRecord, MockVenue } from './venue/mock-venue';
+import { createVenueStateFile } from './venue/venue-state';
 
 /** The simulated venue: an `Exchange` plus the controls tests drive it with. */
 export interface MockExchange extends Exchange {
@@ -39,6 +40,11 @@ export interface MockExchange extends Exchange {
   currentPrice(symbol: string): number;
   /** Symbols the venue trades. */
   symbols(): string[];
+  /**
+   * With `stateFile`: the venue clock's time at the last save (by this process or, until it saves,
+   * by the one before), to resume a clock from; `undefined` without a state file or before any save.
+   */
+  stateSavedAt(): number | undefined;
 }
 
 /** Creates a simulated spot venue driven entirely by the given clock: no timers, no network. */
@@ -61,6 +67,8 @@ export function createMockExchange(options: MockExchangeOptions): MockExchange {
       );
     }
   }
+  if (options.stateFile !== undefined && (typeof options.stateFile !== 'string' || options.stateFile === ''))
+    throw new ConfigError('stateFile must be a non-empty path');
   const symbols = Object.keys(options.feeds ?? {});
   if (symbols.length === 0) throw new ConfigError('the mock exchange needs at least one feed');
 
@@ -77,6 +85,7 @@ export function createMockExchange(options: MockExchangeOptions): MockExchange {
     startingBalances,
     orderVisibilityDelayMs: visibilityDelay,
     reuseFilledClientOrderIds: options.reuseFilledClientOrderIds ?? true,
+    ...(options.stateFile ? { stateStore: createVenueStateFile(options.stateFile) } : {}),
   });
   const faults = new MockFaults();
   const marketData = createMockMarketData(venue, faults);
@@ -96,6 +105,7 @@ export function createMockExchange(options: MockExchangeOptions): MockExchange {
     setPrice: (symbol, price) => venue.setPrice(symbol, price),
     currentPrice: (symbol) => venue.price(symbol),
     symbols: () => venue.symbols(),
+    stateSavedAt: () => venue.stateSavedAt(),
     async close() {},
   };
 }

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const signalListenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const runtime = await createRuntime(config, {
     log: (message) => logger.debug({ source: 'store' }, message),
+    warn: (message) => logger.warn({ source: 'runtime' }, message),
   });
   const detachLogging = attachEngineLogging(runtime.engine, loggers);
   const server = await buildServer({ ...runtime.deps, logger });

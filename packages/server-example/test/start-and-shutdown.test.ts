@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,12 @@ describe('src/main.ts as a process', () => {
     expect(main.output()).toContain('"msg":"stopped"');
     // The embedded PostgreSQL was stopped too: its lock file is gone.
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    // The paper clock was saved at the stop (the next start resumes from it), and DATA_DIR is free again.
+    expect(JSON.parse(readFileSync(join(dataDir, 'paper-clock.json'), 'utf8'))).toMatchObject({
+      format: 'trd-paper-clock',
+      version: 1,
+    });
+    expect(existsSync(join(dataDir, 'server.pid'))).toBe(false);
   }, 120_000);
 
   it('switches to Binance testnet and Gemini when their keys are given, and never prints them', async () => {

@@ -62,6 +62,11 @@ export class BalanceBook {
     entry.free = entry.free.plus(amount);
   }
 
+  /** Sets an asset's amounts as they were saved (restoring a venue's state). */
+  restore(asset: string, amounts: { free: DecimalInput; locked: DecimalInput }): void {
+    this.assets.set(asset, { free: dec(amounts.free), locked: dec(amounts.locked) });
+  }
+
   snapshot(): Balances {
     const balances: Balances = {};
     for (const [asset, { free, locked }] of this.assets) {

@@ -44,7 +44,10 @@ describe('loadServerConfig', () => {
     expect(config.engine.cycleMs).toBe(15_000);
     expect(config.demoMode).toBe(false);
     expect(config.binance).toEqual({ apiKey: 'k', secret: 's', testnet: true });
-    expect(config.gemini?.model).toBe('gemini-2.5-flash');
+    expect(config.gemini).toEqual({ apiKey: 'g', model: 'gemini-2.5-flash' });
+    expect(
+      loadServerConfig({ GEMINI_API_KEY: 'g', GEMINI_BASE_URL: 'http://127.0.0.1:9000' }).gemini?.baseUrl,
+    ).toBe('http://127.0.0.1:9000');
     expect(config.credentialsKey?.length).toBe(32);
     expect(config.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(loadServerConfig({ TRADING_HOURS: 'always', DEMO_MODE: 'false' }).engine.tradingHours).toBeNull();
@@ -59,6 +62,7 @@ describe('loadServerConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ CREDENTIALS_KEY: 'abc' }, 'CREDENTIALS_KEY'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ GEMINI_BASE_URL: 'localhost:9000' }, 'GEMINI_BASE_URL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ BINANCE_API_KEY: 'only-the-key' }, 'BINANCE_API_KEY'],
   ])('stops on a bad value and names it: %o', (env, name) => {

@@ -44,6 +44,10 @@ export const serverEnvSchema = z.object({
     .optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  GEMINI_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+    .optional(),
   BINANCE_API_KEY: z.string().min(1).optional(),
   BINANCE_SECRET: z.string().min(1).optional(),
   BINANCE_TESTNET: booleanFromEnv.default(true),
@@ -77,7 +81,8 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   /** `undefined` → generate one for local use. */
   credentialsKey: Buffer | undefined;
-  gemini: { apiKey: string; model: string } | null;
+  /** `baseUrl`: another endpoint than Google's (a proxy, or a local fake in tests). */
+  gemini: { apiKey: string; model: string; baseUrl?: string } | null;
   binance: { apiKey: string; secret: string; testnet: boolean } | null;
   /** Simulated exchange replaying real candles, around the clock, short cycle. */
   demoMode: boolean;
@@ -154,7 +159,13 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     jwtSecret: env.JWT_SECRET,
     tokenTtlSeconds: Math.round(env.TOKEN_TTL_MINUTES * 60),
     credentialsKey: env.CREDENTIALS_KEY ? Buffer.from(env.CREDENTIALS_KEY, 'base64') : undefined,
-    gemini: env.GEMINI_API_KEY ? { apiKey: env.GEMINI_API_KEY, model: env.GEMINI_MODEL } : null,
+    gemini: env.GEMINI_API_KEY
+      ? {
+          apiKey: env.GEMINI_API_KEY,
+          model: env.GEMINI_MODEL,
+          ...(env.GEMINI_BASE_URL ? { baseUrl: env.GEMINI_BASE_URL } : {}),
+        }
+      : null,
     binance,
     demoMode,
     symbols: env.SYMBOLS ?? ['BTCUSDT', 'ETHUSDT'],

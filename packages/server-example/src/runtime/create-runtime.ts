@@ -1,21 +1,30 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Analyzer,
   type Clock,
+  ConfigError,
   createTechnicalAnalyzer,
   createTradingBot,
   type Exchange,
   systemClock,
   type TradingBot,
 } from '@trd/core';
-import { createMockExchange, loadReplayCandles, type ReplayFixtureName } from '@trd/exchange-mock';
+import {
+  createMockExchange,
+  loadReplayCandles,
+  type MockExchange,
+  type ReplayFixtureName,
+} from '@trd/exchange-mock';
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
 import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
+import { lockDataDir } from './data-dir-lock';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { createLoopingReplayFeed } from './looping-replay-feed';
+import { readPaperClock, startPaperClockSaver } from './paper-clock';
 import { createSpeedClock } from './speed-clock';
 
 /** Real candles the simulated exchange replays, per symbol it offers. */
@@ -25,6 +34,12 @@ export const REPLAY_FIXTURES: Record<string, ReplayFixtureName> = {
 };
 /** Bars of history before the replay's "now", so indicators have enough candles at once. */
 const WARMUP_BARS = 150;
+/** The simulated venue's state (accounts, orders, exits), in `DATA_DIR`. */
+export const PAPER_VENUE_FILE = 'paper-venue.json';
+/** The simulated clock's time and the replay's anchor, in `DATA_DIR`. */
+export const PAPER_CLOCK_FILE = 'paper-clock.json';
+/** Wall time between saves of the simulated clock. */
+const PAPER_CLOCK_SAVE_MS = 1_000;
 
 /** Everything `main.ts` runs: the store, the exchange, the analyzer and the engine, built from config. */
 export interface Runtime {
@@ -41,7 +56,12 @@ export interface Runtime {
 
 export async function createRuntime(
   config: ServerConfig,
-  options: { log?: (message: string) => void } = {},
+  options: {
+    /** Debug lines (the store's). */
+    log?: (message: string) => void;
+    /** What start-up recovered from (a stale pid file, an orphaned embedded PostgreSQL). */
+    warn?: (message: string) => void;
+  } = {},
 ): Promise<Runtime> {
   const simulated = config.binance === null;
   const symbols = simulated ? config.symbols.filter((symbol) => symbol in REPLAY_FIXTURES) : config.symbols;
@@ -51,11 +71,21 @@ export async function createRuntime(
     );
   }
 
-  // The simulated market and the engine share one clock, REPLAY_SPEED× faster than wall time.
-  const clock = simulated ? createSpeedClock({ speed: config.replaySpeed }) : systemClock;
-  const exchange = simulated
-    ? createSimulatedExchange(clock, symbols, config)
-    : await createBinance(config, clock);
+  const embeddedPostgresDir = config.databaseUrl ? undefined : join(config.dataDir, 'postgres');
+  const lock = await lockDataDir(config.dataDir, {
+    ...(embeddedPostgresDir ? { embeddedPostgresDir } : {}),
+    ...(options.warn ? { log: options.warn } : {}),
+  });
+  const releaseOnFailure = async (error: unknown): Promise<never> => {
+    lock.release();
+    throw error;
+  };
+
+  // The simulated market and the engine share one clock, REPLAY_SPEED× faster than wall time. It
+  // resumes where the last run stopped, and the venue's state with it (see `resumePaper`).
+  const paper = simulated ? await resumePaper(config, symbols, options.warn).catch(releaseOnFailure) : null;
+  const clock: Clock = paper?.clock ?? systemClock;
+  const exchange = paper ? paper.exchange : await createBinance(config, clock).catch(releaseOnFailure);
   const analyzer = config.gemini ? await createGemini(config.gemini, clock) : createTechnicalAnalyzer();
 
   const secrets =
@@ -64,10 +94,18 @@ export async function createRuntime(
       : { ...loadOrCreateLocalSecrets(config.dataDir), ...definedSecrets(config) };
 
   const store = await createPostgresStore({
-    ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'postgres') }),
+    ...(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: embeddedPostgresDir! }),
     clock,
     ...(options.log ? { logger: options.log } : {}),
-  });
+  }).catch(releaseOnFailure);
+  // Never before what the store already holds (a crash loses up to one clock save): trade
+  // times, durations, leases and timeouts stay monotonic across restarts.
+  const clockSaver = paper
+    ? await paper.resumeAfter(store).catch(async (error: unknown) => {
+        await store.close();
+        return releaseOnFailure(error);
+      })
+    : null;
 
   const cipher = createCredentialCipher(secrets.credentialsKey);
   const accountFor = createAccountResolver({
@@ -129,7 +167,9 @@ export async function createRuntime(
       closed = true;
       await engine.stop();
       await exchange.close?.();
+      clockSaver?.stop();
       await store.close();
+      lock.release();
     },
   };
 }
@@ -141,23 +181,84 @@ function definedSecrets(config: ServerConfig): Partial<{ jwtSecret: string; cred
   };
 }
 
-function createSimulatedExchange(clock: Clock, symbols: string[], config: ServerConfig): Exchange {
-  const startAt = Math.floor(clock.now() / 60_000) * 60_000 - WARMUP_BARS * 60_000;
+interface PaperResume {
+  clock: Clock;
+  exchange: MockExchange;
+  /** Moves the clock past everything the store holds, then keeps saving it; returns the saver. */
+  resumeAfter(store: PostgresStore): Promise<{ stop(): void }>;
+}
+
+/**
+ * The paper market of the last run, continued: the simulated clock resumes from the newest of
+ * its last save and the venue's last save (the first run starts at wall time), the replay keeps
+ * its anchor, and the venue (balances, orders, open exits) is read from `DATA_DIR`.
+ */
+async function resumePaper(
+  config: ServerConfig,
+  symbols: string[],
+  warn: ((message: string) => void) | undefined,
+): Promise<PaperResume> {
+  const clockFile = join(config.dataDir, PAPER_CLOCK_FILE);
+  const venueFile = join(config.dataDir, PAPER_VENUE_FILE);
+  const saved = readPaperClock(clockFile);
+  if (!saved && existsSync(venueFile)) {
+    throw new ConfigError(
+      `${venueFile} exists without ${clockFile}, so the replay it traded on is unknown; restore the clock file or delete both`,
+    );
+  }
+  const clock = createSpeedClock({ speed: config.replaySpeed, ...(saved ? { origin: saved.time } : {}) });
+  const replayStartAt =
+    saved?.replayStartAt ?? Math.floor(clock.now() / 60_000) * 60_000 - WARMUP_BARS * 60_000;
   const feeds = Object.fromEntries(
     symbols.map((symbol) => [
       symbol,
       {
         kind: 'custom' as const,
-        feed: createLoopingReplayFeed(loadReplayCandles(REPLAY_FIXTURES[symbol]!), startAt),
+        feed: createLoopingReplayFeed(loadReplayCandles(REPLAY_FIXTURES[symbol]!), replayStartAt),
       },
     ]),
   );
-  return createMockExchange({
+  const exchange = createMockExchange({
     clock,
     name: 'simulated',
     feeds,
     startingBalances: { USDT: String(config.startingBalanceUsdt) },
+    stateFile: venueFile,
   });
+  clock.advanceTo(exchange.stateSavedAt() ?? 0);
+  return {
+    clock,
+    exchange,
+    async resumeAfter(store) {
+      clock.advanceTo(await newestStoredTime(store));
+      return startPaperClockSaver({
+        file: clockFile,
+        now: () => clock.now(),
+        replayStartAt,
+        intervalMs: PAPER_CLOCK_SAVE_MS,
+        // A missed save loses at most one more interval on a crash (the store still bounds the
+        // clock from below); say so every time rather than stop trading.
+        onError: (error) =>
+          warn?.(`could not save ${clockFile}: ${error instanceof Error ? error.message : String(error)}`),
+      });
+    },
+  };
+}
+
+/** The newest time the store recorded something at (Unix ms on the clock that wrote it), 0 when empty. */
+async function newestStoredTime(store: PostgresStore): Promise<number> {
+  const [row] = await store.query<{ newest: string | number | null }>(
+    `select greatest(
+       (select max("created_at") from "users"),
+       (select max("updated_at") from "trading_configs"),
+       (select max(greatest("opened_at", coalesce("closed_at", 0))) from "trades"),
+       (select max("opened_at") from "open_positions"),
+       (select max("updated_at") from "order_intents"),
+       (select max("created_at") from "analysis_records"),
+       (select max("updated_at") from "portfolio")
+     ) as "newest"`,
+  );
+  return Number(row?.newest ?? 0);
 }
 
 async function createBinance(config: ServerConfig, clock: Clock): Promise<Exchange> {
@@ -172,7 +273,15 @@ async function createBinance(config: ServerConfig, clock: Clock): Promise<Exchan
   });
 }
 
-async function createGemini(gemini: { apiKey: string; model: string }, clock: Clock): Promise<Analyzer> {
+async function createGemini(
+  gemini: { apiKey: string; model: string; baseUrl?: string },
+  clock: Clock,
+): Promise<Analyzer> {
   const { createGeminiAnalyzer } = await import('@trd/ai-gemini');
-  return createGeminiAnalyzer({ apiKey: gemini.apiKey, model: gemini.model, clock });
+  return createGeminiAnalyzer({
+    apiKey: gemini.apiKey,
+    model: gemini.model,
+    ...(gemini.baseUrl ? { baseUrl: gemini.baseUrl } : {}),
+    clock,
+  });
 }

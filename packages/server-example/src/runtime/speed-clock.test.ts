@@ -21,4 +21,17 @@ describe('speed clock', () => {
     await base.advance(1_500);
     expect(await slept).toBe(5_110_000);
   });
+
+  it('moves forward to a time it is behind, never back, and never goes back with its base', async () => {
+    const base = new VirtualClock(1_000);
+    const clock = createSpeedClock({ speed: 10, origin: 5_000_000, base });
+    clock.advanceTo(6_000_000);
+    expect(clock.now()).toBe(6_000_000);
+    clock.advanceTo(5_500_000);
+    expect(clock.now()).toBe(6_000_000);
+    await base.advance(100);
+    expect(clock.now()).toBe(6_001_000);
+    base.set(500); // the system clock stepped back
+    expect(clock.now()).toBe(6_001_000);
+  });
 });
