@@ -1,4 +1,4 @@
-import { Decimal, type DecimalString, type ExitReason, type Trade, toDecimalString } from '@trd/core';
+import { Decimal, type DecimalString, type ExitReason, exitReasonSchema, type Trade, toDecimalString } from '@trd/core';
 
 /** Statistics of a backtest's closed trades. Money in quote units as exact decimal strings. */
 export interface TradeStatistics {
@@ -51,7 +51,10 @@ export function computeTradeStatistics(
   let net = new Decimal(0);
   let fees = new Decimal(0);
   let wins = 0;
-  const exitsByReason: Record<ExitReason, number> = { TAKE_PROFIT: 0, STOP_LOSS: 0, TIMEOUT: 0, MANUAL: 0 };
+  const exitsByReason = Object.fromEntries(exitReasonSchema.options.map((reason) => [reason, 0])) as Record<
+    ExitReason,
+    number
+  >;
   const equityCurve: TradeStatistics['equityCurve'] = [];
 
   for (const trade of closed) {

@@ -47,6 +47,9 @@ describe('runBacktest on real candles', () => {
     expect(portfolio.winningTrades).toBe(report.wins);
     expect(portfolio.losingTrades).toBe(report.losses);
     expect(report.finalEquity).toBe(pnl.plus(10_000).toFixed());
+    // The final balance is the venue's, and the realized P&L adds up to it to the last unit.
+    expect(report.finalBalance).toBe(report.finalEquity);
+    expect(report.dust).toEqual(portfolio.dust);
     expect(await store.openPositions(userId)).toEqual([]);
 
     // One position at a time, each trade opened on a bar of the period.

@@ -6,11 +6,14 @@ import {
   createTradingBot,
   DEFAULT_ENGINE_SETTINGS,
   type DecimalString,
+  type DustHolding,
+  dec,
   defaultTradingConfig,
   type MemoryStore,
   type Trade,
   type TradingConfig,
   type TradingHours,
+  toDecimalString,
   VirtualClock,
 } from '@trd/core';
 import { createMockExchange } from '@trd/exchange-mock';
@@ -56,6 +59,13 @@ export interface BacktestReport extends TradeStatistics {
   closedAtEnd: number;
   /** The engine's `error` events. */
   errors: { stage: string; message: string; at: number }[];
+  /**
+   * The venue's quote balance at the end (free + locked): the account's real final balance. With
+   * cash P&L it equals `finalEquity` to the last unit; the report says so when it does not.
+   */
+  finalBalance: DecimalString;
+  /** Base asset left below one step by the exits, with its (already charged) cost. */
+  dust: DustHolding[];
   trades: Trade[];
 }
 
@@ -148,6 +158,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
 
   const trades = await closedTrades(store, BACKTEST_USER);
   const statistics = computeTradeStatistics(trades, options.startingBalance);
+  const venueQuote = exchange.balances(BACKTEST_USER)[quoteAsset];
+  const finalBalance = toDecimalString(dec(venueQuote?.free ?? 0).plus(venueQuote?.locked ?? 0));
+  const { dust } = await store.getPortfolio(BACKTEST_USER);
   return {
     store,
     userId: BACKTEST_USER,
@@ -164,6 +177,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       closedAtEnd: stillOpen.length,
       errors,
       ...statistics,
+      finalBalance,
+      dust,
       trades: [...trades].sort((a, b) => a.openedAt - b.openedAt),
     },
   };
