@@ -116,7 +116,10 @@ describe('crash safety: journal first, look up, never send twice', () => {
     await restarted.bot.reconcile();
     // The exit the lost response placed is found by its client id, not placed again.
     const [position] = await h.store.openPositions('alice');
-    expect(position).toMatchObject({ protection: 'protected', exitRef: h.exchange.exits('alice')[0]?.exitRef });
+    expect(position).toMatchObject({
+      protection: 'protected',
+      exitRef: h.exchange.exits('alice')[0]?.exitRef,
+    });
     expect(restarted.events['position:protected']).toHaveLength(1);
     expect(h.exchange.exits('alice')).toHaveLength(1);
     expect(entryOrders(h.exchange.orders('alice'))).toHaveLength(1);

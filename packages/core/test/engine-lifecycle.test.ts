@@ -249,7 +249,10 @@ function closedTrade(
  * Recomputes a closed long's P&L as cash from the venue's own entry order: what the exit sold at
  * its price less the venue's 0.1% fee, minus what the entry paid.
  */
-function expectPnlMatchesFills(trade: Trade, venueOrders: readonly { clientOrderId: string; quoteQuantity: string }[]): void {
+function expectPnlMatchesFills(
+  trade: Trade,
+  venueOrders: readonly { clientOrderId: string; quoteQuantity: string }[],
+): void {
   const entry = venueOrders.find((order) => order.clientOrderId === trade.clientOrderId)!;
   const proceeds = dec(trade.exitQuantity!).mul(trade.exitPrice!).mul('0.999');
   expect(trade.profitLoss).toBe(proceeds.minus(entry.quoteQuantity).toFixed());

@@ -108,7 +108,9 @@ describe('the engine on the local Binance', () => {
     const dust = dec(local.fake.venue.balance(TEST_CREDENTIALS.apiKey, 'BTC').free);
     expect(closed?.profitLoss).toBe(dec(usdt).minus(1000).toFixed());
     const { dust: holdings } = await store.getPortfolio('alice');
-    expect(holdings.map((holding) => dec(holding.quantity).toFixed())).toEqual(dust.gt(0) ? [dust.toFixed()] : []);
+    expect(holdings.map((holding) => dec(holding.quantity).toFixed())).toEqual(
+      dust.gt(0) ? [dust.toFixed()] : [],
+    );
     expect(events.error ?? []).toEqual([]);
   });
 

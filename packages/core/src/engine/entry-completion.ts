@@ -9,8 +9,8 @@ import { exitOrderPrices } from '../exchange/exit-plan';
 import { feesInQuote, roundOrderQuantity } from '../exchange/order-rules';
 import type { OrderReport, TradingAccount } from '../ports/trading-account';
 import type { EngineContext } from './engine-context';
-import { fillFlows } from './profit-and-loss';
 import { protectPosition } from './position-protection';
+import { fillFlows } from './profit-and-loss';
 
 export interface OpenedTrade {
   trade: Trade;
@@ -88,7 +88,12 @@ export async function completeEntry(
     if (announced) return;
     announced = true;
     const protectedTrade = current.exitRef === undefined ? trade : { ...trade, exitRef: current.exitRef };
-    context.emit('trade:opened', { userId: trade.userId, trade: protectedTrade, position: current, at: clock.now() });
+    context.emit('trade:opened', {
+      userId: trade.userId,
+      trade: protectedTrade,
+      position: current,
+      at: clock.now(),
+    });
   };
   const after = await protectPosition(context, {
     trade,

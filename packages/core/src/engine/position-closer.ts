@@ -59,7 +59,13 @@ export async function closeAtMarket(
       const found = await account.findOrder(trade.symbol, clientOrderId);
       const outcome = found ? classify(found) : null;
       if (outcome?.kind === 'filled')
-        return await finishMarketClose(context, { trade, rules, intent: earlier, fill: outcome.report, note });
+        return await finishMarketClose(context, {
+          trade,
+          rules,
+          intent: earlier,
+          fill: outcome.report,
+          note,
+        });
       throw new TrdError(
         'ORDER_STATUS_UNKNOWN',
         `an earlier close order ${clientOrderId} of trade ${trade.id} is still unresolved`,
@@ -75,7 +81,10 @@ export async function closeAtMarket(
     }
     if (position.protection === 'protected') {
       // From here nothing protects the coins until the close fills: the store says so.
-      await context.store.updatePositionExit(trade.id, { protection: 'unprotected', since: context.clock.now() });
+      await context.store.updatePositionExit(trade.id, {
+        protection: 'unprotected',
+        since: context.clock.now(),
+      });
       context.emit('position:unprotected', {
         userId: trade.userId,
         tradeId: trade.id,
@@ -145,7 +154,10 @@ async function cancelExitIfKnown(
   try {
     return await account.cancelExit({ symbol, exitRef });
   } catch (error) {
-    if (error instanceof OrderNotFoundError || (TrdError.isInstance(error) && error.code === 'ORDER_NOT_FOUND'))
+    if (
+      error instanceof OrderNotFoundError ||
+      (TrdError.isInstance(error) && error.code === 'ORDER_NOT_FOUND')
+    )
       return null;
     throw error;
   }

@@ -1,8 +1,8 @@
 import type { OpenPosition } from '../domain/open-position';
-import { forEachWithConcurrency } from './concurrency';
-import { asError, claimedUsers, type EngineContext } from './engine-context';
 import { TrdError } from '../errors';
 import type { ExitReport, TradingAccount } from '../ports/trading-account';
+import { forEachWithConcurrency } from './concurrency';
+import { asError, claimedUsers, type EngineContext } from './engine-context';
 import { closeAtMarket, closeFromExitFill } from './position-closer';
 import { protectPosition } from './position-protection';
 import { reconcileIntents } from './reconciler';
@@ -84,11 +84,21 @@ async function checkPosition(
       return 'exit';
     }
     if (exit?.state === 'triggered') {
-      await closeAtMarket(context, position, 'STOP_UNFILLED', `the stop ${position.stopLoss} triggered but its limit did not fill`);
+      await closeAtMarket(
+        context,
+        position,
+        'STOP_UNFILLED',
+        `the stop ${position.stopLoss} triggered but its limit did not fill`,
+      );
       return 'exit';
     }
     if (exit?.state === 'cancelled') {
-      await closeAtMarket(context, position, 'EXIT_CANCELLED', `exit ${position.exitRef} was cancelled at the venue`);
+      await closeAtMarket(
+        context,
+        position,
+        'EXIT_CANCELLED',
+        `exit ${position.exitRef} was cancelled at the venue`,
+      );
       return 'exit';
     }
     // The venue no longer knows the exit: nothing protects the position; protect it again now.

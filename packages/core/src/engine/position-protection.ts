@@ -53,7 +53,14 @@ export async function protectPosition(
   try {
     if (input.lookUpFirst) {
       const found = await account.findExit(trade.symbol, exitId);
-      if (found) return await settleFoundExit(context, { trade, position, found, close, beforeClose: input.beforeClose });
+      if (found)
+        return await settleFoundExit(context, {
+          trade,
+          position,
+          found,
+          close,
+          beforeClose: input.beforeClose,
+        });
     }
     const exit = {
       side: oppositeSide(trade.side),
@@ -79,7 +86,8 @@ export async function protectPosition(
     } catch (error) {
       const cause = asError(error);
       const definitive = TrdError.isInstance(error) && DEFINITIVE_REFUSALS.has(error.code);
-      const passes = (context.clock.now() - (position.unprotectedSince ?? position.openedAt)) / context.settings.monitorMs;
+      const passes =
+        (context.clock.now() - (position.unprotectedSince ?? position.openedAt)) / context.settings.monitorMs;
       if (definitive || passes >= UNPROTECTED_PASSES) {
         const note = definitive
           ? `the venue refused the exit: ${cause.message}`
@@ -89,7 +97,13 @@ export async function protectPosition(
       throw cause;
     }
     if (placed.state !== 'open')
-      return await settleFoundExit(context, { trade, position, found: placed, close, beforeClose: input.beforeClose });
+      return await settleFoundExit(context, {
+        trade,
+        position,
+        found: placed,
+        close,
+        beforeClose: input.beforeClose,
+      });
     return { kind: 'protected', position: await markProtected(context, trade, placed) };
   } catch (error) {
     const cause = asError(error);

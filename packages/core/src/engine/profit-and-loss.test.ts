@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketRules } from '../domain/market-rules';
 import type { Trade } from '../domain/trade';
-import type { OrderReport } from '../ports/trading-account';
 import { exitOrderPrices } from '../exchange/exit-plan';
+import type { OrderReport } from '../ports/trading-account';
 import { computeTradeExit, fillTime } from './profit-and-loss';
 
 const rules: MarketRules = {
@@ -95,7 +95,13 @@ describe('computeTradeExit', () => {
     const first = computeTradeExit({
       trade: long,
       rules,
-      fill: fill({ side: 'sell', executedQuantity: '0.0099', averagePrice: '60180', quoteQuantity: '595.782', fees: [{ amount: '0.595782', asset: 'USDT' }] }),
+      fill: fill({
+        side: 'sell',
+        executedQuantity: '0.0099',
+        averagePrice: '60180',
+        quoteQuantity: '595.782',
+        fees: [{ amount: '0.595782', asset: 'USDT' }],
+      }),
       reason: 'TAKE_PROFIT',
       closedAt: T,
     });
@@ -109,7 +115,13 @@ describe('computeTradeExit', () => {
     const second = computeTradeExit({
       trade: { ...long, id: 'l2', clientOrderId: 'c2' },
       rules,
-      fill: fill({ side: 'sell', executedQuantity: '0.01008', averagePrice: '60000', quoteQuantity: '604.8', fees: [{ amount: '0.6048', asset: 'USDT' }] }),
+      fill: fill({
+        side: 'sell',
+        executedQuantity: '0.01008',
+        averagePrice: '60000',
+        quoteQuantity: '604.8',
+        fees: [{ amount: '0.6048', asset: 'USDT' }],
+      }),
       reason: 'MANUAL',
       closedAt: T,
       dustBefore: first.dust,
@@ -131,7 +143,13 @@ describe('exitOrderPrices', () => {
   const distances = { takeProfitPercent: 0.3, stopLossPercent: 0.5 };
   it('puts a long take profit +0.3% and stop −0.5% from the fill, the limit 0.1% below, on the tick', () => {
     expect(
-      exitOrderPrices({ rules, entrySide: 'buy', entryPrice: '63123.45', distances, stopLimitOffsetPercent: '0.1' }),
+      exitOrderPrices({
+        rules,
+        entrySide: 'buy',
+        entryPrice: '63123.45',
+        distances,
+        stopLimitOffsetPercent: '0.1',
+      }),
     ).toEqual({
       takeProfit: '63312.82', // 63 312.82035
       stopLoss: '62807.83', // 62 807.83275
@@ -140,7 +158,13 @@ describe('exitOrderPrices', () => {
   });
   it('mirrors them for a short', () => {
     expect(
-      exitOrderPrices({ rules, entrySide: 'sell', entryPrice: '60000', distances, stopLimitOffsetPercent: '0.1' }),
+      exitOrderPrices({
+        rules,
+        entrySide: 'sell',
+        entryPrice: '60000',
+        distances,
+        stopLimitOffsetPercent: '0.1',
+      }),
     ).toEqual({ takeProfit: '59820', stopLoss: '60300', stopLimit: '60360.3' });
   });
 });

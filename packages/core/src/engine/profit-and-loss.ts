@@ -48,10 +48,14 @@ export function fillFlows(
 function entryFlows(trade: Trade): { quote: Decimal; base: Decimal } {
   const value = dec(trade.entryPrice).mul(trade.quantity);
   if (trade.side === 'buy') {
-    const base = trade.entryNetQuantity ?? dec(trade.quantity).minus(dec(trade.entryFee).div(trade.entryPrice));
+    const base =
+      trade.entryNetQuantity ?? dec(trade.quantity).minus(dec(trade.entryFee).div(trade.entryPrice));
     return { quote: dec(trade.entryQuoteAmount ?? value).neg(), base: dec(base) };
   }
-  return { quote: dec(trade.entryQuoteAmount ?? value.minus(trade.entryFee)), base: dec(trade.entryNetQuantity ?? trade.quantity).neg() };
+  return {
+    quote: dec(trade.entryQuoteAmount ?? value.minus(trade.entryFee)),
+    base: dec(trade.entryNetQuantity ?? trade.quantity).neg(),
+  };
 }
 
 /**

@@ -87,7 +87,9 @@ export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSe
     throw new ConfigError('settings candleLimit and analysisConcurrency must be integers');
   }
   if (settings.exitLevelSource !== 'config' && settings.exitLevelSource !== 'signal') {
-    throw new ConfigError(`setting exitLevelSource must be "config" or "signal", got ${String(settings.exitLevelSource)}`);
+    throw new ConfigError(
+      `setting exitLevelSource must be "config" or "signal", got ${String(settings.exitLevelSource)}`,
+    );
   }
   const hours = settings.tradingHours;
   if (hours !== null) {

@@ -31,7 +31,7 @@ export function exitDistances(
   const direction = signal.action === 'sell' ? -1 : 1;
   const distance = (level: number | undefined, sign: 1 | -1, bound: number): number => {
     if (level === undefined) return bound;
-    const percent = (((level - entry) / entry) * 100 * direction * sign);
+    const percent = ((level - entry) / entry) * 100 * direction * sign;
     return percent > 0 && Number.isFinite(percent) ? Math.min(percent, bound) : bound;
   };
   return {
@@ -82,7 +82,11 @@ export function stopLimitPrice(
   stopLimitOffsetPercent: DecimalInput,
 ): DecimalString {
   const offset = dec(stopLimitOffsetPercent).mul(entrySide === 'buy' ? -1 : 1);
-  return roundOrderPrice(rules, priceAtPercent(stopLoss, offset).toFixed(), entrySide === 'buy' ? 'down' : 'up');
+  return roundOrderPrice(
+    rules,
+    priceAtPercent(stopLoss, offset).toFixed(),
+    entrySide === 'buy' ? 'down' : 'up',
+  );
 }
 
 /** The price a market order is expected to fill at: the market moved against it by the slippage. */

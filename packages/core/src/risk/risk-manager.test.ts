@@ -97,7 +97,9 @@ describe('RiskManager', () => {
   });
 
   it('floors the quantity to the step size', () => {
-    const decision = risk.validate(input({ config: defaultTradingConfig('u1', { stopLossPercent: 50 }), price: 300 }));
+    const decision = risk.validate(
+      input({ config: defaultTradingConfig('u1', { stopLossPercent: 50 }), price: 300 }),
+    );
     // 10 / 150 = 0.0666.. units = 20 USDT: floored to 0.06666.
     expect(decision).toMatchObject({ approved: true, quantity: '0.06666' });
     const odd = risk.validate(input({ price: 30000 }));
@@ -211,13 +213,16 @@ describe('RiskManager', () => {
     expect(
       codes(
         risk.validate(
-          input({ ...signalLevels, signal: { action: 'buy', confidence: 70, entryPrice: 100, stopLoss: 101 } }),
+          input({
+            ...signalLevels,
+            signal: { action: 'buy', confidence: 70, entryPrice: 100, stopLoss: 101 },
+          }),
         ),
       ),
     ).toEqual(['INVALID_STOP']);
-    expect(codes(risk.validate(input({ ...signalLevels, signal: { action: 'buy', confidence: 70 } })))).toEqual([
-      'INVALID_STOP',
-    ]);
+    expect(
+      codes(risk.validate(input({ ...signalLevels, signal: { action: 'buy', confidence: 70 } }))),
+    ).toEqual(['INVALID_STOP']);
   });
 
   it('needs inventory for a sell entry on a spot account, and sizes to what is held', () => {

@@ -106,11 +106,7 @@ export class RiskManager {
   }
 
   /** Sizes the entry, adding the sizing rules' violations; `null` when no size can be computed. */
-  private size(
-    input: RiskCheckInput,
-    balance: Decimal,
-    violations: RiskViolation[],
-  ): Sizing | null {
+  private size(input: RiskCheckInput, balance: Decimal, violations: RiskViolation[]): Sizing | null {
     const { config, signal, rules } = input;
     const side = signal.action === 'sell' ? 'sell' : 'buy';
     const source = input.exitLevelSource ?? 'config';
@@ -123,7 +119,10 @@ export class RiskManager {
     }
     const market = dec(input.price);
     if (market.lte(0)) {
-      violations.push({ code: 'INVALID_STOP', message: `market price ${String(input.price)} is not positive` });
+      violations.push({
+        code: 'INVALID_STOP',
+        message: `market price ${String(input.price)} is not positive`,
+      });
       return null;
     }
     // Everything is judged at the price the market order will fill at, not the signal's entry.

@@ -1,10 +1,4 @@
-import {
-  closeClientOrderId,
-  type Decimal,
-  dec,
-  exitClientOrderId,
-  type Trade,
-} from '../../src/index';
+import { closeClientOrderId, type Decimal, dec, exitClientOrderId, type Trade } from '../../src/index';
 import { SIMULATED_MARKETS } from './markets';
 import { type SimulatedWorld, userId } from './simulated-world';
 
@@ -21,7 +15,9 @@ export async function checkInvariants(world: SimulatedWorld): Promise<void> {
     const id = userId(index);
     const { rules } = SIMULATED_MARKETS[user.market]!;
     const fail = (rule: string, detail: string) => {
-      throw new Error(`${rule} (${id}, ${rules.symbol}, t=${new Date(clock.now()).toISOString()}): ${detail}`);
+      throw new Error(
+        `${rule} (${id}, ${rules.symbol}, t=${new Date(clock.now()).toISOString()}): ${detail}`,
+      );
     };
     const orders = exchange.orders(id);
     const exits = exchange.exits(id);
@@ -39,7 +35,8 @@ export async function checkInvariants(world: SimulatedWorld): Promise<void> {
     if (new Set(exitIds).size !== exitIds.length) fail('an exit was placed twice', exitIds.join(', '));
 
     // Spot without inventory: no short ever opens from a quote-only account.
-    if (trades.some((t) => t.side === 'sell' && t.status !== 'failed')) fail('a short opened', 'no inventory');
+    if (trades.some((t) => t.side === 'sell' && t.status !== 'failed'))
+      fail('a short opened', 'no inventory');
 
     // Every open position is protected by a working exit, or unprotected for at most two passes.
     for (const position of positions) {
@@ -62,7 +59,10 @@ export async function checkInvariants(world: SimulatedWorld): Promise<void> {
       realized = realized.plus(trade.profitLoss!);
     }
     if (!realized.eq(portfolio.totalRealizedPnl))
-      fail('the portfolio total differs from its trades', `${portfolio.totalRealizedPnl} vs ${realized.toFixed()}`);
+      fail(
+        'the portfolio total differs from its trades',
+        `${portfolio.totalRealizedPnl} vs ${realized.toFixed()}`,
+      );
 
     // The ledger is the venue's, exactly: start + Σ P&L − what open trades cost + fills not yet
     // recorded (an entry or an exit the engine has not settled yet) = the venue's quote, and the
@@ -84,9 +84,15 @@ export async function checkInvariants(world: SimulatedWorld): Promise<void> {
       base = base.plus(entry.executedQuantity).minus(baseFees(entry, rules.baseAsset));
     }
     if (!quote.eq(total(rules.quoteAsset)))
-      fail('the ledger differs from the venue', `expected ${quote.toFixed()} USDT, the venue holds ${total(rules.quoteAsset).toFixed()}`);
+      fail(
+        'the ledger differs from the venue',
+        `expected ${quote.toFixed()} USDT, the venue holds ${total(rules.quoteAsset).toFixed()}`,
+      );
     if (!base.eq(total(rules.baseAsset)))
-      fail('base asset is unaccounted for', `expected ${base.toFixed()} ${rules.baseAsset}, the venue holds ${total(rules.baseAsset).toFixed()}`);
+      fail(
+        'base asset is unaccounted for',
+        `expected ${base.toFixed()} ${rules.baseAsset}, the venue holds ${total(rules.baseAsset).toFixed()}`,
+      );
   }
 }
 
@@ -101,7 +107,14 @@ export async function checkSettled(world: SimulatedWorld): Promise<void> {
   }
 }
 
-type Fill = { side: string; executedQuantity: string; quoteQuantity: string; fees: { amount: string; asset: string }[]; status: string; clientOrderId: string };
+type Fill = {
+  side: string;
+  executedQuantity: string;
+  quoteQuantity: string;
+  fees: { amount: string; asset: string }[];
+  status: string;
+  clientOrderId: string;
+};
 
 function quoteFees(fill: Fill, quoteAsset: string): Decimal {
   return fill.fees.filter((f) => f.asset === quoteAsset).reduce((sum, f) => sum.plus(f.amount), dec(0));
@@ -111,26 +124,45 @@ function baseFees(fill: Fill, baseAsset: string): Decimal {
 }
 
 /** Fills of a trade's exit legs and close orders, from the venue's ledger. */
-function exitFills(trade: Trade, orders: readonly (Fill & { type: string; exitRef?: string })[], exits: readonly { exitRef: string; clientOrderId: string }[]): Fill[] {
+function exitFills(
+  trade: Trade,
+  orders: readonly (Fill & { type: string; exitRef?: string })[],
+  exits: readonly { exitRef: string; clientOrderId: string }[],
+): Fill[] {
   const exit = exits.find((e) => e.clientOrderId === exitClientOrderId(trade.clientOrderId));
-  const closeIds = new Set(Array.from({ length: 10 }, (_, i) => closeClientOrderId(trade.clientOrderId, i + 1)));
+  const closeIds = new Set(
+    Array.from({ length: 10 }, (_, i) => closeClientOrderId(trade.clientOrderId, i + 1)),
+  );
   return orders.filter(
     (o) =>
       Number(o.executedQuantity) > 0 &&
-      ((exit !== undefined && o.exitRef === exit.exitRef) || (o.type === 'market' && closeIds.has(o.clientOrderId))),
+      ((exit !== undefined && o.exitRef === exit.exitRef) ||
+        (o.type === 'market' && closeIds.has(o.clientOrderId))),
   );
 }
 
-function unrecordedExitFills(trade: Trade, orders: Parameters<typeof exitFills>[1], exits: Parameters<typeof exitFills>[2]): Fill[] {
+function unrecordedExitFills(
+  trade: Trade,
+  orders: Parameters<typeof exitFills>[1],
+  exits: Parameters<typeof exitFills>[2],
+): Fill[] {
   return exitFills(trade, orders, exits);
 }
 
 /** A long's P&L as cash: what its exit fills brought in minus what its entry fill cost. */
-function cashPnl(trade: Trade, orders: Parameters<typeof exitFills>[1], exits: Parameters<typeof exitFills>[2], quoteAsset: string): Decimal | null {
+function cashPnl(
+  trade: Trade,
+  orders: Parameters<typeof exitFills>[1],
+  exits: Parameters<typeof exitFills>[2],
+  quoteAsset: string,
+): Decimal | null {
   const entry = orders.find((o) => o.type === 'market' && o.clientOrderId === trade.clientOrderId);
   const fills = exitFills(trade, orders, exits);
   if (!entry || fills.length === 0) return null;
   const cost = dec(entry.quoteQuantity).plus(quoteFees(entry, quoteAsset));
-  const proceeds = fills.reduce((sum, f) => sum.plus(f.quoteQuantity).minus(quoteFees(f, quoteAsset)), dec(0));
+  const proceeds = fills.reduce(
+    (sum, f) => sum.plus(f.quoteQuantity).minus(quoteFees(f, quoteAsset)),
+    dec(0),
+  );
   return proceeds.minus(cost);
 }

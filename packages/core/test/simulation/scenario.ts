@@ -69,10 +69,7 @@ export interface Scenario {
 const bps = (min: number, max: number) => fc.integer({ min, max });
 
 const barMove: fc.Arbitrary<BarMove> = fc.record({
-  gapBps: fc.oneof(
-    { weight: 8, arbitrary: fc.constant(0) },
-    { weight: 1, arbitrary: bps(-400, 400) },
-  ),
+  gapBps: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: bps(-400, 400) }),
   driftBps: bps(-40, 40),
   wickBps: fc.oneof({ weight: 6, arbitrary: bps(0, 15) }, { weight: 1, arbitrary: bps(15, 200) }),
 });
@@ -118,7 +115,13 @@ const user: fc.Arbitrary<SimulatedUser> = fc.record({
   takeProfitPercent: fc.constantFrom(0.1, 0.3, 1, 3),
 });
 
-const venueFaultKind = fc.constantFrom<VenueFaultKind>('network', 'timeout', 'rate_limit', 'reject', 'response_lost');
+const venueFaultKind = fc.constantFrom<VenueFaultKind>(
+  'network',
+  'timeout',
+  'rate_limit',
+  'reject',
+  'response_lost',
+);
 const venueOperation = fc.constantFrom<VenueOperation>(
   'balances',
   'placeMarketOrder',
@@ -146,12 +149,32 @@ export function scenarioArbitrary(steps: number): fc.Arbitrary<Scenario> {
       answers: fc.array(fc.array(answer, { minLength: 1, maxLength: 12 }), { minLength: 3, maxLength: 3 }),
       faults: fc.array(
         fc.oneof(
-          { weight: 4, arbitrary: fc.record({ step, user: fc.integer({ min: 0, max: 2 }), kind: venueFaultKind, operation: venueOperation }) },
-          { weight: 1, arbitrary: fc.record({ step, user: fc.integer({ min: 0, max: 2 }), kind: fc.constant('exit_not_found' as const) }) },
+          {
+            weight: 4,
+            arbitrary: fc.record({
+              step,
+              user: fc.integer({ min: 0, max: 2 }),
+              kind: venueFaultKind,
+              operation: venueOperation,
+            }),
+          },
+          {
+            weight: 1,
+            arbitrary: fc.record({
+              step,
+              user: fc.integer({ min: 0, max: 2 }),
+              kind: fc.constant('exit_not_found' as const),
+            }),
+          },
         ),
         { maxLength: 12 },
       ),
-      crashes: fc.array(fc.record({ step, afterOperations: fc.integer({ min: 0, max: 12 }) }), { maxLength: 3 }),
+      crashes: fc.array(fc.record({ step, afterOperations: fc.integer({ min: 0, max: 12 }) }), {
+        maxLength: 3,
+      }),
     })
-    .map((scenario) => ({ ...scenario, faults: scenario.faults.filter((f) => f.user < scenario.users.length) }));
+    .map((scenario) => ({
+      ...scenario,
+      faults: scenario.faults.filter((f) => f.user < scenario.users.length),
+    }));
 }

@@ -90,7 +90,12 @@ export class SimulatedWorld {
     SIMULATED_MARKETS.forEach((market, index) => {
       feeds[market.rules.symbol] = {
         kind: 'replay',
-        candles: priceBars(market.startPrice, market.rules.tickSize, scenario.moves[index] ?? [], quietMinutes(scenario)),
+        candles: priceBars(
+          market.startPrice,
+          market.rules.tickSize,
+          scenario.moves[index] ?? [],
+          quietMinutes(scenario),
+        ),
       };
       const { symbol: _symbol, ...rules } = market.rules;
       markets[market.rules.symbol] = rules;
@@ -129,9 +134,15 @@ export class SimulatedWorld {
     if (!this.quiet) {
       for (const fault of this.scenario.faults.filter((f) => f.step === step)) {
         if (fault.kind === 'exit_not_found') this.forgetExit.add(userId(fault.user));
-        else this.exchange.faults.inject({ kind: fault.kind, operation: fault.operation, account: userId(fault.user) });
+        else
+          this.exchange.faults.inject({
+            kind: fault.kind,
+            operation: fault.operation,
+            account: userId(fault.user),
+          });
       }
-      for (const crash of this.scenario.crashes.filter((c) => c.step === step)) this.life.dieAfter(crash.afterOperations);
+      for (const crash of this.scenario.crashes.filter((c) => c.step === step))
+        this.life.dieAfter(crash.afterOperations);
     }
     await this.clock.advanceTo(SIMULATION_START + step * MINUTE);
     await this.bot.runCycle().catch(() => undefined);
@@ -167,7 +178,9 @@ export class SimulatedWorld {
         positionTimeoutMs: this.scenario.timeoutMinutes * MINUTE,
         exitLevelSource: this.scenario.exitLevelSource,
       },
-      instanceId: `engine-${this.restarts}`,
+      // Stable across restarts, like a host name: the new process resumes the dead one's claims at
+      // once (a fresh id would wait claimTtlMs for them to expire).
+      instanceId: 'simulated-engine',
     });
     bot.on('error', ({ error, userId: id }) => {
       if (!(error instanceof CrashError) && !(error.cause instanceof CrashError))
@@ -252,14 +265,29 @@ function priceBars(startPrice: number, tick: string, moves: readonly BarMove[], 
   const bars: Candle[] = [];
   let close = startPrice;
   const first = SIMULATION_START - WARMUP_BARS * MINUTE;
-  const calmMoves: BarMove[] = Array.from({ length: calm + 2 }, () => ({ gapBps: 0, driftBps: 0, wickBps: 2 }));
-  const warmup: BarMove[] = Array.from({ length: WARMUP_BARS }, (_, i) => ({ gapBps: 0, driftBps: i % 2 ? 3 : -3, wickBps: 3 }));
+  const calmMoves: BarMove[] = Array.from({ length: calm + 2 }, () => ({
+    gapBps: 0,
+    driftBps: 0,
+    wickBps: 2,
+  }));
+  const warmup: BarMove[] = Array.from({ length: WARMUP_BARS }, (_, i) => ({
+    gapBps: 0,
+    driftBps: i % 2 ? 3 : -3,
+    wickBps: 3,
+  }));
   [...warmup, ...moves, ...calmMoves].forEach((move, i) => {
     const open = onTick(close * (1 + move.gapBps / 10_000));
     const next = onTick(open * (1 + move.driftBps / 10_000));
     const high = onTick(Math.max(open, next) * (1 + move.wickBps / 10_000));
     const low = onTick(Math.min(open, next) * (1 - move.wickBps / 10_000));
-    bars.push({ openTime: first + i * MINUTE, open, high: Math.max(high, open, next), low: Math.min(low, open, next), close: next, volume: 1 });
+    bars.push({
+      openTime: first + i * MINUTE,
+      open,
+      high: Math.max(high, open, next),
+      low: Math.min(low, open, next),
+      close: next,
+      volume: 1,
+    });
     close = next;
   });
   return bars;

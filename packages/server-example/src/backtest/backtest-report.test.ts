@@ -65,7 +65,15 @@ describe('computeTradeStatistics', () => {
       fees: '2.1',
       maxDrawdown: '25.3',
       maxDrawdownPercent: '2.5047',
-      exitsByReason: { TAKE_PROFIT: 3, STOP_LOSS: 1, TIMEOUT: 2, MANUAL: 1, EXIT_UNPLACEABLE: 0, EXIT_CANCELLED: 0, STOP_UNFILLED: 0 },
+      exitsByReason: {
+        TAKE_PROFIT: 3,
+        STOP_LOSS: 1,
+        TIMEOUT: 2,
+        MANUAL: 1,
+        EXIT_UNPLACEABLE: 0,
+        EXIT_CANCELLED: 0,
+        STOP_UNFILLED: 0,
+      },
       equityCurve: [
         { time: T0 + 1 * HOUR, tradeId: 't1', equity: '1010.1' },
         { time: T0 + 2 * HOUR, tradeId: 't2', equity: '989.9' },
@@ -120,7 +128,15 @@ describe('computeTradeStatistics', () => {
       fees: '0',
       maxDrawdown: '0',
       maxDrawdownPercent: '0',
-      exitsByReason: { TAKE_PROFIT: 0, STOP_LOSS: 0, TIMEOUT: 0, MANUAL: 0, EXIT_UNPLACEABLE: 0, EXIT_CANCELLED: 0, STOP_UNFILLED: 0 },
+      exitsByReason: {
+        TAKE_PROFIT: 0,
+        STOP_LOSS: 0,
+        TIMEOUT: 0,
+        MANUAL: 0,
+        EXIT_UNPLACEABLE: 0,
+        EXIT_CANCELLED: 0,
+        STOP_UNFILLED: 0,
+      },
       equityCurve: [],
     });
   });

@@ -1,4 +1,11 @@
-import { Decimal, type DecimalString, type ExitReason, exitReasonSchema, type Trade, toDecimalString } from '@trd/core';
+import {
+  Decimal,
+  type DecimalString,
+  type ExitReason,
+  exitReasonSchema,
+  type Trade,
+  toDecimalString,
+} from '@trd/core';
 
 /** Statistics of a backtest's closed trades. Money in quote units as exact decimal strings. */
 export interface TradeStatistics {

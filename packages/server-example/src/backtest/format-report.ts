@@ -34,7 +34,9 @@ export function formatBacktestReport(report: BacktestReport): string {
 
 /** Positions the engine closed at market because nothing protected them, when there were any. */
 function marketCloses(exits: BacktestReport['exitsByReason']): string {
-  const closes = (['EXIT_UNPLACEABLE', 'EXIT_CANCELLED', 'STOP_UNFILLED'] as const).filter((r) => exits[r] > 0);
+  const closes = (['EXIT_UNPLACEABLE', 'EXIT_CANCELLED', 'STOP_UNFILLED'] as const).filter(
+    (r) => exits[r] > 0,
+  );
   return closes.map((reason) => `, ${reason} ${exits[reason]}`).join('');
 }
 
