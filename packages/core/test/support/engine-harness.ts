@@ -10,6 +10,7 @@ import {
   RiskManager,
   type Signal,
   type Store,
+  type TradingAccount,
   type TradingBot,
   type TradingBotEventName,
   type TradingBotEvents,
@@ -31,6 +32,10 @@ export interface HarnessOptions {
   exchange?: MockExchange;
   clock?: VirtualClock;
   analyzer?: ScriptedAnalyzer;
+  /** Wraps each user's trading account (e.g. to move the market at a chosen call). */
+  wrapAccount?: (account: TradingAccount, userId: string) => TradingAccount;
+  /** Balances of every new venue account; default 10 000 USDT. */
+  startingBalances?: Record<string, string>;
   /** Wraps the venue's market data (e.g. with `recordCalls`). */
   wrapMarketData?: (marketData: MarketData) => MarketData;
   /** The engine's claim owner name; default `engine-under-test` (kept across `restart()`). */
@@ -55,10 +60,15 @@ export interface Harness {
 export type RecordedEvents = { [K in TradingBotEventName]: TradingBotEvents[K][0][] };
 
 /** The mock venue replaying real BTCUSDT and ETHUSDT 1m candles of 2024-09-21 (ETH shifted onto that day). */
-export function createFixtureExchange(clock: VirtualClock, orderVisibilityDelayMs = 0): MockExchange {
+export function createFixtureExchange(
+  clock: VirtualClock,
+  orderVisibilityDelayMs = 0,
+  startingBalances?: Record<string, string>,
+): MockExchange {
   return createMockExchange({
     clock,
     orderVisibilityDelayMs,
+    ...(startingBalances ? { startingBalances } : {}),
     feeds: {
       BTCUSDT: { kind: 'replay', candles: loadCandleFixture('btcusdt-1m-2024-09-21') },
       ETHUSDT: { kind: 'replay', candles: loadCandleFixture('ethusdt-1m-2022-08-14'), startAt: FIXTURE_DAY },
@@ -68,7 +78,9 @@ export function createFixtureExchange(clock: VirtualClock, orderVisibilityDelayM
 
 export function createHarness(options: HarnessOptions = {}): Harness {
   const clock = options.clock ?? new VirtualClock(options.start ?? at(9));
-  const exchange = options.exchange ?? createFixtureExchange(clock, options.orderVisibilityDelayMs);
+  const exchange =
+    options.exchange ??
+    createFixtureExchange(clock, options.orderVisibilityDelayMs, options.startingBalances);
   const marketData = options.wrapMarketData
     ? options.wrapMarketData(exchange.marketData)
     : exchange.marketData;
@@ -77,7 +89,10 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const build = (): Harness => {
     const bot = createTradingBot({
       marketData,
-      accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'not-a-secret' }),
+      accountFor: (userId) => {
+        const account = exchange.account({ apiKey: userId, secret: 'not-a-secret' });
+        return options.wrapAccount ? options.wrapAccount(account, userId) : account;
+      },
       analyzer,
       store,
       clock,
