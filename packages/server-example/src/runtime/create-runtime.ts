@@ -22,6 +22,7 @@ import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
 import { lockDataDir } from './data-dir-lock';
+import { engineInstanceId } from './engine-instance-id';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { createLoopingReplayFeed } from './looping-replay-feed';
 import { readPaperClock, startPaperClockSaver } from './paper-clock';
@@ -124,6 +125,7 @@ export async function createRuntime(
     store,
     clock,
     settings: config.engine,
+    instanceId: engineInstanceId(config.dataDir),
   });
 
   const deps: Omit<ServerDeps, 'logger'> = {
