@@ -91,11 +91,27 @@ export interface Store {
   /** The last `limit` closed trades, newest first. */
   recentClosedTrades(userId: string, limit: number): Promise<Trade[]>;
   countTradesSince(userId: string, since: number): Promise<number>;
+  /**
+   * Batch of `recentClosedTrades` for a cycle over many users, in one round trip: every given
+   * user id MUST be a key (with `[]` when the user has no closed trade), each list exactly what
+   * `recentClosedTrades(userId, limit)` returns. Users not given MUST NOT appear.
+   */
+  recentClosedTradesOf(userIds: readonly string[], limit: number): Promise<Map<string, Trade[]>>;
+  /**
+   * Batch of `countTradesSince` in one round trip: every given user id MUST be a key (0 when
+   * none), each count exactly what `countTradesSince(userId, since)` returns.
+   */
+  countTradesSinceOf(userIds: readonly string[], since: number): Promise<Map<string, number>>;
 
   openPositions(userId?: string): Promise<OpenPosition[]>;
   getPortfolio(userId: string): Promise<PortfolioStats>;
 
   recordAnalysis(record: AnalysisRecord): Promise<void>;
+  /**
+   * Writes many analysis records in one round trip, all or none: an id that exists (or repeats in
+   * the batch) MUST throw `ConflictError` and write nothing. An empty batch is a no-op.
+   */
+  recordAnalyses(records: readonly AnalysisRecord[]): Promise<void>;
   recentAnalyses(userId: string, limit: number): Promise<AnalysisRecord[]>;
 
   /**

@@ -39,6 +39,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const positions = new Map<string, OpenPosition>();
   const portfolios = new Map<string, PortfolioStats>();
   const analyses = new Map<string, AnalysisRecord[]>();
+  const analysisIds = new Set<string>();
   const claims = new Map<string, { owner: string; expiresAt: number }>();
   const heartbeats = new Map<string, number>();
 
@@ -58,7 +59,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   };
   const tradesOf = (userId: string) => [...(tradeIdsByUser.get(userId) ?? [])].map((id) => trades.get(id)!);
 
-  return {
+  const store: MemoryStore = {
     specificationVersion: 'v1',
 
     async getConfig(userId) {
@@ -194,6 +195,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async countTradesSince(userId, since) {
       return tradesOf(userId).filter((t) => t.status !== 'failed' && t.openedAt >= since).length;
     },
+    async recentClosedTradesOf(userIds, limit) {
+      const result = new Map<string, Trade[]>();
+      for (const userId of userIds) result.set(userId, await store.recentClosedTrades(userId, limit));
+      return result;
+    },
+    async countTradesSinceOf(userIds, since) {
+      const result = new Map<string, number>();
+      for (const userId of userIds) result.set(userId, await store.countTradesSince(userId, since));
+      return result;
+    },
 
     async openPositions(userId) {
       const selected =
@@ -207,9 +218,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
 
     async recordAnalysis(record) {
-      const list = analyses.get(record.userId) ?? [];
-      list.push(copy(record));
-      analyses.set(record.userId, list);
+      await store.recordAnalyses([record]);
+    },
+    async recordAnalyses(records) {
+      // Every id is checked before anything is written: a refused batch leaves the store as it was.
+      const ids = new Set<string>();
+      for (const record of records) {
+        if (ids.has(record.id) || analysisIds.has(record.id))
+          throw new ConflictError(`analysis record ${record.id} already exists`);
+        ids.add(record.id);
+      }
+      for (const record of records) {
+        const list = analyses.get(record.userId) ?? [];
+        list.push(copy(record));
+        analyses.set(record.userId, list);
+        analysisIds.add(record.id);
+      }
     },
     async recentAnalyses(userId, limit) {
       const list = analyses.get(userId) ?? [];
@@ -261,6 +285,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return live;
     },
   };
+  return store;
 }
 
 function applyIntentPatch(
