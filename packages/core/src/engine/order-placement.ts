@@ -2,6 +2,9 @@ import { dec } from '../decimal';
 import { TrdError } from '../errors';
 import type { MarketOrderRequest, OrderReport, TradingAccount } from '../ports/trading-account';
 
+/** The request never reached the venue: nothing was placed (confirmed by a lookup before it counts). */
+const NOT_SENT = new Set(['EXCHANGE_UNAVAILABLE', 'RATE_LIMITED']);
+
 /** The venue refused the order for good: it was not placed and must not be looked for. */
 const DEFINITIVE_REFUSALS = new Set([
   'ORDER_REJECTED',
@@ -17,6 +20,12 @@ export type PlacementOutcome =
   /** Ended with nothing filled (rejected, cancelled, expired). */
   | { kind: 'dead'; report: OrderReport }
   | { kind: 'refused'; error: Error }
+  /**
+   * The request never reached the venue (a plain network error or a rate limit: the port says an
+   * unknown outcome is always `OrderStatusUnknownError`) and the lookup confirms it: nothing was
+   * placed, so the intent can fail at once and be tried again with a new one.
+   */
+  | { kind: 'not_sent'; error: Error }
   | { kind: 'unknown'; error: Error };
 
 /**
@@ -37,6 +46,7 @@ export async function placeMarketOrderOnce(
     try {
       const found = await account.findOrder(request.symbol, request.clientOrderId);
       if (found) return classify(found);
+      if (TrdError.isInstance(error) && NOT_SENT.has(error.code)) return { kind: 'not_sent', error: cause };
     } catch {
       // The lookup failed too: the outcome is still unknown.
     }

@@ -118,9 +118,9 @@ export async function closeAtMarket(
       });
       if (outcome.kind === 'filled')
         return await finishMarketClose(context, { trade, rules, intent, fill: outcome.report, note });
-      if (outcome.kind === 'refused' || outcome.kind === 'dead') {
+      if (outcome.kind === 'refused' || outcome.kind === 'not_sent' || outcome.kind === 'dead') {
         const message =
-          outcome.kind === 'refused' ? outcome.error.message : `close order ended ${outcome.report.status}`;
+          outcome.kind === 'dead' ? `close order ended ${outcome.report.status}` : outcome.error.message;
         await context.store.updateIntent(clientOrderId, {
           state: 'failed',
           error: message,
@@ -129,7 +129,7 @@ export async function closeAtMarket(
         throw new TrdError(
           'ORDER_REJECTED',
           `close of trade ${trade.id} failed and its exit is cancelled: the position is unprotected until the monitor retries (${message})`,
-          outcome.kind === 'refused' ? { cause: outcome.error } : {},
+          outcome.kind === 'dead' ? {} : { cause: outcome.error },
         );
       }
       throw new TrdError(

@@ -69,6 +69,7 @@ export async function openTrade(
           config,
         });
       case 'refused':
+      case 'not_sent':
         await failIntent(context, intent, outcome.error.message);
         throw outcome.error;
       case 'dead':

@@ -82,6 +82,11 @@ export class SimulatedWorld {
   private readonly answerIndex = new Map<string, number>();
   private readonly forgetExit = new Set<string>();
   private quiet = false;
+  private currentStep = 0;
+  /** Injected venue faults not yet seen to hit a call, by user. */
+  private readonly pendingFaults: { user: string; remaining: () => number }[] = [];
+  /** Steps in which a fault or a crash hit each user (it may then stay unprotected longer). */
+  private readonly faultedSteps = new Map<string, Set<number>>();
 
   constructor(readonly scenario: Scenario) {
     this.store = createMemoryStore({ clock: this.clock });
@@ -147,13 +152,39 @@ export class SimulatedWorld {
     await this.clock.advanceTo(SIMULATION_START + step * MINUTE);
     await this.bot.runCycle().catch(() => undefined);
     await this.bot.monitorPositions().catch(() => undefined);
-    if (this.life.dead) await this.startProcess();
+    if (this.life.dead) {
+      for (const index of this.scenario.users.keys()) this.markFaulted(userId(index));
+      await this.startProcess();
+    }
+    for (let i = this.pendingFaults.length - 1; i >= 0; i--) {
+      const fault = this.pendingFaults[i]!;
+      if (fault.remaining() > 0) continue;
+      this.markFaulted(fault.user);
+      this.pendingFaults.splice(i, 1);
+    }
+  }
+
+  /** Monitor passes after `since` in which no fault or crash hit the user. */
+  cleanPassesSince(user: string, since: number): number {
+    const faulted = this.faultedSteps.get(user) ?? new Set<number>();
+    let clean = 0;
+    for (let step = Math.floor((since - SIMULATION_START) / MINUTE) + 1; step <= this.currentStep; step++) {
+      if (!faulted.has(step)) clean++;
+    }
+    return clean;
+  }
+
+  private markFaulted(user: string): void {
+    const steps = this.faultedSteps.get(user) ?? new Set<number>();
+    steps.add(this.currentStep);
+    this.faultedSteps.set(user, steps);
   }
 
   /** From here on: no faults, no crashes, and the analyzer holds. */
   beQuiet(): void {
     this.quiet = true;
     this.exchange.faults.clear();
+    this.pendingFaults.length = 0;
     this.forgetExit.clear();
   }
 
@@ -195,6 +226,7 @@ export class SimulatedWorld {
   private account(id: string, life: ProcessLife): TradingAccount {
     const real = this.exchange.account({ apiKey: id, secret: 'simulated' });
     const forgetExit = this.forgetExit;
+    const faulted = () => this.markFaulted(id);
     return new Proxy(real, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
@@ -202,8 +234,10 @@ export class SimulatedWorld {
         const name = String(property);
         return async (...args: unknown[]) => {
           life.check();
-          if (name === 'exitStatus' && forgetExit.delete(id))
+          if (name === 'exitStatus' && forgetExit.delete(id)) {
+            faulted();
             throw new OrderNotFoundError('Order list does not exist. (simulated: the venue forgot the exit)');
+          }
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (VENUE_SENDS.has(name) && life.operation()) throw new CrashError();
           return result;

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
     if (result.failed) {
       console.error(fc.defaultReportMessage(result));
       console.error(
+        `broken rule: ${String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance)}`,
+      );
+      console.error(
         `replay: SIM_SEED=${result.seed} SIM_PATH=${result.counterexamplePath} pnpm --filter @trd/core exec vitest run test/simulation`,
       );
       process.exit(1);
