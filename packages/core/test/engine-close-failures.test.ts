@@ -63,4 +63,21 @@ describe('closing when the venue does not cooperate', () => {
     });
     expect(await h.store.openPositions('alice')).toEqual([]);
   });
+
+  it('fails a close that never reached the venue at once and retries it with a new id on the next pass', async () => {
+    const { h, trade } = await openAt63000();
+    h.exchange.faults.inject({ kind: 'network', operation: 'placeMarketOrder', account: 'alice' });
+    await expect(h.bot.closeTrade('alice', trade.id)).rejects.toMatchObject({ code: 'ORDER_REJECTED' });
+    // Not left pending for a grace period: nothing was sent, and the lookup said so.
+    expect(await h.store.unfinishedIntents('alice')).toEqual([]);
+    await h.clock.advance(60_000);
+    await h.bot.monitorPositions();
+    // The exit was cancelled by the first attempt: the monitor closes at market, keeping MANUAL.
+    expect(await h.store.getTrade('alice', trade.id)).toMatchObject({
+      status: 'closed',
+      exitReason: 'MANUAL',
+    });
+    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-c'));
+    expect(closes.map((o) => o.clientOrderId)).toEqual([expect.stringMatching(/^trd-c2-/)]);
+  });
 });
