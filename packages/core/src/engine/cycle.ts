@@ -1,7 +1,10 @@
 import { buildHistoryContext, HISTORY_TRADE_LIMIT } from '../analysis/history-context';
 import { sanitizeSignal } from '../analysis/sanitize-signal';
 import type { AnalysisInput } from '../domain/analysis-input';
+import type { AnalysisRecord } from '../domain/analysis-record';
+import type { RiskViolation } from '../domain/risk-violation';
 import type { Signal, TradeSide } from '../domain/signal';
+import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
 import type { EngineStage, SkipReason } from '../events';
 import { startOfUtcDay } from '../risk/utc-day';
@@ -76,15 +79,15 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
   try {
     const configs = await store.activeConfigs();
     const userIds = configs.map((config) => config.userId);
+    // Read once for the whole cycle: the claim keeps users with work in progress, and the
+    // candidates skip them.
+    const [positions, intents] = await Promise.all([store.openPositions(), store.unfinishedIntents()]);
+    const withPosition = new Set(positions.map((position) => position.userId));
+    const withIntent = new Set(intents.map((intent) => intent.userId));
     let claimed: Set<string>;
     if (store.claimUsers && store.liveOwners) {
       // Fair share: users with work in progress are kept first and never released mid-trade.
-      const [positions, intents] = await Promise.all([store.openPositions(), store.unfinishedIntents()]);
-      const keep = new Set([
-        ...positions.map((position) => position.userId),
-        ...intents.map((intent) => intent.userId),
-        ...state.busy,
-      ]);
+      const keep = new Set([...withPosition, ...withIntent, ...state.busy]);
       claimed = await claimFairShare(context, userIds, keep);
     } else {
       claimed = await claimedUsers(context, userIds);
@@ -94,9 +97,6 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
     for (let i = mine.length; i < configs.length; i++) skip('claimed_elsewhere');
 
     if (tradingHours && mine.length > 0) {
-      const [positions, intents] = await Promise.all([store.openPositions(), store.unfinishedIntents()]);
-      const withPosition = new Set(positions.map((position) => position.userId));
-      const withIntent = new Set(intents.map((intent) => intent.userId));
       const candidates: TradingConfig[] = [];
       for (const config of mine) {
         const last = state.lastAnalysedAt.get(config.userId);
@@ -110,7 +110,14 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
         state.lastCompletedAt.get(config.userId) ?? Number.NEGATIVE_INFINITY;
       candidates.sort((a, b) => waitingSince(a) - waitingSince(b));
       report.symbols = [...new Set(candidates.map((config) => config.symbol))];
-      const snapshots = await loadMarketSnapshots(context, report.symbols);
+      const candidateIds = candidates.map((config) => config.userId);
+      // One round trip each for every candidate: history, today's trade counts, market data.
+      const [snapshots, histories, tradesToday] = await Promise.all([
+        loadMarketSnapshots(context, report.symbols),
+        candidateIds.length > 0 ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT) : new Map(),
+        candidateIds.length > 0 ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map(),
+      ]);
+      const records = createAnalysisWriter(context);
 
       await forEachWithConcurrency(candidates, settings.analysisConcurrency, async (config) => {
         const snapshot = snapshots.get(config.symbol);
@@ -121,7 +128,14 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
         state.busy.add(config.userId);
         state.lastAnalysedAt.set(config.userId, at);
         try {
-          const result = await tradeUser(context, config, snapshot, at);
+          const result = await tradeUser(context, {
+            config,
+            snapshot,
+            cycleTime: at,
+            history: histories.get(config.userId) ?? [],
+            tradesToday: tradesToday.get(config.userId) ?? 0,
+            records,
+          });
           report.analysed++;
           if (result !== 'error') state.lastCompletedAt.set(config.userId, at);
           if (result === 'opened') report.opened++;
@@ -131,6 +145,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
           state.busy.delete(config.userId);
         }
       });
+      report.errors += await records.flush();
     }
   } catch (error) {
     report.errors++;
@@ -152,38 +167,80 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
 
 type UserResult = 'hold' | 'rejected' | 'opened' | 'not_opened' | 'error';
 
+/** Hold records written in batches of this many (a trade's record is written before its order). */
+const ANALYSIS_BATCH = 1_000;
+
+interface AnalysisWriter {
+  /** Queues a hold's record; writes a batch when it is full. */
+  add(record: AnalysisRecord): Promise<void>;
+  /** Writes the rest; returns how many writes failed (each an 'error' event). */
+  flush(): Promise<number>;
+}
+
+/** The cycle's audit records, written in batches: one round trip per thousand holds. */
+function createAnalysisWriter(context: EngineContext): AnalysisWriter {
+  let pending: AnalysisRecord[] = [];
+  let failures = 0;
+  const write = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      await context.store.recordAnalyses(batch);
+    } catch (error) {
+      failures++;
+      context.emit('error', { stage: 'analysis', error: asError(error), at: context.clock.now() });
+    }
+  };
+  return {
+    async add(record) {
+      pending.push(record);
+      if (pending.length >= ANALYSIS_BATCH) await write();
+    },
+    async flush() {
+      await write();
+      return failures;
+    },
+  };
+}
+
 async function tradeUser(
   context: EngineContext,
-  config: TradingConfig,
-  snapshot: MarketSnapshot,
-  cycleTime: number,
+  input: {
+    config: TradingConfig;
+    snapshot: MarketSnapshot;
+    cycleTime: number;
+    history: readonly Trade[];
+    tradesToday: number;
+    records: AnalysisWriter;
+  },
 ): Promise<UserResult> {
   const { store, clock, settings } = context;
+  const { config, snapshot, cycleTime } = input;
   const { userId, symbol } = config;
   let stage: EngineStage = 'analysis';
   try {
-    const history = buildHistoryContext(await store.recentClosedTrades(userId, HISTORY_TRADE_LIMIT));
-    const input: AnalysisInput = {
+    const analysisInput: AnalysisInput = {
       userId,
       symbol,
       candles: snapshot.candles,
       indicators: snapshot.indicators,
       market: snapshot.market,
-      history,
+      history: buildHistoryContext(input.history),
       config,
     };
     const raw = await withTimeout(
       clock,
       settings.analysisTimeoutMs,
       `analysis of ${symbol} for user ${userId}`,
-      (signal) => context.analyzer.analyze(input, { signal }),
+      (signal) => context.analyzer.analyze(analysisInput, { signal }),
     );
     const signal = sanitizeSignal(raw, {
       price: snapshot.price,
       maxDeviationPercent: settings.maxPriceDeviationPercent,
     });
     const analysedAt = clock.now();
-    await store.recordAnalysis({
+    const record: AnalysisRecord = {
       id: `analysis-${userId}-${cycleTime}`,
       userId,
       symbol,
@@ -191,7 +248,10 @@ async function tradeUser(
       signal,
       price: snapshot.price,
       createdAt: analysedAt,
-    });
+    };
+    // A trade's decision is on record before anything is sent; holds go in the cycle's batches.
+    if (signal.action === 'hold') await input.records.add(record);
+    else await store.recordAnalyses([record]);
     context.emit('analysis', {
       userId,
       symbol,
@@ -203,13 +263,16 @@ async function tradeUser(
     if (signal.action === 'hold') return 'hold';
 
     stage = 'risk';
+    const reject = (violations: RiskViolation[]): UserResult => {
+      context.emit('trade:rejected', { userId, symbol, signal, violations, at: clock.now() });
+      return 'rejected';
+    };
+    // Candidates have no open position (the cycle skipped those); the daily count is this cycle's.
+    const counts = { openPositionCount: 0, tradesToday: input.tradesToday };
+    const early = context.riskManager.checkWithoutAccount({ config, signal, ...counts });
+    if (early.length > 0) return reject(early);
     const account = await context.accountFor(userId);
-    const [balances, rules, tradesToday, positions] = await Promise.all([
-      account.balances(),
-      context.marketData.rules(symbol),
-      store.countTradesSince(userId, startOfUtcDay(cycleTime)),
-      store.openPositions(userId),
-    ]);
+    const [balances, rules] = await Promise.all([account.balances(), context.marketData.rules(symbol)]);
     const decision = context.riskManager.validate({
       config,
       signal,
@@ -218,19 +281,9 @@ async function tradeUser(
       balances,
       rules,
       capabilities: account.capabilities,
-      openPositionCount: positions.length,
-      tradesToday,
+      ...counts,
     });
-    if (!decision.approved) {
-      context.emit('trade:rejected', {
-        userId,
-        symbol,
-        signal,
-        violations: decision.violations,
-        at: clock.now(),
-      });
-      return 'rejected';
-    }
+    if (!decision.approved) return reject(decision.violations);
 
     stage = 'entry';
     const opened = await openTrade(context, {

@@ -67,12 +67,16 @@ export class RiskManager {
     }
   }
 
-  validate(input: RiskCheckInput): RiskDecision {
-    const { config, signal, rules } = input;
-    if (signal.action === 'hold')
-      throw new ConfigError('the risk manager validates buy or sell signals, not hold');
+  /**
+   * The rules that need no account data (one open position, the daily limit, the confidence):
+   * the engine checks them before it reads the account, so a signal they refuse costs the venue
+   * nothing. `validate` applies them too.
+   */
+  checkWithoutAccount(
+    input: Pick<RiskCheckInput, 'config' | 'signal' | 'openPositionCount' | 'tradesToday'>,
+  ): RiskViolation[] {
+    const { config, signal } = input;
     const violations: RiskViolation[] = [];
-
     if (input.openPositionCount > 0) {
       violations.push({
         code: 'OPEN_POSITION',
@@ -91,6 +95,14 @@ export class RiskManager {
         message: `confidence ${signal.confidence} is below the minimum ${config.minConfidence}`,
       });
     }
+    return violations;
+  }
+
+  validate(input: RiskCheckInput): RiskDecision {
+    const { signal, rules } = input;
+    if (signal.action === 'hold')
+      throw new ConfigError('the risk manager validates buy or sell signals, not hold');
+    const violations = this.checkWithoutAccount(input);
 
     const balance = freeAmount(input.balances, rules.quoteAsset);
     if (balance.lt(this.limits.minBalance)) {
