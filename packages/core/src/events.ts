@@ -1,7 +1,9 @@
+import type { AppliedPolicy } from './analysis/performance-policy';
 import type { OpenPosition } from './domain/open-position';
 import type { RiskViolation } from './domain/risk-violation';
 import type { Signal } from './domain/signal';
 import type { Trade } from './domain/trade';
+import type { AnalysisMode } from './engine/analysis-runner';
 
 /** Why a user was not analysed in a cycle. */
 export type SkipReason = 'open_position' | 'cooldown' | 'no_market_data' | 'claimed_elsewhere' | 'busy';
@@ -30,7 +32,24 @@ export interface TradingBotEvents {
       tradingHours: boolean;
     },
   ];
-  analysis: [{ userId: string; symbol: string; analyzer: string; signal: Signal; price: number; at: number }];
+  analysis: [
+    {
+      userId: string;
+      symbol: string;
+      analyzer: string;
+      /** The signal the user trades on (shared mode: the policy applied). */
+      signal: Signal;
+      price: number;
+      mode: AnalysisMode;
+      /** Hash of the input the analyzer saw. */
+      inputHash: string;
+      /** Shared mode: the performance rules applied for this user. */
+      policy?: AppliedPolicy;
+      at: number;
+    },
+  ];
+  /** A model call was not made: the budget or the circuit breaker refused it (the users hold). */
+  'model:limited': [{ symbol: string; userId?: string; reason: string; until?: number; at: number }];
   'trade:rejected': [
     { userId: string; symbol: string; signal: Signal; violations: RiskViolation[]; at: number },
   ];

@@ -14,6 +14,8 @@ describe('engine fairness under a limited analysis budget', () => {
     const analyzer: Analyzer = {
       specificationVersion: 'v1',
       name: 'budgeted',
+      // It counts users: the engine must not share one answer between them.
+      dependsOnUser: true,
       async analyze(input): Promise<Signal> {
         if (used >= budgetPerCycle) throw new Error('rate limited: budget for this cycle used up');
         used++;
@@ -29,7 +31,7 @@ describe('engine fairness under a limited analysis budget', () => {
       analyzer,
       store,
       clock,
-      settings: { analysisConcurrency: 1 },
+      settings: { analysisConcurrency: 1, analysisMode: 'personal' },
     });
     await activateUsers(store, users);
 

@@ -5,6 +5,7 @@ export * from './history-context';
 export * from './indicators';
 export * from './market-summary';
 export * from './model-answer';
+export * from './performance-policy';
 export * from './performance-rules';
 export * from './sanitize-signal';
 export * from './technical-analyzer';

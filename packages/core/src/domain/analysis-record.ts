@@ -10,6 +10,21 @@ export const analysisRecordSchema = z.object({
   signal: signalSchema,
   /** Last close the analyzer saw. */
   price: z.number().positive(),
+  /** `shared` or `personal` (see the engine setting `analysisMode`). */
+  mode: z.enum(['shared', 'personal']).optional(),
+  /** Hash of the exact input the analyzer saw: one model call per distinct hash. */
+  inputHash: z.string().optional(),
+  /** Shared mode: what the model said before the user's performance policy. */
+  modelSignal: signalSchema.optional(),
+  /** Shared mode: the performance rules applied for this user. */
+  policy: z
+    .object({
+      requiredConfidence: z.number(),
+      confidenceAdjustment: z.number(),
+      caution: z.boolean(),
+      reasons: z.array(z.string()),
+    })
+    .optional(),
   createdAt: z.number().int(),
 });
 export type AnalysisRecord = z.infer<typeof analysisRecordSchema>;

@@ -1,3 +1,5 @@
+import { stableHash } from './stable-hash';
+
 /**
  * Deterministic client order ids. The same user and cycle time always give the same entry id, so
  * a crashed engine can find its order again; the trade, the exit pair and the closing orders
@@ -7,7 +9,7 @@
 const ENTRY_PREFIX = 'trd-e-';
 
 export function entryClientOrderId(userId: string, cycleTime: number): string {
-  return `${ENTRY_PREFIX}${Math.max(0, Math.trunc(cycleTime)).toString(36)}-${hashId(userId)}`;
+  return `${ENTRY_PREFIX}${Math.max(0, Math.trunc(cycleTime)).toString(36)}-${stableHash(userId)}`;
 }
 
 /** The trade recorded for an entry. */
@@ -26,17 +28,6 @@ export function closeClientOrderId(entryClientOrderId: string, attempt = 1): str
 }
 
 function derive(entryId: string, kind: string): string {
-  const body = entryId.startsWith(ENTRY_PREFIX) ? entryId.slice(ENTRY_PREFIX.length) : hashId(entryId);
+  const body = entryId.startsWith(ENTRY_PREFIX) ? entryId.slice(ENTRY_PREFIX.length) : stableHash(entryId);
   return `trd-${kind}-${body}`.slice(0, 36);
-}
-
-/** 64-bit FNV-1a of the text, 13 base-36 characters: short, stable and safe in ids. */
-function hashId(text: string): string {
-  let hash = 0xcbf29ce484222325n;
-  const prime = 0x100000001b3n;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * prime) & 0xffffffffffffffffn;
-  }
-  return hash.toString(36).padStart(13, '0');
 }

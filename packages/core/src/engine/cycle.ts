@@ -1,6 +1,4 @@
 import { buildHistoryContext, HISTORY_TRADE_LIMIT } from '../analysis/history-context';
-import { sanitizeSignal } from '../analysis/sanitize-signal';
-import type { AnalysisInput } from '../domain/analysis-input';
 import type { AnalysisRecord } from '../domain/analysis-record';
 import type { RiskViolation } from '../domain/risk-violation';
 import type { Signal, TradeSide } from '../domain/signal';
@@ -8,13 +6,13 @@ import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
 import type { EngineStage, SkipReason } from '../events';
 import { startOfUtcDay } from '../risk/utc-day';
+import { CycleAnalyses, type SharedSignals } from './analysis-runner';
 import { forEachWithConcurrency } from './concurrency';
 import { asError, claimedUsers, claimFairShare, type EngineContext } from './engine-context';
 import type { MarketSnapshot } from './market-snapshot';
 import { loadMarketSnapshots } from './market-snapshot';
 import { openTrade } from './trade-opener';
 import { isWithinTradingHours } from './trading-hours';
-import { withTimeout } from './with-timeout';
 
 /** What one cycle did. */
 export interface CycleReport {
@@ -41,10 +39,18 @@ export interface CycleState {
   lastCompletedAt: Map<string, number>;
   /** Users being analysed or traded right now (a slow user is not started twice). */
   busy: Set<string>;
+  /** Shared mode: each symbol's signal for its last closed candle (one model call per candle). */
+  sharedSignals: SharedSignals;
 }
 
 export function createCycleState(): CycleState {
-  return { cycle: 0, lastAnalysedAt: new Map(), lastCompletedAt: new Map(), busy: new Set() };
+  return {
+    cycle: 0,
+    lastAnalysedAt: new Map(),
+    lastCompletedAt: new Map(),
+    busy: new Set(),
+    sharedSignals: new Map(),
+  };
 }
 
 /**
@@ -118,6 +124,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
         candidateIds.length > 0 ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map(),
       ]);
       const records = createAnalysisWriter(context);
+      const analyses = new CycleAnalyses(context, state.sharedSignals);
 
       await forEachWithConcurrency(candidates, settings.analysisConcurrency, async (config) => {
         const snapshot = snapshots.get(config.symbol);
@@ -135,6 +142,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
             history: histories.get(config.userId) ?? [],
             tradesToday: tradesToday.get(config.userId) ?? 0,
             records,
+            analyses,
           });
           report.analysed++;
           if (result !== 'error') state.lastCompletedAt.set(config.userId, at);
@@ -213,6 +221,7 @@ async function tradeUser(
     history: readonly Trade[];
     tradesToday: number;
     records: AnalysisWriter;
+    analyses: CycleAnalyses;
   },
 ): Promise<UserResult> {
   const { store, clock, settings } = context;
@@ -220,25 +229,12 @@ async function tradeUser(
   const { userId, symbol } = config;
   let stage: EngineStage = 'analysis';
   try {
-    const analysisInput: AnalysisInput = {
-      userId,
-      symbol,
-      candles: snapshot.candles,
-      indicators: snapshot.indicators,
-      market: snapshot.market,
-      history: buildHistoryContext(input.history),
+    const analysis = await input.analyses.forUser({
       config,
-    };
-    const raw = await withTimeout(
-      clock,
-      settings.analysisTimeoutMs,
-      `analysis of ${symbol} for user ${userId}`,
-      (signal) => context.analyzer.analyze(analysisInput, { signal }),
-    );
-    const signal = sanitizeSignal(raw, {
-      price: snapshot.price,
-      maxDeviationPercent: settings.maxPriceDeviationPercent,
+      snapshot,
+      history: buildHistoryContext(input.history),
     });
+    const { signal } = analysis;
     const analysedAt = clock.now();
     const record: AnalysisRecord = {
       id: `analysis-${userId}-${cycleTime}`,
@@ -247,6 +243,9 @@ async function tradeUser(
       analyzer: context.analyzer.name,
       signal,
       price: snapshot.price,
+      mode: analysis.mode,
+      inputHash: analysis.inputHash,
+      ...(analysis.policy ? { policy: analysis.policy, modelSignal: analysis.modelSignal } : {}),
       createdAt: analysedAt,
     };
     // A trade's decision is on record before anything is sent; holds go in the cycle's batches.
@@ -258,6 +257,9 @@ async function tradeUser(
       analyzer: context.analyzer.name,
       signal,
       price: snapshot.price,
+      mode: analysis.mode,
+      inputHash: analysis.inputHash,
+      ...(analysis.policy ? { policy: analysis.policy } : {}),
       at: analysedAt,
     });
     if (signal.action === 'hold') return 'hold';
@@ -269,12 +271,16 @@ async function tradeUser(
     };
     // Candidates have no open position (the cycle skipped those); the daily count is this cycle's.
     const counts = { openPositionCount: 0, tradesToday: input.tradesToday };
-    const early = context.riskManager.checkWithoutAccount({ config, signal, ...counts });
+    // Shared mode: the user's performance policy sets the confidence the trade needs.
+    const judged = analysis.policy
+      ? { ...config, minConfidence: analysis.policy.requiredConfidence }
+      : config;
+    const early = context.riskManager.checkWithoutAccount({ config: judged, signal, ...counts });
     if (early.length > 0) return reject(early);
     const account = await context.accountFor(userId);
     const [balances, rules] = await Promise.all([account.balances(), context.marketData.rules(symbol)]);
     const decision = context.riskManager.validate({
-      config,
+      config: judged,
       signal,
       price: snapshot.price,
       exitLevelSource: settings.exitLevelSource,

@@ -5,6 +5,7 @@ import type { MarketData } from '../ports/market-data';
 import type { Store } from '../ports/store';
 import type { TradingAccount } from '../ports/trading-account';
 import type { RiskManager } from '../risk/risk-manager';
+import type { ModelBudget } from './model-budget';
 import type { EngineSettings } from './settings';
 
 /** What every part of the engine works with: the injected ports, the settings and the event sink. */
@@ -16,6 +17,8 @@ export interface EngineContext {
   readonly clock: Clock;
   readonly riskManager: RiskManager;
   readonly settings: EngineSettings;
+  /** The model budget and circuit breaker every analyzer call goes through. */
+  readonly modelBudget: ModelBudget;
   readonly instanceId: string;
   readonly emit: <K extends keyof TradingBotEvents>(event: K, ...args: TradingBotEvents[K]) => void;
   /** Client order ids of intents this process is working on now: reconciliation leaves them alone. */

@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors';
 import type { ExitLevelSource } from '../exchange/exit-plan';
+import type { AnalysisMode } from './analysis-runner';
+import { type CircuitBreakerSettings, DEFAULT_CIRCUIT_BREAKER, type ModelBudgetLimits } from './model-budget';
 
 /** UTC hours in which the engine analyses and opens trades; `start` inclusive, `end` exclusive. */
 export interface TradingHours {
@@ -35,6 +37,16 @@ export interface EngineSettings {
    * uses the same stop. Default `config`.
    */
   exitLevelSource: ExitLevelSource;
+  /**
+   * `shared`: one model call per symbol and closed candle for every user on it, the performance
+   * rules applied per user in code; `personal`: one analysis per user with their history (the
+   * reference bot's). Identical inputs are analysed once either way. Default `shared`.
+   */
+  analysisMode: AnalysisMode;
+  /** Spending limits checked before every model call; default none. */
+  modelBudget: ModelBudgetLimits;
+  /** Consecutive failed model calls that open the breaker, and how long it stays open. */
+  circuitBreaker: CircuitBreakerSettings;
   /** Lifetime of a user claim when several engines share a store. Default 3 × max(cycleMs, monitorMs). */
   claimTtlMs: number;
 }
@@ -53,6 +65,9 @@ export const DEFAULT_ENGINE_SETTINGS: Readonly<Omit<EngineSettings, 'claimTtlMs'
   maxPriceDeviationPercent: 5,
   orderLookupGraceMs: 60_000,
   exitLevelSource: 'config',
+  analysisMode: 'shared',
+  modelBudget: Object.freeze({}),
+  circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
 });
 
 /** Fills defaults and checks every value. @throws ConfigError naming the bad setting. */
@@ -85,6 +100,11 @@ export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSe
   }
   if (!Number.isInteger(settings.candleLimit) || !Number.isInteger(settings.analysisConcurrency)) {
     throw new ConfigError('settings candleLimit and analysisConcurrency must be integers');
+  }
+  if (settings.analysisMode !== 'shared' && settings.analysisMode !== 'personal') {
+    throw new ConfigError(
+      `setting analysisMode must be "shared" or "personal", got ${String(settings.analysisMode)}`,
+    );
   }
   if (settings.exitLevelSource !== 'config' && settings.exitLevelSource !== 'signal') {
     throw new ConfigError(

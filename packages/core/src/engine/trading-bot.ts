@@ -10,6 +10,7 @@ import type { TradingAccount } from '../ports/trading-account';
 import { RiskManager } from '../risk/risk-manager';
 import { type CycleReport, type CycleState, createCycleState, runTradingCycle } from './cycle';
 import { asError, type EngineContext } from './engine-context';
+import { ModelBudget } from './model-budget';
 import { closeAtMarket } from './position-closer';
 import { type MonitorReport, monitorOpenPositions } from './position-monitor';
 import { type ReconcileReport, reconcileIntents } from './reconciler';
@@ -59,6 +60,7 @@ export class TradingBot extends EventEmitter<TradingBotEvents> {
       clock: options.clock,
       riskManager: options.riskManager ?? new RiskManager(),
       settings: this.settings,
+      modelBudget: new ModelBudget(options.clock, this.settings.modelBudget, this.settings.circuitBreaker),
       instanceId: this.instanceId,
       emit: (event, ...args) => {
         (this.emit as (name: string, ...payload: unknown[]) => boolean)(event, ...args);

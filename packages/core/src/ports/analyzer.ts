@@ -13,10 +13,15 @@ import type { Signal } from '../domain/signal';
  *   reports that user's failure and goes on with the others.
  * - It MUST stop and reject when `options.signal` aborts.
  * - A signal MUST NOT carry a position size: the risk manager alone sizes positions.
+ * - The answer SHOULD depend only on the market, history and config in the input, not on
+ *   `userId`: the engine analyses identical inputs once per cycle and gives every user the answer.
+ *   An analyzer whose answers depend on the user (a scripted test double) says `dependsOnUser`.
  */
 export interface Analyzer {
   readonly specificationVersion: 'v1';
   /** Name for events and the audit trail, e.g. `technical` or `gemini:gemini-2.5-flash`. */
   readonly name: string;
+  /** True when answers depend on `input.userId`: the engine then never shares one between users. */
+  readonly dependsOnUser?: boolean;
   analyze(input: AnalysisInput, options?: { signal?: AbortSignal }): Promise<Signal>;
 }

@@ -28,6 +28,8 @@ export function createScriptedAnalyzer(
   return {
     specificationVersion: 'v1',
     name,
+    // Answers may be scripted per user.
+    dependsOnUser: true,
     inputs,
     script(answer, userId) {
       if (userId === undefined) fallback = answer;

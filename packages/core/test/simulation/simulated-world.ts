@@ -208,6 +208,8 @@ export class SimulatedWorld {
         candleLimit: WARMUP_BARS,
         positionTimeoutMs: this.scenario.timeoutMinutes * MINUTE,
         exitLevelSource: this.scenario.exitLevelSource,
+        // Answers are scripted per user.
+        analysisMode: 'personal',
       },
       // Stable across restarts, like a host name: the new process resumes the dead one's claims at
       // once (a fresh id would wait claimTtlMs for them to expire).
@@ -250,6 +252,7 @@ export class SimulatedWorld {
     return {
       specificationVersion: 'v1',
       name: 'simulated',
+      dependsOnUser: true,
       analyze: async (input) => {
         life.check();
         const index = Number(input.userId.slice('user-'.length));

@@ -97,7 +97,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       store,
       clock,
       riskManager: options.riskManager ?? new RiskManager({ slippagePercent: '0' }),
-      settings: options.settings,
+      // These tests script answers per user: the per-user analysis of the reference bot.
+      settings: { analysisMode: 'personal', ...options.settings },
       // Stable across restarts, like a host name: a restarted engine resumes its own user claims at once.
       instanceId: options.instanceId ?? 'engine-under-test',
     });
