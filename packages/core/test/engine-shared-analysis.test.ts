@@ -149,6 +149,20 @@ describe('the performance policy, in code, per user (shared mode)', () => {
       { userId: 'user-2', codes: ['LOW_CONFIDENCE'] },
     ]);
     expect(await store.openPositions('user-0')).toHaveLength(1);
+    // One read answers "why did this user buy": the model's signal, the policy, the verdict, the trade.
+    const [position] = await store.openPositions('user-0');
+    expect((await store.recentAnalyses('user-0', 1))[0]).toMatchObject({
+      mode: 'shared',
+      modelSignal: { action: 'buy', confidence: 86 },
+      policy: { requiredConfidence: 60 },
+      verdict: { approved: true, violations: [] },
+      tradeId: position?.tradeId,
+      clientOrderId: expect.stringMatching(/^trd-e-/),
+    });
+    expect((await store.recentAnalyses('user-1', 1))[0]).toMatchObject({
+      signal: { confidence: 71 },
+      verdict: { approved: false, violations: ['LOW_CONFIDENCE'] },
+    });
   });
 });
 

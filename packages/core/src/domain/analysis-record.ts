@@ -25,6 +25,11 @@ export const analysisRecordSchema = z.object({
       reasons: z.array(z.string()),
     })
     .optional(),
+  /** What the risk manager decided for a buy or sell: approved, or the rules it broke. */
+  verdict: z.object({ approved: z.boolean(), violations: z.array(z.string()) }).optional(),
+  /** The trade (and its entry's client order id) this analysis led to, when approved. */
+  tradeId: z.string().optional(),
+  clientOrderId: z.string().optional(),
   createdAt: z.number().int(),
 });
 export type AnalysisRecord = z.infer<typeof analysisRecordSchema>;

@@ -7,6 +7,7 @@ import type { TradingConfig } from '../domain/trading-config';
 import type { EngineStage, SkipReason } from '../events';
 import { startOfUtcDay } from '../risk/utc-day';
 import { CycleAnalyses, type SharedSignals } from './analysis-runner';
+import { entryClientOrderId, tradeIdForEntry } from './client-order-ids';
 import { forEachWithConcurrency } from './concurrency';
 import { asError, claimedUsers, claimFairShare, type EngineContext } from './engine-context';
 import type { MarketSnapshot } from './market-snapshot';
@@ -228,6 +229,8 @@ async function tradeUser(
   const { config, snapshot, cycleTime } = input;
   const { userId, symbol } = config;
   let stage: EngineStage = 'analysis';
+  // A buy or sell whose verdict never came (the account could not be read) is still on record.
+  let unrecorded: AnalysisRecord | null = null;
   try {
     const analysis = await input.analyses.forUser({
       config,
@@ -248,9 +251,9 @@ async function tradeUser(
       ...(analysis.policy ? { policy: analysis.policy, modelSignal: analysis.modelSignal } : {}),
       createdAt: analysedAt,
     };
-    // A trade's decision is on record before anything is sent; holds go in the cycle's batches.
+    // Holds go in the cycle's batches; a buy or sell is recorded with its risk verdict (below).
     if (signal.action === 'hold') await input.records.add(record);
-    else await store.recordAnalyses([record]);
+    else unrecorded = record;
     context.emit('analysis', {
       userId,
       symbol,
@@ -265,7 +268,11 @@ async function tradeUser(
     if (signal.action === 'hold') return 'hold';
 
     stage = 'risk';
-    const reject = (violations: RiskViolation[]): UserResult => {
+    const reject = async (violations: RiskViolation[]): Promise<UserResult> => {
+      unrecorded = null;
+      await store.recordAnalyses([
+        { ...record, verdict: { approved: false, violations: violations.map((v) => v.code) } },
+      ]);
       context.emit('trade:rejected', { userId, symbol, signal, violations, at: clock.now() });
       return 'rejected';
     };
@@ -290,6 +297,17 @@ async function tradeUser(
       ...counts,
     });
     if (!decision.approved) return reject(decision.violations);
+    // The decision is on record, linked to the trade it opens, before the order is sent.
+    const clientOrderId = entryClientOrderId(userId, cycleTime);
+    unrecorded = null;
+    await store.recordAnalyses([
+      {
+        ...record,
+        verdict: { approved: true, violations: [] },
+        tradeId: tradeIdForEntry(clientOrderId),
+        clientOrderId,
+      },
+    ]);
 
     stage = 'entry';
     const opened = await openTrade(context, {
@@ -304,6 +322,7 @@ async function tradeUser(
     return opened ? 'opened' : 'not_opened';
   } catch (error) {
     context.emit('error', { stage, userId, symbol, error: asError(error), at: clock.now() });
+    if (unrecorded) await store.recordAnalyses([unrecorded]).catch(() => undefined);
     return 'error';
   }
 }
