@@ -9,6 +9,12 @@ import { presentPortfolio } from './presenters';
 const DAY_MS = 86_400_000;
 const PAGE = 100;
 
+interface Balance {
+  asset: string;
+  free: string;
+  locked: string;
+}
+
 export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   const closedTradesOf = async (userId: string): Promise<Trade[]> => {
     const all: Trade[] = [];
@@ -16,6 +22,25 @@ export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
       const page = await deps.store.listTrades(userId, { limit: PAGE, offset, status: 'closed' });
       all.push(...page.trades);
       if (page.trades.length < PAGE || all.length >= page.total) return all;
+    }
+  };
+
+  /** The caller's balances sorted by asset, or what to show instead; never rejects. */
+  const balancesOf = async (
+    userId: string,
+  ): Promise<{ balances: Balance[] } | { error: string; code: string | undefined }> => {
+    try {
+      const account = await deps.accountFor(userId);
+      const raw = await account.balances();
+      return {
+        balances: Object.entries(raw)
+          .map(([asset, balance]) => ({ asset, free: balance.free, locked: balance.locked }))
+          .sort((a, b) => a.asset.localeCompare(b.asset)),
+      };
+    } catch (error) {
+      // The venue's message may name the account; the code is enough for the page.
+      const code = TrdError.isInstance(error) ? error.code : undefined;
+      return { error: code ? `exchange error: ${code}` : 'exchange unavailable', code };
     }
   };
 
@@ -36,33 +61,21 @@ export function portfolioRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
       async (request) => {
         const userId = callerId(request);
         const now = deps.clock.now();
-        const [stats, positions, tradesToday] = await Promise.all([
+        // Three store reads and the venue's balances, all at once: the answer waits for the
+        // slowest, not for their sum. No other read (no user lookup) happens per request.
+        const [stats, positions, tradesToday, venue] = await Promise.all([
           deps.store.getPortfolio(userId),
           deps.store.openPositions(userId),
           deps.store.countTradesSince(userId, now - (now % DAY_MS)),
+          balancesOf(userId),
         ]);
-        let balances: { asset: string; free: string; locked: string }[] | null = null;
-        let balancesError: string | undefined;
-        try {
-          const account = await deps.accountFor(userId);
-          const raw = await account.balances();
-          balances = Object.entries(raw)
-            .map(([asset, balance]) => ({ asset, free: balance.free, locked: balance.locked }))
-            .sort((a, b) => a.asset.localeCompare(b.asset));
-        } catch (error) {
-          // The venue's message may name the account; the code is enough for the page.
-          balancesError = TrdError.isInstance(error)
-            ? `exchange error: ${error.code}`
-            : 'exchange unavailable';
-          request.log.warn(
-            { userId, code: TrdError.isInstance(error) ? error.code : undefined },
-            'balances unavailable',
-          );
+        if ('error' in venue) {
+          request.log.warn({ userId, code: venue.code }, 'balances unavailable');
         }
         return {
           stats: presentPortfolio(stats),
-          balances,
-          ...(balancesError ? { balancesError } : {}),
+          balances: 'balances' in venue ? venue.balances : null,
+          ...('error' in venue ? { balancesError: venue.error } : {}),
           openPositions: positions.length,
           tradesToday,
         };
