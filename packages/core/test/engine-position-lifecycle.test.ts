@@ -174,6 +174,57 @@ describe('position lifecycle: no naked position', () => {
       exitNote: expect.stringContaining('for 2 monitor passes'),
     });
   });
+
+  it('sells only the rest when a triggered stop-limit filled in part before the cancel', async () => {
+    let triggered = false;
+    const partialFill = (symbol: string) => ({
+      orderId: 'sl-1',
+      clientOrderId: 'sl',
+      symbol,
+      side: 'sell' as const,
+      status: 'partially_filled' as const,
+      executedQuantity: '0.00585',
+      averagePrice: '62622.31',
+      quoteQuantity: '366.3405135',
+      fees: [{ amount: '0.3663405135', asset: 'USDT' }],
+      updatedAt: 0,
+    });
+    const h = await openedWith(() => undefined, {
+      wrapAccount: (account) =>
+        new Proxy(account, {
+          get(target, property, receiver) {
+            if (triggered && (property === 'exitStatus' || property === 'cancelExit'))
+              return async (ref: { symbol: string; exitRef: string }) => {
+                await account.cancelExit(ref);
+                return {
+                  exitRef: ref.exitRef,
+                  clientOrderId: 'x',
+                  symbol: ref.symbol,
+                  state: property === 'exitStatus' ? 'triggered' : 'cancelled',
+                  leg: 'stop_loss',
+                  fill: partialFill(ref.symbol),
+                };
+              };
+            return Reflect.get(target, property, receiver);
+          },
+        }),
+    });
+    triggered = true;
+    await h.clock.advance(20_000);
+    h.exchange.setPrice('BTCUSDT', 62500);
+    await h.bot.monitorPositions();
+    const [trade] = (await h.store.listTrades('alice', { limit: 5, offset: 0 })).trades;
+    // 0.01585 in all: 0.00585 by the stop leg, the other 0.01 by the market close.
+    const close = h.exchange.orders('alice').find((o) => o.clientOrderId.startsWith('trd-c'));
+    expect(close?.executedQuantity).toBe('0.01');
+    expect(trade).toMatchObject({ status: 'closed', exitReason: 'STOP_UNFILLED', exitQuantity: '0.01585' });
+    // The P&L counts both fills: the partial's proceeds and the close's.
+    const proceeds = dec('366.3405135')
+      .minus('0.3663405135')
+      .plus(close!.quoteQuantity)
+      .minus(close!.fees[0]!.amount);
+    expect(trade?.profitLoss).toBe(proceeds.minus('999.81').toFixed());
+  });
 });
 
 async function openedWith(arrange: (h: Harness) => void, options: HarnessOptions = {}): Promise<Harness> {

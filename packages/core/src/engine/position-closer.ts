@@ -1,3 +1,4 @@
+import { dec, toDecimalString } from '../decimal';
 import { type ExitReason, exitReasonSchema, type MarketCloseReason } from '../domain/exit-reason';
 import type { MarketRules } from '../domain/market-rules';
 import type { OpenPosition } from '../domain/open-position';
@@ -10,6 +11,9 @@ import type { EngineContext } from './engine-context';
 import { oppositeSide } from './exit-prices';
 import { classify, placeMarketOrderOnce } from './order-placement';
 import { computeTradeExit, fillTime } from './profit-and-loss';
+
+/** Decimal places of a combined fill's average price (the P&L uses the exact values). */
+const AVERAGE_PRICE_PLACES = 12;
 
 /** Close attempts per trade before the engine stops trying new close orders. */
 const MAX_CLOSE_ATTEMPTS = 10;
@@ -62,6 +66,7 @@ export async function closeAtMarket(
         return await finishMarketClose(context, {
           trade,
           rules,
+          account,
           intent: earlier,
           fill: outcome.report,
           note,
@@ -75,10 +80,16 @@ export async function closeAtMarket(
     const exitRef =
       position.exitRef ??
       (await account.findExit(trade.symbol, exitClientOrderId(trade.clientOrderId)))?.exitRef;
+    let partial: OrderReport | undefined;
     if (exitRef !== undefined) {
       const cancelled = await cancelExitIfKnown(account, trade.symbol, exitRef);
       if (cancelled?.state === 'filled') return await closeFromExitFill(context, trade, cancelled);
+      // A leg that filled in part before the cancel (a triggered stop-limit): sell only the rest.
+      partial = partialExitFill(cancelled);
     }
+    const quantity = dec(position.quantity).minus(partial?.executedQuantity ?? 0);
+    if (partial && quantity.lte(0))
+      return await recordClose(context, { trade, rules, fill: partial, reason, note });
     if (position.protection === 'protected') {
       // From here nothing protects the coins until the close fills: the store says so.
       await context.store.updatePositionExit(trade.id, {
@@ -100,7 +111,7 @@ export async function closeAtMarket(
       kind: 'close',
       symbol: trade.symbol,
       side: oppositeSide(trade.side),
-      quantity: position.quantity,
+      quantity: toDecimalString(quantity),
       tradeId: trade.id,
       state: 'pending',
       reason,
@@ -117,7 +128,15 @@ export async function closeAtMarket(
         clientOrderId,
       });
       if (outcome.kind === 'filled')
-        return await finishMarketClose(context, { trade, rules, intent, fill: outcome.report, note });
+        return await finishMarketClose(context, {
+          trade,
+          rules,
+          intent,
+          fill: outcome.report,
+          note,
+          account,
+          partial: partial ?? null,
+        });
       if (outcome.kind === 'refused' || outcome.kind === 'not_sent' || outcome.kind === 'dead') {
         const message =
           outcome.kind === 'dead' ? `close order ended ${outcome.report.status}` : outcome.error.message;
@@ -145,6 +164,25 @@ export async function closeAtMarket(
   }
 }
 
+/** The fill of an exit that ended (or works) with part of it done, if any. */
+function partialExitFill(report: ExitReport | null | undefined): OrderReport | undefined {
+  if (!report || report.state === 'filled' || !report.fill) return undefined;
+  return dec(report.fill.executedQuantity).gt(0) ? report.fill : undefined;
+}
+
+/** Two fills of one close as one: quantities, values and fees added, the average price from them. */
+function combineFills(first: OrderReport, second: OrderReport): OrderReport {
+  const quantity = dec(first.executedQuantity).plus(second.executedQuantity);
+  const value = dec(first.quoteQuantity).plus(second.quoteQuantity);
+  return {
+    ...second,
+    executedQuantity: toDecimalString(quantity),
+    quoteQuantity: toDecimalString(value),
+    averagePrice: toDecimalString(value.div(quantity).toDecimalPlaces(AVERAGE_PRICE_PLACES)),
+    fees: [...first.fees, ...second.fees],
+  };
+}
+
 /** Cancels an exit; `null` when the venue no longer knows it (nothing left to cancel). */
 async function cancelExitIfKnown(
   account: TradingAccount,
@@ -163,16 +201,35 @@ async function cancelExitIfKnown(
   }
 }
 
-/** Records a market close order's fill and completes its intent. */
+/**
+ * Records a market close order's fill and completes its intent. A part of the exit that filled
+ * before it was cancelled counts with the close (given, or looked up when recovering).
+ */
 export async function finishMarketClose(
   context: EngineContext,
-  input: { trade: Trade; rules: MarketRules; intent: OrderIntent; fill: OrderReport; note?: string },
+  input: {
+    trade: Trade;
+    rules: MarketRules;
+    intent: OrderIntent;
+    fill: OrderReport;
+    note?: string;
+    account: TradingAccount;
+    /** The exit's partial fill, `null` when known to be none; looked up when not given. */
+    partial?: OrderReport | null;
+  },
 ): Promise<Trade> {
   const parsed = exitReasonSchema.safeParse(input.intent.reason);
+  const partial =
+    input.partial === undefined
+      ? partialExitFill(
+          (await input.account.findExit(input.trade.symbol, exitClientOrderId(input.trade.clientOrderId))) ??
+            undefined,
+        )
+      : (input.partial ?? undefined);
   const closed = await recordClose(context, {
     trade: input.trade,
     rules: input.rules,
-    fill: input.fill,
+    fill: partial ? combineFills(partial, input.fill) : input.fill,
     reason: parsed.success ? parsed.data : 'MANUAL',
     note: input.note,
   });

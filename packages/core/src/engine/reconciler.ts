@@ -116,7 +116,7 @@ async function reconcileClose(context: EngineContext, intent: OrderIntent): Prom
     return 'failed';
   }
   const rules = await context.marketData.rules(intent.symbol);
-  await finishMarketClose(context, { trade, rules, intent, fill: outcome.report });
+  await finishMarketClose(context, { trade, rules, intent, fill: outcome.report, account });
   return 'closed';
 }
 
