@@ -336,7 +336,8 @@ describe('upgrading a database from before position protection', () => {
     // Down again: the protected position keeps its exit reference.
     const after = await MikroORM.init(createOrmConfig({ url }));
     try {
-      await after.getMigrator().down();
+      // Down through PositionProtection20261202 (and the migrations after it).
+      await after.getMigrator().down({ to: 'PositionProtection20261202' });
       const rows = await after.em
         .getConnection()
         .execute<{ exit_ref: string }[]>(`select exit_ref from open_positions where trade_id = 'old-trade'`);

@@ -1,4 +1,4 @@
-import { IsolationLevel, LockMode } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   type AnalysisRecord,
@@ -29,6 +29,7 @@ import {
   withPositionExit,
 } from '@trd/core';
 import type { z } from 'zod';
+import type { PortfolioDustRow } from './entities';
 import {
   AnalysisRecordEntity,
   OpenPositionEntity,
@@ -38,6 +39,7 @@ import {
   TradeEntity,
   TradingConfigEntity,
 } from './entities';
+import { rawRowsOf, textArray } from './raw-rows';
 import {
   analysisToRow,
   configToRow,
@@ -78,6 +80,15 @@ export function createTradingStore(
   clock: Clock,
 ): Omit<Store, 'claimUsers' | 'releaseUsers' | 'liveOwners' | 'close'> {
   const fork = (): EntityManager => orm.em.fork();
+  /** One raw statement (`?` placeholders) and its rows. */
+  const select = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    fork().execute<T[]>(sql, params);
+  const configRows = rawRowsOf(orm, TradingConfigEntity);
+  const intentRows = rawRowsOf(orm, OrderIntentEntity);
+  const tradeRows = rawRowsOf(orm, TradeEntity);
+  const positionRows = rawRowsOf(orm, OpenPositionEntity);
+  const portfolioRows = rawRowsOf(orm, PortfolioEntity);
+  const analysisRows = rawRowsOf(orm, AnalysisRecordEntity);
 
   return {
     specificationVersion: 'v1',
@@ -102,9 +113,14 @@ export function createTradingStore(
 
     activeConfigs: () =>
       guarded('activeConfigs', async () => {
-        const rows = await fork().find(TradingConfigEntity, { isActive: true });
-        // Sorted here, not by the database's collation, so every store orders ids alike.
-        return rows.map(rowToConfig).sort((a, b) => byString(a.userId, b.userId));
+        // Raw rows, not managed entities: this runs every cycle over every active user.
+        const rows = await select(
+          `select ${configRows.columns()} from "trading_configs" where "is_active" = true order by "user_id"`,
+        );
+        // Sorted here too, not only by the column's "C" collation, so every store orders ids alike.
+        return rows
+          .map((raw) => rowToConfig(configRows.read(raw)))
+          .sort((a, b) => byString(a.userId, b.userId));
       }),
 
     journalIntent: (intent) =>
@@ -139,12 +155,12 @@ export function createTradingStore(
 
     unfinishedIntents: (userId) =>
       guarded('unfinishedIntents', async () => {
-        const rows = await fork().find(
-          OrderIntentEntity,
-          { state: { $in: UNFINISHED_STATES }, ...(userId === undefined ? {} : { userId }) },
-          { orderBy: { createdAt: 'asc', clientOrderId: 'asc' } },
+        const rows = await select(
+          `select ${intentRows.columns()} from "order_intents" where "state" in (${UNFINISHED_STATES.map(() => '?').join(', ')})${userId === undefined ? '' : ' and "user_id" = ?'}
+           order by "created_at", "client_order_id"`,
+          userId === undefined ? [...UNFINISHED_STATES] : [...UNFINISHED_STATES, userId],
         );
-        return rows.map(rowToIntent);
+        return rows.map((raw) => rowToIntent(intentRows.read(raw)));
       }),
 
     recordOpenedTrade: (input) =>
@@ -197,15 +213,22 @@ export function createTradingStore(
       guarded('listTrades', async (): Promise<TradePage> => {
         const limit = Math.max(0, Math.floor(page.limit));
         const offset = Math.max(0, Math.floor(page.offset));
-        const where = { userId, ...(page.status === undefined ? {} : { status: page.status }) };
-        const em = fork();
-        const [rows, total] = await Promise.all([
-          limit === 0
-            ? Promise.resolve([])
-            : em.find(TradeEntity, where, { orderBy: { openedAt: 'desc', id: 'desc' }, limit, offset }),
-          em.count(TradeEntity, where),
-        ]);
-        return { trades: rows.map(rowToTrade), total };
+        const where = page.status === undefined ? `"user_id" = ?` : `"user_id" = ? and "status" = ?`;
+        const params = page.status === undefined ? [userId] : [userId, page.status];
+        // The total and the page in one statement (one snapshot, one round trip): the count is the
+        // one row on the left, so it comes back even when the page is empty.
+        const rows = await select<Record<string, unknown> & { total: number }>(
+          `select "counted"."total", ${tradeRows.columns('page')}
+           from (select count(*)::int as "total" from "trades" where ${where}) as "counted"
+           left join lateral (
+             select * from "trades" where ${where} order by "opened_at" desc, "id" desc limit ? offset ?
+           ) as "page" on true
+           order by "page"."opened_at" desc, "page"."id" desc`,
+          [...params, ...params, limit, offset],
+        );
+        const total = rows[0]?.total ?? 0;
+        const trades = rows.filter((raw) => raw.id !== null).map((raw) => rowToTrade(tradeRows.read(raw)));
+        return { trades, total };
       }),
 
     recentClosedTrades: (userId, limit) =>
@@ -214,7 +237,7 @@ export function createTradingStore(
         const rows = await fork().find(
           TradeEntity,
           { userId, status: 'closed' },
-          { orderBy: { closedAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+          { orderBy: { closedAt: 'desc', openedAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
         );
         return rows.map(rowToTrade);
       }),
@@ -224,26 +247,70 @@ export function createTradingStore(
         fork().count(TradeEntity, { userId, openedAt: { $gte: since }, status: { $ne: 'failed' } }),
       ),
 
+    recentClosedTradesOf: (userIds, limit) =>
+      guarded('recentClosedTradesOf', async () => {
+        const result = new Map<string, Trade[]>(userIds.map((userId) => [userId, []]));
+        if (limit <= 0 || result.size === 0) return result;
+        // One statement for every user: each user's closed trades ranked newest first (the order
+        // of recentClosedTrades: close time, then opening time, then id), the first `limit` kept. The partial index
+        // trades_user_closed_recent_index hands the rows over already in that order.
+        const rows = await select(
+          `select ${tradeRows.columns()} from (
+             select *, row_number() over (partition by "user_id" order by "closed_at" desc, "opened_at" desc, "id" desc) as "rank"
+             from "trades" where "user_id" = any(?::text[]) and "status" = 'closed'
+           ) as "ranked"
+           where "rank" <= ?
+           order by "user_id", "closed_at" desc, "opened_at" desc, "id" desc`,
+          [textArray([...result.keys()]), Math.floor(limit)],
+        );
+        for (const raw of rows) {
+          const trade = rowToTrade(tradeRows.read(raw));
+          result.get(trade.userId)?.push(trade);
+        }
+        return result;
+      }),
+
+    countTradesSinceOf: (userIds, since) =>
+      guarded('countTradesSinceOf', async () => {
+        const result = new Map<string, number>(userIds.map((userId) => [userId, 0]));
+        if (result.size === 0) return result;
+        // The rule of countTradesSince (every status but failed, opened at or after `since`), grouped.
+        const rows = await select<{ user_id: string; count: number }>(
+          `select "user_id", count(*)::int as "count" from "trades"
+           where "user_id" = any(?::text[]) and "opened_at" >= ? and "status" <> 'failed'
+           group by "user_id"`,
+          [textArray([...result.keys()]), since],
+        );
+        for (const row of rows) result.set(row.user_id, row.count);
+        return result;
+      }),
+
     openPositions: (userId) =>
       guarded('openPositions', async (): Promise<OpenPosition[]> => {
-        const rows = await fork().find(OpenPositionEntity, userId === undefined ? {} : { userId }, {
-          orderBy: { openedAt: 'asc', tradeId: 'asc' },
-        });
-        return rows.map(rowToPosition);
+        const rows = await select(
+          `select ${positionRows.columns()} from "open_positions"${userId === undefined ? '' : ' where "user_id" = ?'}
+           order by "opened_at", "trade_id"`,
+          userId === undefined ? [] : [userId],
+        );
+        return rows.map((raw) => rowToPosition(positionRows.read(raw)));
       }),
 
     getPortfolio: (userId) =>
-      guarded('getPortfolio', () =>
-        // One snapshot: totals and dust from the same closes.
-        fork().transactional(
-          async (em): Promise<PortfolioStats> => {
-            const row = await em.findOne(PortfolioEntity, { userId });
-            if (!row) return emptyPortfolio(userId, clock.now());
-            return rowToPortfolio(row, await em.find(PortfolioDustEntity, { userId }));
-          },
-          { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
-        ),
-      ),
+      guarded('getPortfolio', async (): Promise<PortfolioStats> => {
+        // One statement, so one snapshot: totals and dust from the same closes, in one round trip
+        // (no BEGIN / COMMIT). Amounts leave as text: a JSON number would lose digits.
+        const [raw] = await select<Record<string, unknown> & { dust_rows: PortfolioDustRow[] }>(
+          `select ${portfolioRows.columns('p')}, coalesce((
+             select json_agg(json_build_object('userId', "d"."user_id", 'symbol', "d"."symbol", 'asset', "d"."asset",
+               'quantity', "d"."quantity"::text, 'cost', "d"."cost"::text))
+             from "portfolio_dust" as "d" where "d"."user_id" = "p"."user_id"
+           ), '[]'::json) as "dust_rows"
+           from "portfolio" as "p" where "p"."user_id" = ?`,
+          [userId],
+        );
+        if (!raw) return emptyPortfolio(userId, clock.now());
+        return rowToPortfolio(portfolioRows.read(raw), raw.dust_rows);
+      }),
 
     recordAnalysis: (record) =>
       guarded('recordAnalysis', async () => {
@@ -252,6 +319,32 @@ export function createTradingStore(
           await fork().insert(AnalysisRecordEntity, row);
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`analysis ${record.id} is already recorded`);
+          throw error;
+        }
+      }),
+
+    recordAnalyses: (records) =>
+      guarded('recordAnalyses', async () => {
+        if (records.length === 0) return;
+        const seen = new Set<string>();
+        const rows = records.map((record) => {
+          if (seen.has(record.id)) throw new ConflictError(`analysis ${record.id} is twice in the batch`);
+          seen.add(record.id);
+          return analysisRows.toColumns(
+            analysisToRow(validated(analysisRecordSchema, record, 'analysis record')),
+          );
+        });
+        // One statement, one parameter however many records: all rows or, on any existing id (a
+        // unique violation), none.
+        try {
+          await select(
+            `insert into "analysis_records" (${analysisRows.columns()})
+             select ${analysisRows.columns()} from json_populate_recordset(null::"analysis_records", ?::json)`,
+            [JSON.stringify(rows)],
+          );
+        } catch (error) {
+          if (isUniqueViolation(error))
+            throw new ConflictError(`an analysis of the batch is already recorded; nothing was written`);
           throw error;
         }
       }),
