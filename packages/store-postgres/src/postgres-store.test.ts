@@ -440,3 +440,24 @@ describe('connection errors', () => {
     expect((await caught(createPostgresStore({ url: 'mysql://localhost/trd' }))).code).toBe('CONFIG');
   });
 });
+
+describe('connection settings', () => {
+  it('sets a 30 s statement timeout and the application name on every connection', async () => {
+    const [row] = await store.query<{ statement_timeout: string; application_name: string }>(
+      `select current_setting('statement_timeout') as statement_timeout, current_setting('application_name') as application_name`,
+    );
+    expect(row).toEqual({ statement_timeout: '30s', application_name: 'trd-store' });
+  });
+
+  it('cancels a statement over statementTimeoutMs with a retryable TrdError', async () => {
+    const short = await createPostgresStore({ url: server.url, statementTimeoutMs: 200 });
+    try {
+      const error = await caught(short.query('select pg_sleep(2)'));
+      expect(error.code).toBe('STORE');
+      expect(error.message).toContain('57014');
+      expect(error.isRetryable).toBe(true);
+    } finally {
+      await short.close();
+    }
+  });
+});

@@ -15,11 +15,23 @@ export interface RawRows<Row> {
   read(raw: Record<string, unknown>): Row;
   /** A row keyed by column name, e.g. for `json_populate_recordset`. */
   toColumns(row: Row): Record<string, unknown>;
+  /** `insert into "table" (every column) values (?, …)`: one row, one statement. */
+  readonly insert: string;
+  /**
+   * `?::type, …` for every column, the type without length or precision (`?::varchar`, never
+   * `?::varchar(64)`, which would cut a long value instead of refusing it): for an `insert …
+   * select` whose values have no column to take their types from.
+   */
+  readonly typedPlaceholders: string;
+  /** The row's values in column order, for `insert` and `typedPlaceholders`. */
+  values(row: Row): unknown[];
 }
 
 interface ColumnOf {
   property: string;
   column: string;
+  /** The column's type without modifiers, e.g. `numeric`, `varchar`, `bigint`. */
+  type: string;
   convert?: (value: unknown) => unknown;
 }
 
@@ -30,13 +42,18 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
     .filter((prop) => prop.persist !== false && prop.fieldNames?.length === 1)
     .map((prop) => {
       const customType = prop.customType;
-      const column: ColumnOf = { property: prop.name, column: prop.fieldNames[0] as string };
+      const column: ColumnOf = {
+        property: prop.name,
+        column: prop.fieldNames[0] as string,
+        type: (prop.columnTypes?.[0] ?? 'text').replace(/\(.*\)/, '').trim(),
+      };
       if (customType) column.convert = (value) => customType.convertToJSValue(value, platform);
       return column;
     });
   const quoted = (alias?: string) =>
     columns.map(({ column }) => (alias ? `"${alias}"."${column}"` : `"${column}"`)).join(', ');
   const all = quoted();
+  const insert = `insert into "${meta.tableName}" (${all}) values (${columns.map(() => '?').join(', ')})`;
 
   return {
     columns: (alias) => (alias ? quoted(alias) : all),
@@ -49,6 +66,9 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
       }
       return row as Row;
     },
+    insert,
+    typedPlaceholders: columns.map(({ type }) => `?::${type}`).join(', '),
+    values: (row) => columns.map(({ property }) => (row as Record<string, unknown>)[property] ?? null),
     toColumns(row) {
       const out: Record<string, unknown> = {};
       for (const { property, column } of columns) out[column] = (row as Record<string, unknown>)[property];

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   type AnalysisRecord,
@@ -29,17 +28,16 @@ import {
   withPositionExit,
 } from '@trd/core';
 import type { z } from 'zod';
-import type { PortfolioDustRow } from './entities';
+import type { OpenPositionRow, PortfolioDustRow, TradeRow } from './entities';
 import {
   AnalysisRecordEntity,
   OpenPositionEntity,
   OrderIntentEntity,
-  PortfolioDustEntity,
   PortfolioEntity,
   TradeEntity,
   TradingConfigEntity,
 } from './entities';
-import { rawRowsOf, textArray } from './raw-rows';
+import { type RawRows, rawRowsOf, textArray } from './raw-rows';
 import {
   analysisToRow,
   configToRow,
@@ -80,9 +78,10 @@ export function createTradingStore(
   clock: Clock,
 ): Omit<Store, 'claimUsers' | 'releaseUsers' | 'liveOwners' | 'close'> {
   const fork = (): EntityManager => orm.em.fork();
-  /** One raw statement (`?` placeholders) and its rows. */
+  const driver = orm.em.getDriver();
+  /** One raw statement (`?` placeholders) and its rows; no entity manager fork, no identity map. */
   const select = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-    fork().execute<T[]>(sql, params);
+    driver.execute<T[]>(sql, params);
   const configRows = rawRowsOf(orm, TradingConfigEntity);
   const intentRows = rawRowsOf(orm, OrderIntentEntity);
   const tradeRows = rawRowsOf(orm, TradeEntity);
@@ -95,8 +94,11 @@ export function createTradingStore(
 
     getConfig: (userId) =>
       guarded('getConfig', async () => {
-        const row = await fork().findOne(TradingConfigEntity, { userId });
-        return row ? rowToConfig(row) : null;
+        const [raw] = await select(
+          `select ${configRows.columns()} from "trading_configs" where "user_id" = ?`,
+          [userId],
+        );
+        return raw ? rowToConfig(configRows.read(raw)) : null;
       }),
 
     saveConfig: (config) =>
@@ -127,7 +129,7 @@ export function createTradingStore(
       guarded('journalIntent', async () => {
         const row = intentToRow(validated(orderIntentSchema, intent, 'order intent'));
         try {
-          await fork().insert(OrderIntentEntity, row);
+          await select(intentRows.insert, intentRows.values(row));
         } catch (error) {
           if (isUniqueViolation(error))
             throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
@@ -138,19 +140,25 @@ export function createTradingStore(
     updateIntent: (clientOrderId, patch) =>
       guarded('updateIntent', async () => {
         const state = validated(orderIntentStateSchema, patch.state, 'intent state');
-        const changes: Partial<{ state: string; updatedAt: number; error: string }> = {
-          state,
-          updatedAt: patch.updatedAt,
-        };
-        if (patch.error !== undefined) changes.error = patch.error;
-        const updated = await fork().nativeUpdate(OrderIntentEntity, { clientOrderId }, changes);
-        if (updated === 0) throw new NotFoundError(`no order intent ${clientOrderId}`);
+        if (!Number.isInteger(patch.updatedAt)) throw invalidInput('intent updatedAt must be Unix ms');
+        const withError = patch.error !== undefined;
+        const updated = await select(
+          `update "order_intents" set "state" = ?, "updated_at" = ?${withError ? ', "error" = ?' : ''}
+           where "client_order_id" = ? returning "client_order_id"`,
+          withError
+            ? [state, patch.updatedAt, patch.error, clientOrderId]
+            : [state, patch.updatedAt, clientOrderId],
+        );
+        if (updated.length === 0) throw new NotFoundError(`no order intent ${clientOrderId}`);
       }),
 
     getIntent: (clientOrderId) =>
       guarded('getIntent', async () => {
-        const row = await fork().findOne(OrderIntentEntity, { clientOrderId });
-        return row ? rowToIntent(row) : null;
+        const [raw] = await select(
+          `select ${intentRows.columns()} from "order_intents" where "client_order_id" = ?`,
+          [clientOrderId],
+        );
+        return raw ? rowToIntent(intentRows.read(raw)) : null;
       }),
 
     unfinishedIntents: (userId) =>
@@ -169,34 +177,53 @@ export function createTradingStore(
         const position = positionToRow(validated(openPositionSchema, input.position, 'open position'));
         if (position.tradeId !== trade.id)
           throw invalidInput(`position is for trade ${position.tradeId}, not ${trade.id}`);
-        // Trade, position and journal state: all three or none.
-        await fork().transactional(async (em) => {
-          try {
-            await em.insert(TradeEntity, trade);
-          } catch (error) {
-            if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
-            throw error;
-          }
-          await em.insert(OpenPositionEntity, position);
-          // The journal's time never goes backwards: the later of its last update and the fill.
-          const updated = await em.execute<{ client_order_id: string }[]>(
-            `update "order_intents" set "state" = 'open', "updated_at" = greatest("updated_at", ?) where "client_order_id" = ? returning "client_order_id"`,
-            [trade.openedAt, input.intentClientOrderId],
+        // Trade, position and journal state: all three or none, in ONE statement (a statement is
+        // atomic, and this saves BEGIN and COMMIT: one round trip instead of five). The trade and
+        // the position are inserted only when the intent was found; a duplicate trade id, a
+        // value a column cannot hold or the protection check fails the whole statement, intent
+        // update included. The journal's time never goes backwards: the later of its last update
+        // and the fill.
+        let rows: { intents: number }[];
+        try {
+          rows = await select<{ intents: number }>(
+            `with "intent" as (
+               update "order_intents" set "state" = 'open', "updated_at" = greatest("updated_at", ?)
+               where "client_order_id" = ? returning "client_order_id"
+             ), "trade" as (
+               insert into "trades" (${tradeRows.columns()})
+               select ${tradeRows.typedPlaceholders} where exists (select 1 from "intent")
+               returning "id"
+             ), "position" as (
+               insert into "open_positions" (${positionRows.columns()})
+               select ${positionRows.typedPlaceholders} where exists (select 1 from "trade")
+               returning "trade_id"
+             )
+             select (select count(*)::int from "intent") as "intents", (select count(*)::int from "position") as "positions"`,
+            [
+              trade.openedAt,
+              input.intentClientOrderId,
+              ...tradeRows.values(trade),
+              ...positionRows.values(position),
+            ],
           );
-          if (updated.length === 0) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
-        });
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
+          throw error;
+        }
+        if (rows[0]?.intents !== 1) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
       }),
 
-    recordClosedTrade: (exit) => guarded('recordClosedTrade', () => recordClosedTrade(fork(), exit)),
+    recordClosedTrade: (exit) =>
+      guarded('recordClosedTrade', () => recordClosedTrade(fork(), tradeRows, exit)),
 
     updatePositionExit: (tradeId, update) =>
-      guarded('updatePositionExit', () => updatePositionExit(fork(), tradeId, update)),
+      guarded('updatePositionExit', () => updatePositionExit(fork(), positionRows, tradeId, update)),
 
     recordFailedTrade: (trade) =>
       guarded('recordFailedTrade', async () => {
         const row = tradeToRow({ ...validated(tradeSchema, trade, 'trade'), status: 'failed' });
         try {
-          await fork().insert(TradeEntity, row);
+          await select(tradeRows.insert, tradeRows.values(row));
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
           throw error;
@@ -205,8 +232,11 @@ export function createTradingStore(
 
     getTrade: (userId, tradeId) =>
       guarded('getTrade', async () => {
-        const row = await fork().findOne(TradeEntity, { id: tradeId, userId });
-        return row ? rowToTrade(row) : null;
+        const [raw] = await select(
+          `select ${tradeRows.columns()} from "trades" where "id" = ? and "user_id" = ?`,
+          [tradeId, userId],
+        );
+        return raw ? rowToTrade(tradeRows.read(raw)) : null;
       }),
 
     listTrades: (userId, page) =>
@@ -234,18 +264,22 @@ export function createTradingStore(
     recentClosedTrades: (userId, limit) =>
       guarded('recentClosedTrades', async () => {
         if (limit <= 0) return [];
-        const rows = await fork().find(
-          TradeEntity,
-          { userId, status: 'closed' },
-          { orderBy: { closedAt: 'desc', openedAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+        const rows = await select(
+          `select ${tradeRows.columns()} from "trades" where "user_id" = ? and "status" = 'closed'
+           order by "closed_at" desc, "opened_at" desc, "id" desc limit ?`,
+          [userId, Math.floor(limit)],
         );
-        return rows.map(rowToTrade);
+        return rows.map((raw) => rowToTrade(tradeRows.read(raw)));
       }),
 
     countTradesSince: (userId, since) =>
-      guarded('countTradesSince', () =>
-        fork().count(TradeEntity, { userId, openedAt: { $gte: since }, status: { $ne: 'failed' } }),
-      ),
+      guarded('countTradesSince', async () => {
+        const [row] = await select<{ count: number }>(
+          `select count(*)::int as "count" from "trades" where "user_id" = ? and "opened_at" >= ? and "status" <> 'failed'`,
+          [userId, since],
+        );
+        return row?.count ?? 0;
+      }),
 
     recentClosedTradesOf: (userIds, limit) =>
       guarded('recentClosedTradesOf', async () => {
@@ -316,7 +350,7 @@ export function createTradingStore(
       guarded('recordAnalysis', async () => {
         const row = analysisToRow(validated(analysisRecordSchema, record, 'analysis record'));
         try {
-          await fork().insert(AnalysisRecordEntity, row);
+          await select(analysisRows.insert, analysisRows.values(row));
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`analysis ${record.id} is already recorded`);
           throw error;
@@ -352,12 +386,12 @@ export function createTradingStore(
     recentAnalyses: (userId, limit) =>
       guarded('recentAnalyses', async (): Promise<AnalysisRecord[]> => {
         if (limit <= 0) return [];
-        const rows = await fork().find(
-          AnalysisRecordEntity,
-          { userId },
-          { orderBy: { createdAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+        const rows = await select(
+          `select ${analysisRows.columns()} from "analysis_records" where "user_id" = ?
+           order by "created_at" desc, "id" desc limit ?`,
+          [userId, Math.floor(limit)],
         );
-        return rows.map(rowToAnalysis);
+        return rows.map((raw) => rowToAnalysis(analysisRows.read(raw)));
       }),
   };
 }
@@ -367,7 +401,11 @@ export function createTradingStore(
  * first takes its row lock, so of two concurrent closes exactly one finds the position and the
  * other gets a `ConflictError`: a close is never counted twice.
  */
-async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<Trade> {
+async function recordClosedTrade(
+  root: EntityManager,
+  tradeRows: RawRows<TradeRow>,
+  exit: TradeExit,
+): Promise<Trade> {
   const exitReason = validated(exitReasonSchema, exit.exitReason, 'exit reason');
   const exitPrice = moneyValue('exitPrice', exit.exitPrice);
   const exitFee = moneyValue('exitFee', exit.exitFee);
@@ -387,13 +425,15 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
   }
 
   return root.transactional(async (em) => {
-    const removed = await em.nativeDelete(OpenPositionEntity, { tradeId: exit.tradeId });
-    const trade = await em.findOne(
-      TradeEntity,
-      { id: exit.tradeId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    const removed = await em.execute(
+      `delete from "open_positions" where "trade_id" = ? returning "trade_id"`,
+      [exit.tradeId],
     );
-    if (!trade || removed === 0 || trade.status !== 'filled') {
+    const [raw] = await em.execute(`select ${tradeRows.columns()} from "trades" where "id" = ? for update`, [
+      exit.tradeId,
+    ]);
+    const trade = raw ? tradeRows.read(raw) : null;
+    if (!trade || removed.length === 0 || trade.status !== 'filled') {
       throw new ConflictError(
         `trade ${exit.tradeId} is not open${trade ? ` (status ${trade.status})` : ''}; nothing was closed`,
       );
@@ -413,7 +453,24 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
       closedAt: exit.closedAt,
       durationSeconds: exit.durationSeconds,
     };
-    await em.nativeUpdate(TradeEntity, { id: exit.tradeId }, closed);
+    await em.execute(
+      `update "trades" set "status" = ?, "exit_price" = ?, "exit_fee" = ?, "exit_reason" = ?, "exit_note" = ?,
+         "exit_quantity" = ?, "profit_loss" = ?, "profit_loss_percent" = ?, "closed_at" = ?, "duration_seconds" = ?
+       where "id" = ?`,
+      [
+        closed.status,
+        closed.exitPrice,
+        closed.exitFee,
+        closed.exitReason,
+        closed.exitNote,
+        closed.exitQuantity,
+        closed.profitLoss,
+        closed.profitLossPercent,
+        closed.closedAt,
+        closed.durationSeconds,
+        exit.tradeId,
+      ],
+    );
 
     const pnl = dec(profitLoss);
     const fees = moneyValue('totalFees', toDecimalString(dec(trade.entryFee).plus(exitFee)));
@@ -442,7 +499,10 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
     );
     // After the portfolio row it references. The exit says what is left: set, not added.
     if (dust && dec(dust.quantity).isZero()) {
-      await em.nativeDelete(PortfolioDustEntity, { userId: trade.userId, symbol: trade.symbol });
+      await em.execute(`delete from "portfolio_dust" where "user_id" = ? and "symbol" = ?`, [
+        trade.userId,
+        trade.symbol,
+      ]);
     } else if (dust) {
       await em.execute(
         `insert into "portfolio_dust" ("user_id", "symbol", "asset", "quantity", "cost") values (?, ?, ?, ?, ?)
@@ -472,29 +532,37 @@ function dustValue(dust: DustHolding): DustHolding {
  */
 async function updatePositionExit(
   root: EntityManager,
+  positionRows: RawRows<OpenPositionRow>,
   tradeId: string,
   update: PositionExitUpdate,
 ): Promise<OpenPosition> {
   return root.transactional(async (em) => {
-    const current = await em.findOne(
-      OpenPositionEntity,
-      { tradeId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    const [raw] = await em.execute(
+      `select ${positionRows.columns()} from "open_positions" where "trade_id" = ? for update`,
+      [tradeId],
     );
-    if (!current) throw new NotFoundError(`trade ${tradeId} has no open position`);
+    if (!raw) throw new NotFoundError(`trade ${tradeId} has no open position`);
+    const current = positionRows.read(raw);
     const next = positionToRow(
       validated(openPositionSchema, withPositionExit(rowToPosition(current), update), 'open position'),
     );
     const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = next;
-    await em.nativeUpdate(
-      OpenPositionEntity,
-      { tradeId },
-      { protection, exitRef, unprotectedSince, takeProfit, stopLoss },
-    );
-    await em.nativeUpdate(
-      TradeEntity,
-      { id: tradeId },
-      protection === 'protected' ? { exitRef, takeProfit, stopLoss } : { exitRef: null },
+    // Position and trade in one statement: the trade's exit follows the position's (unprotected:
+    // only its exit reference goes, its levels stay).
+    const tradeChanges =
+      protection === 'protected'
+        ? {
+            sql: `"exit_ref" = ?, "take_profit" = ?, "stop_loss" = ?`,
+            params: [exitRef, takeProfit, stopLoss],
+          }
+        : { sql: `"exit_ref" = null`, params: [] };
+    await em.execute(
+      `with "position" as (
+         update "open_positions" set "protection" = ?, "exit_ref" = ?, "unprotected_since" = ?, "take_profit" = ?, "stop_loss" = ?
+         where "trade_id" = ?
+       )
+       update "trades" set ${tradeChanges.sql} where "id" = ?`,
+      [protection, exitRef, unprotectedSince, takeProfit, stopLoss, tradeId, ...tradeChanges.params, tradeId],
     );
     return rowToPosition(next);
   });

@@ -8,6 +8,8 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class CycleBatchReads20261202 extends Migration {
   override async up(): Promise<void> {
+    // On a large trades table the build may take longer than the store's statement timeout.
+    this.addSql(`set local statement_timeout = 0;`);
     this.addSql(
       `create index "trades_user_closed_recent_index" on "trades" ("user_id", "closed_at" desc, "opened_at" desc, "id" desc) where "status" = 'closed';`,
     );
