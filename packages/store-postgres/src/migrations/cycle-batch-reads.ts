@@ -2,9 +2,10 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The cycle's batch reads (`recentClosedTradesOf`, and `recentClosedTrades` per user): a partial
- * index on closed trades in exactly the window's order (user, newest close first, then the
- * later opening, then the id: the memory store's order), so each user's last closes come straight off the index, with no sort and no heap visit
- * for trades that are not closed. See the README's "Batch reads and indexes" for the plans.
+ * index on closed trades in exactly the order they are read (user, newest close first, then the
+ * later opening, then the id: the memory store's order), so each user's last closes come straight
+ * off the index: no sort, and no visit to trades that are not closed. See the README's "Batch
+ * reads and indexes" for the plans.
  */
 export class CycleBatchReads20261202 extends Migration {
   override async up(): Promise<void> {
