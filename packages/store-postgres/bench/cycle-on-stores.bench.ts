@@ -9,6 +9,8 @@
  *   --skip-100k        leave out 100,000 users (the PostgreSQL buy cycle at 100,000 takes minutes)
  *   --sizes=1000,5000  other sizes
  *   --stores=postgres  only one store (memory, postgres)
+ *   --cases=hold       only the hold cycle (`buy` is the buy cycle and the monitor pass after it)
+ *   --log-slow=50      print PostgreSQL's log of statements slower than 50 ms (to find a slow query)
  *
  * The PostgreSQL server is the store's embedded one in a temporary directory with `fsync=off`,
  * `synchronous_commit=off` and `full_page_writes=off` (throwaway data, as in the tests); the
@@ -46,6 +48,8 @@ const sizes = flag('sizes')
   ...(args.includes('--skip-100k') ? [] : [100_000]),
 ];
 const storeKinds = (flag('stores')?.split(',') as StoreKind[] | undefined) ?? ['memory', 'postgres'];
+const logSlowMs = flag('log-slow');
+const answers = (flag('cases')?.split(',') as ('hold' | 'buy')[] | undefined) ?? ['hold', 'buy'];
 
 let server: EmbeddedPostgres | undefined;
 let postgres: PostgresStore | undefined;
@@ -57,7 +61,13 @@ async function emptyPostgres(clock: VirtualClock): Promise<PostgresStore> {
     await chmod(root, 0o755);
     const started = await startEmbeddedPostgres({
       dataDir: join(root, 'data'),
-      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+      postgresFlags: [
+        ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+        ...(logSlowMs ? ['-c', `log_min_duration_statement=${logSlowMs}`] : []),
+      ],
+      ...(logSlowMs
+        ? { logger: (line: string) => line.includes('duration:') && console.error(line.slice(0, 400)) }
+        : {}),
     });
     server = {
       ...started,
@@ -112,9 +122,9 @@ async function seed(kind: StoreKind, users: number, clock: VirtualClock): Promis
 }
 
 interface Measured {
-  hold: number;
-  buy: number;
-  monitor: number;
+  hold?: number;
+  buy?: number;
+  monitor?: number;
 }
 
 /** Hold cycle on one seeded store; buy cycle then monitor pass on another. */
@@ -174,9 +184,14 @@ async function measure(kind: StoreKind, users: number): Promise<Measured> {
       throw new Error(`${kind} monitor pass went wrong: ${JSON.stringify(monitor)}`);
     return { cycleMs, monitorMs };
   };
-  const hold = await run('hold');
-  const buy = await run('buy');
-  return { hold: hold.cycleMs, buy: buy.cycleMs, monitor: buy.monitorMs };
+  const measured: Measured = {};
+  if (answers.includes('hold')) measured.hold = (await run('hold')).cycleMs;
+  if (answers.includes('buy')) {
+    const buy = await run('buy');
+    measured.buy = buy.cycleMs;
+    measured.monitor = buy.monitorMs;
+  }
+  return measured;
 }
 
 const results = new Map<string, Measured>();
@@ -187,7 +202,7 @@ try {
       const measured = await measure(kind, users);
       results.set(`${kind}:${users}`, measured);
       console.error(
-        `${kind} ${users}: hold ${measured.hold.toFixed(0)} ms, buy ${measured.buy.toFixed(0)} ms, monitor ${measured.monitor.toFixed(0)} ms`,
+        `${kind} ${users}: ${JSON.stringify(measured, (_, value) => (typeof value === 'number' ? Math.round(value) : value))} ms`,
       );
     }
   }

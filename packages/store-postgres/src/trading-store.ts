@@ -25,7 +25,6 @@ import {
   toDecimalString,
   tradeSchema,
   tradingConfigSchema,
-  withPositionExit,
 } from '@trd/core';
 import type { z } from 'zod';
 import type { OpenPositionRow, PortfolioDustRow, TradeRow } from './entities';
@@ -536,9 +535,11 @@ function dustValue(dust: DustHolding): DustHolding {
 }
 
 /**
- * The open position and its trade's exit in one transaction. The position's row lock orders it
- * against a concurrent close (which deletes that row first): if the close wins, there is no
- * position any more and this throws `NotFoundError`.
+ * The open position's new protection (core's `withPositionExit`) and its trade's exit in ONE
+ * statement: atomic, one round trip. The UPDATE takes the position's row lock, which orders it
+ * against a concurrent close (that deletes the row first): if the close wins, no row is updated
+ * and this throws `NotFoundError`. Unprotected, the position and the trade keep their levels and
+ * only lose the exit reference.
  */
 async function updatePositionExit(
   root: EntityManager,
@@ -546,34 +547,58 @@ async function updatePositionExit(
   tradeId: string,
   update: PositionExitUpdate,
 ): Promise<OpenPosition> {
-  return root.transactional(async (em) => {
-    const [raw] = await em.execute(
-      `select ${positionRows.columns()} from "open_positions" where "trade_id" = ? for update`,
-      [tradeId],
-    );
-    if (!raw) throw new NotFoundError(`trade ${tradeId} has no open position`);
-    const current = positionRows.read(raw);
-    const next = positionToRow(
-      validated(openPositionSchema, withPositionExit(rowToPosition(current), update), 'open position'),
-    );
-    const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = next;
-    // Position and trade in one statement: the trade's exit follows the position's (unprotected:
-    // only its exit reference goes, its levels stay).
-    const tradeChanges =
-      protection === 'protected'
-        ? {
-            sql: `"exit_ref" = ?, "take_profit" = ?, "stop_loss" = ?`,
-            params: [exitRef, takeProfit, stopLoss],
-          }
-        : { sql: `"exit_ref" = null`, params: [] };
-    await em.execute(
-      `with "position" as (
-         update "open_positions" set "protection" = ?, "exit_ref" = ?, "unprotected_since" = ?, "take_profit" = ?, "stop_loss" = ?
-         where "trade_id" = ?
-       )
-       update "trades" set ${tradeChanges.sql} where "id" = ?`,
-      [protection, exitRef, unprotectedSince, takeProfit, stopLoss, tradeId, ...tradeChanges.params, tradeId],
-    );
-    return rowToPosition(next);
-  });
+  const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = exitColumns(tradeId, update);
+  const [raw] = await root.execute(
+    `with "position" as (
+       update "open_positions" set "protection" = ?, "exit_ref" = ?, "unprotected_since" = ?,
+         "take_profit" = coalesce(?::numeric, "take_profit"), "stop_loss" = coalesce(?::numeric, "stop_loss")
+       where "trade_id" = ?
+       returning ${positionRows.columns()}
+     ), "trade" as (
+       update "trades" as "t" set "exit_ref" = "p"."exit_ref",
+         "take_profit" = case when "p"."protection" = 'protected' then "p"."take_profit" else "t"."take_profit" end,
+         "stop_loss" = case when "p"."protection" = 'protected' then "p"."stop_loss" else "t"."stop_loss" end
+       from "position" as "p" where "t"."id" = "p"."trade_id"
+     )
+     select * from "position"`,
+    [protection, exitRef, unprotectedSince, takeProfit, stopLoss, tradeId],
+  );
+  if (!raw) throw new NotFoundError(`trade ${tradeId} has no open position`);
+  return rowToPosition(positionRows.read(raw));
+}
+
+/** The protection columns an exit update writes, refused (nothing written) when they contradict. */
+function exitColumns(
+  tradeId: string,
+  update: PositionExitUpdate,
+): {
+  protection: string;
+  exitRef: string | null;
+  unprotectedSince: number | null;
+  takeProfit: string | null;
+  stopLoss: string | null;
+} {
+  if (update.protection === 'protected') {
+    if (typeof update.exitRef !== 'string' || update.exitRef.length === 0)
+      throw invalidInput(`exit update of trade ${tradeId}: a protected position needs its exitRef`);
+    return {
+      protection: 'protected',
+      exitRef: update.exitRef,
+      unprotectedSince: null,
+      takeProfit: moneyValue('takeProfit', update.takeProfit),
+      stopLoss: moneyValue('stopLoss', update.stopLoss),
+    };
+  }
+  if (update.protection === 'unprotected') {
+    if (!Number.isInteger(update.since))
+      throw invalidInput(`exit update of trade ${tradeId}: since must be Unix ms`);
+    return {
+      protection: 'unprotected',
+      exitRef: null,
+      unprotectedSince: update.since,
+      takeProfit: null,
+      stopLoss: null,
+    };
+  }
+  throw invalidInput(`exit update of trade ${tradeId}: unknown protection`);
 }
