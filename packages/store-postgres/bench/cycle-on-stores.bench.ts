@@ -12,6 +12,11 @@
  *   --cases=hold       only the hold cycle (`buy` is the buy cycle and the monitor pass after it)
  *   --log-slow=50      print PostgreSQL's log of statements slower than 50 ms (to find a slow query)
  *
+ * A second table times the store's share of a batched cycle alone (what the engine asks once it
+ * uses the batch methods): active configs, open positions and unfinished intents, the heartbeat
+ * and the claim, the recent closed trades and today's counts of every user, and one hold analysis
+ * per user written with `recordAnalyses` in chunks of 1,000.
+ *
  * The PostgreSQL server is the store's embedded one in a temporary directory with `fsync=off`,
  * `synchronous_commit=off` and `full_page_writes=off` (throwaway data, as in the tests); the
  * tables are emptied between cases, so each case starts from the same state.
@@ -194,13 +199,61 @@ async function measure(kind: StoreKind, users: number): Promise<Measured> {
   return measured;
 }
 
+/** The store calls of one batched hold cycle, without the engine: ms. */
+async function measureStoreSide(kind: StoreKind, users: number): Promise<number> {
+  const clock = new VirtualClock(START);
+  const store = await seed(kind, users, clock);
+  const owner = `bench-${kind}`;
+  global.gc?.();
+  const started = performance.now();
+  const steps: string[] = [];
+  let last = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps.push(`${name} ${(now - last).toFixed(0)}`);
+    last = now;
+  };
+  const configs = await store.activeConfigs();
+  step('configs');
+  await Promise.all([store.openPositions(), store.unfinishedIntents()]);
+  step('positions+intents');
+  const ids = configs.map((config) => config.userId);
+  await store.liveOwners?.(owner, 180_000);
+  const claimed = (await store.claimUsers?.(owner, ids, 180_000, { maxUsers: ids.length })) ?? ids;
+  step('claim');
+  const dayStart = START - (START % 86_400_000);
+  await Promise.all([store.recentClosedTradesOf(claimed, 15), store.countTradesSinceOf(claimed, dayStart)]);
+  step('history+counts');
+  for (let i = 0; i < claimed.length; i += 1_000) {
+    await store.recordAnalyses(
+      claimed.slice(i, i + 1_000).map((userId) => ({
+        id: `analysis-${userId}-${START}`,
+        userId,
+        symbol: 'BTCUSDT',
+        analyzer: 'scripted',
+        signal: { action: 'hold' as const, confidence: 0 },
+        price: 60_000,
+        createdAt: START,
+      })),
+    );
+  }
+  step('analyses');
+  const ms = performance.now() - started;
+  console.error(`${kind} ${users} store side (ms): ${steps.join(', ')}`);
+  if (claimed.length !== users)
+    throw new Error(`${kind} store-side cycle claimed ${claimed.length} of ${users}`);
+  return ms;
+}
+
 const results = new Map<string, Measured>();
+const storeSide = new Map<string, number>();
 try {
   for (const kind of storeKinds) await measure(kind, 200); // warm-up: JIT, pool, plans
   for (const users of sizes) {
     for (const kind of storeKinds) {
       const measured = await measure(kind, users);
       results.set(`${kind}:${users}`, measured);
+      storeSide.set(`${kind}:${users}`, await measureStoreSide(kind, users));
       console.error(
         `${kind} ${users}: ${JSON.stringify(measured, (_, value) => (typeof value === 'number' ? Math.round(value) : value))} ms`,
       );
@@ -234,4 +287,16 @@ for (const users of sizes) {
       `| ${users.toLocaleString('en-US')} | ${label} | ${cell(memory, users)} | ${cell(pg, users)} | ${ratio} |`,
     );
   }
+}
+
+console.log('\nThe store calls of one batched hold cycle alone (no engine), users without history:');
+console.log('| active users | memory store | µs / user | PostgreSQL store | µs / user | PG / memory |');
+console.log('|---|---|---|---|---|---|');
+for (const users of sizes) {
+  const memory = storeSide.get(`memory:${users}`);
+  const pg = storeSide.get(`postgres:${users}`);
+  const ratio = memory !== undefined && pg !== undefined ? `${(pg / memory).toFixed(1)}×` : '—';
+  console.log(
+    `| ${users.toLocaleString('en-US')} | ${cell(memory, users)} | ${cell(pg, users)} | ${ratio} |`,
+  );
 }

