@@ -336,7 +336,8 @@ describe('upgrading a database from before position protection', () => {
     // Down again: the protected position keeps its exit reference.
     const after = await MikroORM.init(createOrmConfig({ url }));
     try {
-      await after.getMigrator().down();
+      // Down through PositionProtection20261202 (and the migrations after it).
+      await after.getMigrator().down({ to: 'PositionProtection20261202' });
       const rows = await after.em
         .getConnection()
         .execute<{ exit_ref: string }[]>(`select exit_ref from open_positions where trade_id = 'old-trade'`);
@@ -437,5 +438,26 @@ describe('connection errors', () => {
 
   it('refuses a url that is not a PostgreSQL connection string', async () => {
     expect((await caught(createPostgresStore({ url: 'mysql://localhost/trd' }))).code).toBe('CONFIG');
+  });
+});
+
+describe('connection settings', () => {
+  it('sets a 30 s statement timeout and the application name on every connection', async () => {
+    const [row] = await store.query<{ statement_timeout: string; application_name: string }>(
+      `select current_setting('statement_timeout') as statement_timeout, current_setting('application_name') as application_name`,
+    );
+    expect(row).toEqual({ statement_timeout: '30s', application_name: 'trd-store' });
+  });
+
+  it('cancels a statement over statementTimeoutMs with a retryable TrdError', async () => {
+    const short = await createPostgresStore({ url: server.url, statementTimeoutMs: 200 });
+    try {
+      const error = await caught(short.query('select pg_sleep(2)'));
+      expect(error.code).toBe('STORE');
+      expect(error.message).toContain('57014');
+      expect(error.isRetryable).toBe(true);
+    } finally {
+      await short.close();
+    }
   });
 });

@@ -28,8 +28,10 @@ export interface PostgresStoreOptions {
   logger?: (message: string) => void;
   /** Time for `createdAt`, lease expiry and journal updates. Default: the system clock. */
   clock?: Clock;
-  /** Connections per process (default 10). */
+  /** Connections per process (default 20, see the README's "Connection pool and statements"). */
   poolSize?: number;
+  /** PostgreSQL `statement_timeout` per connection, ms (default 30,000; 0 turns it off). */
+  statementTimeoutMs?: number;
 }
 
 /** A core `Store` on PostgreSQL, plus the example server's accounts. */
@@ -78,6 +80,9 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
         url,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+        ...(options.statementTimeoutMs !== undefined
+          ? { statementTimeoutMs: options.statementTimeoutMs }
+          : {}),
       }),
     );
     await runMigrations(orm);

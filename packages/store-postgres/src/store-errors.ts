@@ -13,7 +13,8 @@ const CONNECTION_CODES = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
 ]);
-const RETRYABLE_CODES = new Set(['40001', '40P01']);
+// Serialization failure, deadlock, and a statement cancelled by statement_timeout (rolled back: safe to retry).
+const RETRYABLE_CODES = new Set(['40001', '40P01', '57014']);
 
 interface DatabaseErrorFields {
   code?: string;

@@ -1,4 +1,3 @@
-import { IsolationLevel, LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   type AnalysisRecord,
@@ -26,18 +25,18 @@ import {
   toDecimalString,
   tradeSchema,
   tradingConfigSchema,
-  withPositionExit,
 } from '@trd/core';
 import type { z } from 'zod';
+import type { OpenPositionRow, PortfolioDustRow, TradeRow } from './entities';
 import {
   AnalysisRecordEntity,
   OpenPositionEntity,
   OrderIntentEntity,
-  PortfolioDustEntity,
   PortfolioEntity,
   TradeEntity,
   TradingConfigEntity,
 } from './entities';
+import { type RawRows, rawRowsOf, textArray } from './raw-rows';
 import {
   analysisToRow,
   configToRow,
@@ -68,6 +67,11 @@ function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
+/** The order of `recentClosedTrades`: close time, then opening time, then id (as JavaScript compares), newest first. */
+function newestClosedFirst(a: Trade, b: Trade): number {
+  return (b.closedAt ?? 0) - (a.closedAt ?? 0) || b.openedAt - a.openedAt || byString(b.id, a.id);
+}
+
 function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -78,14 +82,32 @@ export function createTradingStore(
   clock: Clock,
 ): Omit<Store, 'claimUsers' | 'releaseUsers' | 'liveOwners' | 'close'> {
   const fork = (): EntityManager => orm.em.fork();
+  const knex = orm.em.getConnection().getKnex();
+  /**
+   * One raw statement (`?` placeholders) and its rows, through knex with real bind parameters
+   * (PostgreSQL's extended protocol). Not `em.execute`: MikroORM inlines every parameter into the
+   * SQL text as an escaped literal, character by character, which for a batch of 1,000 analyses
+   * (300 kB of JSON) costs more than the insert. No entity manager fork, no identity map.
+   */
+  const select = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+    ((await knex.raw(sql, params as never[])) as { rows: T[] }).rows;
+  const configRows = rawRowsOf(orm, TradingConfigEntity);
+  const intentRows = rawRowsOf(orm, OrderIntentEntity);
+  const tradeRows = rawRowsOf(orm, TradeEntity);
+  const positionRows = rawRowsOf(orm, OpenPositionEntity);
+  const portfolioRows = rawRowsOf(orm, PortfolioEntity);
+  const analysisRows = rawRowsOf(orm, AnalysisRecordEntity);
 
   return {
     specificationVersion: 'v1',
 
     getConfig: (userId) =>
       guarded('getConfig', async () => {
-        const row = await fork().findOne(TradingConfigEntity, { userId });
-        return row ? rowToConfig(row) : null;
+        const [raw] = await select(
+          `select ${configRows.columns()} from "trading_configs" where "user_id" = ?`,
+          [userId],
+        );
+        return raw ? rowToConfig(configRows.read(raw)) : null;
       }),
 
     saveConfig: (config) =>
@@ -102,16 +124,21 @@ export function createTradingStore(
 
     activeConfigs: () =>
       guarded('activeConfigs', async () => {
-        const rows = await fork().find(TradingConfigEntity, { isActive: true });
-        // Sorted here, not by the database's collation, so every store orders ids alike.
-        return rows.map(rowToConfig).sort((a, b) => byString(a.userId, b.userId));
+        // Raw rows, not managed entities: this runs every cycle over every active user.
+        const rows = await select(
+          `select ${configRows.columns()} from "trading_configs" where "is_active" = true order by "user_id"`,
+        );
+        // Sorted here too, not only by the column's "C" collation, so every store orders ids alike.
+        return rows
+          .map((raw) => rowToConfig(configRows.read(raw)))
+          .sort((a, b) => byString(a.userId, b.userId));
       }),
 
     journalIntent: (intent) =>
       guarded('journalIntent', async () => {
         const row = intentToRow(validated(orderIntentSchema, intent, 'order intent'));
         try {
-          await fork().insert(OrderIntentEntity, row);
+          await select(intentRows.insert, intentRows.values(row));
         } catch (error) {
           if (isUniqueViolation(error))
             throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
@@ -122,29 +149,35 @@ export function createTradingStore(
     updateIntent: (clientOrderId, patch) =>
       guarded('updateIntent', async () => {
         const state = validated(orderIntentStateSchema, patch.state, 'intent state');
-        const changes: Partial<{ state: string; updatedAt: number; error: string }> = {
-          state,
-          updatedAt: patch.updatedAt,
-        };
-        if (patch.error !== undefined) changes.error = patch.error;
-        const updated = await fork().nativeUpdate(OrderIntentEntity, { clientOrderId }, changes);
-        if (updated === 0) throw new NotFoundError(`no order intent ${clientOrderId}`);
+        if (!Number.isInteger(patch.updatedAt)) throw invalidInput('intent updatedAt must be Unix ms');
+        const withError = patch.error !== undefined;
+        const updated = await select(
+          `update "order_intents" set "state" = ?, "updated_at" = ?${withError ? ', "error" = ?' : ''}
+           where "client_order_id" = ? returning "client_order_id"`,
+          withError
+            ? [state, patch.updatedAt, patch.error, clientOrderId]
+            : [state, patch.updatedAt, clientOrderId],
+        );
+        if (updated.length === 0) throw new NotFoundError(`no order intent ${clientOrderId}`);
       }),
 
     getIntent: (clientOrderId) =>
       guarded('getIntent', async () => {
-        const row = await fork().findOne(OrderIntentEntity, { clientOrderId });
-        return row ? rowToIntent(row) : null;
+        const [raw] = await select(
+          `select ${intentRows.columns()} from "order_intents" where "client_order_id" = ?`,
+          [clientOrderId],
+        );
+        return raw ? rowToIntent(intentRows.read(raw)) : null;
       }),
 
     unfinishedIntents: (userId) =>
       guarded('unfinishedIntents', async () => {
-        const rows = await fork().find(
-          OrderIntentEntity,
-          { state: { $in: UNFINISHED_STATES }, ...(userId === undefined ? {} : { userId }) },
-          { orderBy: { createdAt: 'asc', clientOrderId: 'asc' } },
+        const rows = await select(
+          `select ${intentRows.columns()} from "order_intents" where "state" in (${UNFINISHED_STATES.map(() => '?').join(', ')})${userId === undefined ? '' : ' and "user_id" = ?'}
+           order by "created_at", "client_order_id"`,
+          userId === undefined ? [...UNFINISHED_STATES] : [...UNFINISHED_STATES, userId],
         );
-        return rows.map(rowToIntent);
+        return rows.map((raw) => rowToIntent(intentRows.read(raw)));
       }),
 
     recordOpenedTrade: (input) =>
@@ -153,34 +186,53 @@ export function createTradingStore(
         const position = positionToRow(validated(openPositionSchema, input.position, 'open position'));
         if (position.tradeId !== trade.id)
           throw invalidInput(`position is for trade ${position.tradeId}, not ${trade.id}`);
-        // Trade, position and journal state: all three or none.
-        await fork().transactional(async (em) => {
-          try {
-            await em.insert(TradeEntity, trade);
-          } catch (error) {
-            if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
-            throw error;
-          }
-          await em.insert(OpenPositionEntity, position);
-          // The journal's time never goes backwards: the later of its last update and the fill.
-          const updated = await em.execute<{ client_order_id: string }[]>(
-            `update "order_intents" set "state" = 'open', "updated_at" = greatest("updated_at", ?) where "client_order_id" = ? returning "client_order_id"`,
-            [trade.openedAt, input.intentClientOrderId],
+        // Trade, position and journal state: all three or none, in ONE statement (a statement is
+        // atomic, and this saves BEGIN and COMMIT: one round trip instead of five). The trade and
+        // the position are inserted only when the intent was found; a duplicate trade id, a
+        // value a column cannot hold or the protection check fails the whole statement, intent
+        // update included. The journal's time never goes backwards: the later of its last update
+        // and the fill.
+        let rows: { intents: number }[];
+        try {
+          rows = await select<{ intents: number }>(
+            `with "intent" as (
+               update "order_intents" set "state" = 'open', "updated_at" = greatest("updated_at", ?)
+               where "client_order_id" = ? returning "client_order_id"
+             ), "trade" as (
+               insert into "trades" (${tradeRows.columns()})
+               select ${tradeRows.typedPlaceholders} where exists (select 1 from "intent")
+               returning "id"
+             ), "position" as (
+               insert into "open_positions" (${positionRows.columns()})
+               select ${positionRows.typedPlaceholders} where exists (select 1 from "trade")
+               returning "trade_id"
+             )
+             select (select count(*)::int from "intent") as "intents", (select count(*)::int from "position") as "positions"`,
+            [
+              trade.openedAt,
+              input.intentClientOrderId,
+              ...tradeRows.values(trade),
+              ...positionRows.values(position),
+            ],
           );
-          if (updated.length === 0) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
-        });
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
+          throw error;
+        }
+        if (rows[0]?.intents !== 1) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
       }),
 
-    recordClosedTrade: (exit) => guarded('recordClosedTrade', () => recordClosedTrade(fork(), exit)),
+    recordClosedTrade: (exit) =>
+      guarded('recordClosedTrade', () => recordClosedTrade(fork(), tradeRows, exit)),
 
     updatePositionExit: (tradeId, update) =>
-      guarded('updatePositionExit', () => updatePositionExit(fork(), tradeId, update)),
+      guarded('updatePositionExit', () => updatePositionExit(fork(), positionRows, tradeId, update)),
 
     recordFailedTrade: (trade) =>
       guarded('recordFailedTrade', async () => {
         const row = tradeToRow({ ...validated(tradeSchema, trade, 'trade'), status: 'failed' });
         try {
-          await fork().insert(TradeEntity, row);
+          await select(tradeRows.insert, tradeRows.values(row));
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
           throw error;
@@ -189,69 +241,153 @@ export function createTradingStore(
 
     getTrade: (userId, tradeId) =>
       guarded('getTrade', async () => {
-        const row = await fork().findOne(TradeEntity, { id: tradeId, userId });
-        return row ? rowToTrade(row) : null;
+        const [raw] = await select(
+          `select ${tradeRows.columns()} from "trades" where "id" = ? and "user_id" = ?`,
+          [tradeId, userId],
+        );
+        return raw ? rowToTrade(tradeRows.read(raw)) : null;
       }),
 
     listTrades: (userId, page) =>
       guarded('listTrades', async (): Promise<TradePage> => {
         const limit = Math.max(0, Math.floor(page.limit));
         const offset = Math.max(0, Math.floor(page.offset));
-        const where = { userId, ...(page.status === undefined ? {} : { status: page.status }) };
-        const em = fork();
-        const [rows, total] = await Promise.all([
-          limit === 0
-            ? Promise.resolve([])
-            : em.find(TradeEntity, where, { orderBy: { openedAt: 'desc', id: 'desc' }, limit, offset }),
-          em.count(TradeEntity, where),
-        ]);
-        return { trades: rows.map(rowToTrade), total };
+        const where = page.status === undefined ? `"user_id" = ?` : `"user_id" = ? and "status" = ?`;
+        const params = page.status === undefined ? [userId] : [userId, page.status];
+        // The total and the page in one statement (one snapshot, one round trip): the count is the
+        // one row on the left, so it comes back even when the page is empty.
+        const rows = await select<Record<string, unknown> & { total: number }>(
+          `select "counted"."total", ${tradeRows.columns('page')}
+           from (select count(*)::int as "total" from "trades" where ${where}) as "counted"
+           left join lateral (
+             select * from "trades" where ${where} order by "opened_at" desc, "id" desc limit ? offset ?
+           ) as "page" on true
+           order by "page"."opened_at" desc, "page"."id" desc`,
+          [...params, ...params, limit, offset],
+        );
+        const total = rows[0]?.total ?? 0;
+        const trades = rows.filter((raw) => raw.id !== null).map((raw) => rowToTrade(tradeRows.read(raw)));
+        return { trades, total };
       }),
 
     recentClosedTrades: (userId, limit) =>
       guarded('recentClosedTrades', async () => {
         if (limit <= 0) return [];
-        const rows = await fork().find(
-          TradeEntity,
-          { userId, status: 'closed' },
-          { orderBy: { closedAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+        const rows = await select(
+          `select ${tradeRows.columns()} from "trades" where "user_id" = ? and "status" = 'closed'
+           order by "closed_at" desc, "opened_at" desc, "id" desc limit ?`,
+          [userId, Math.floor(limit)],
         );
-        return rows.map(rowToTrade);
+        return rows.map((raw) => rowToTrade(tradeRows.read(raw)));
       }),
 
     countTradesSince: (userId, since) =>
-      guarded('countTradesSince', () =>
-        fork().count(TradeEntity, { userId, openedAt: { $gte: since }, status: { $ne: 'failed' } }),
-      ),
+      guarded('countTradesSince', async () => {
+        const [row] = await select<{ count: number }>(
+          `select count(*)::int as "count" from "trades" where "user_id" = ? and "opened_at" >= ? and "status" <> 'failed'`,
+          [userId, since],
+        );
+        return row?.count ?? 0;
+      }),
+
+    recentClosedTradesOf: (userIds, limit) =>
+      guarded('recentClosedTradesOf', async () => {
+        const result = new Map<string, Trade[]>(userIds.map((userId) => [userId, []]));
+        if (limit <= 0 || result.size === 0) return result;
+        // One statement for every user: for each user id, its last `limit` closed trades in the
+        // order of recentClosedTrades (close time, then opening time, then id, newest first),
+        // read straight off trades_user_closed_recent_index: `limit` index entries per user,
+        // however long the history. (A `row_number() over (partition by user_id …)` window
+        // gives the same rows but reads every closed trade of every user: 3× slower at 50
+        // closes each, and growing with the history; see the README's plans.)
+        const rows = await select(
+          `select ${tradeRows.columns('recent')} from unnest(?::text[]) as "wanted"("user_id")
+           cross join lateral (
+             select * from "trades" where "user_id" = "wanted"."user_id" and "status" = 'closed'
+             order by "closed_at" desc, "opened_at" desc, "id" desc limit ?
+           ) as "recent"`,
+          [textArray([...result.keys()]), Math.floor(limit)],
+        );
+        for (const raw of rows) {
+          const trade = rowToTrade(tradeRows.read(raw));
+          result.get(trade.userId)?.push(trade);
+        }
+        // SQL guarantees which rows; the order of a join's output it does not: sort each list
+        // (at most `limit` trades) by the same rule.
+        for (const trades of result.values()) trades.sort(newestClosedFirst);
+        return result;
+      }),
+
+    countTradesSinceOf: (userIds, since) =>
+      guarded('countTradesSinceOf', async () => {
+        const result = new Map<string, number>(userIds.map((userId) => [userId, 0]));
+        if (result.size === 0) return result;
+        // The rule of countTradesSince (every status but failed, opened at or after `since`), grouped.
+        const rows = await select<{ user_id: string; count: number }>(
+          `select "user_id", count(*)::int as "count" from "trades"
+           where "user_id" = any(?::text[]) and "opened_at" >= ? and "status" <> 'failed'
+           group by "user_id"`,
+          [textArray([...result.keys()]), since],
+        );
+        for (const row of rows) result.set(row.user_id, row.count);
+        return result;
+      }),
 
     openPositions: (userId) =>
       guarded('openPositions', async (): Promise<OpenPosition[]> => {
-        const rows = await fork().find(OpenPositionEntity, userId === undefined ? {} : { userId }, {
-          orderBy: { openedAt: 'asc', tradeId: 'asc' },
-        });
-        return rows.map(rowToPosition);
+        const rows = await select(
+          `select ${positionRows.columns()} from "open_positions"${userId === undefined ? '' : ' where "user_id" = ?'}
+           order by "opened_at", "trade_id"`,
+          userId === undefined ? [] : [userId],
+        );
+        return rows.map((raw) => rowToPosition(positionRows.read(raw)));
       }),
 
     getPortfolio: (userId) =>
-      guarded('getPortfolio', () =>
-        // One snapshot: totals and dust from the same closes.
-        fork().transactional(
-          async (em): Promise<PortfolioStats> => {
-            const row = await em.findOne(PortfolioEntity, { userId });
-            if (!row) return emptyPortfolio(userId, clock.now());
-            return rowToPortfolio(row, await em.find(PortfolioDustEntity, { userId }));
-          },
-          { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
-        ),
-      ),
+      guarded('getPortfolio', async (): Promise<PortfolioStats> => {
+        // One statement, so one snapshot: totals and dust from the same closes, in one round trip
+        // (no BEGIN / COMMIT). Amounts leave as text: a JSON number would lose digits.
+        const [raw] = await select<Record<string, unknown> & { dust_rows: PortfolioDustRow[] }>(
+          `select ${portfolioRows.columns('p')}, coalesce((
+             select json_agg(json_build_object('userId', "d"."user_id", 'symbol', "d"."symbol", 'asset', "d"."asset",
+               'quantity', "d"."quantity"::text, 'cost', "d"."cost"::text))
+             from "portfolio_dust" as "d" where "d"."user_id" = "p"."user_id"
+           ), '[]'::json) as "dust_rows"
+           from "portfolio" as "p" where "p"."user_id" = ?`,
+          [userId],
+        );
+        if (!raw) return emptyPortfolio(userId, clock.now());
+        return rowToPortfolio(portfolioRows.read(raw), raw.dust_rows);
+      }),
 
     recordAnalysis: (record) =>
       guarded('recordAnalysis', async () => {
         const row = analysisToRow(validated(analysisRecordSchema, record, 'analysis record'));
         try {
-          await fork().insert(AnalysisRecordEntity, row);
+          await select(analysisRows.insert, analysisRows.values(row));
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`analysis ${record.id} is already recorded`);
+          throw error;
+        }
+      }),
+
+    recordAnalyses: (records) =>
+      guarded('recordAnalyses', async () => {
+        if (records.length === 0) return;
+        const seen = new Set<string>();
+        const rows = records.map((record) => {
+          if (seen.has(record.id)) throw new ConflictError(`analysis ${record.id} is twice in the batch`);
+          seen.add(record.id);
+          return analysisToRow(validated(analysisRecordSchema, record, 'analysis record'));
+        });
+        // One statement, one array parameter per column however many records (unnest: 1.5× faster
+        // than json_populate_recordset, 4× faster than 21 placeholders a row): all rows or, on any
+        // existing id (a unique violation), none.
+        try {
+          await select(analysisRows.insertMany, analysisRows.columnArrays(rows));
+        } catch (error) {
+          if (isUniqueViolation(error))
+            throw new ConflictError(`an analysis of the batch is already recorded; nothing was written`);
           throw error;
         }
       }),
@@ -259,12 +395,12 @@ export function createTradingStore(
     recentAnalyses: (userId, limit) =>
       guarded('recentAnalyses', async (): Promise<AnalysisRecord[]> => {
         if (limit <= 0) return [];
-        const rows = await fork().find(
-          AnalysisRecordEntity,
-          { userId },
-          { orderBy: { createdAt: 'desc', id: 'desc' }, limit: Math.floor(limit) },
+        const rows = await select(
+          `select ${analysisRows.columns()} from "analysis_records" where "user_id" = ?
+           order by "created_at" desc, "id" desc limit ?`,
+          [userId, Math.floor(limit)],
         );
-        return rows.map(rowToAnalysis);
+        return rows.map((raw) => rowToAnalysis(analysisRows.read(raw)));
       }),
   };
 }
@@ -274,7 +410,11 @@ export function createTradingStore(
  * first takes its row lock, so of two concurrent closes exactly one finds the position and the
  * other gets a `ConflictError`: a close is never counted twice.
  */
-async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<Trade> {
+async function recordClosedTrade(
+  root: EntityManager,
+  tradeRows: RawRows<TradeRow>,
+  exit: TradeExit,
+): Promise<Trade> {
   const exitReason = validated(exitReasonSchema, exit.exitReason, 'exit reason');
   const exitPrice = moneyValue('exitPrice', exit.exitPrice);
   const exitFee = moneyValue('exitFee', exit.exitFee);
@@ -294,13 +434,15 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
   }
 
   return root.transactional(async (em) => {
-    const removed = await em.nativeDelete(OpenPositionEntity, { tradeId: exit.tradeId });
-    const trade = await em.findOne(
-      TradeEntity,
-      { id: exit.tradeId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    const removed = await em.execute(
+      `delete from "open_positions" where "trade_id" = ? returning "trade_id"`,
+      [exit.tradeId],
     );
-    if (!trade || removed === 0 || trade.status !== 'filled') {
+    const [raw] = await em.execute(`select ${tradeRows.columns()} from "trades" where "id" = ? for update`, [
+      exit.tradeId,
+    ]);
+    const trade = raw ? tradeRows.read(raw) : null;
+    if (!trade || removed.length === 0 || trade.status !== 'filled') {
       throw new ConflictError(
         `trade ${exit.tradeId} is not open${trade ? ` (status ${trade.status})` : ''}; nothing was closed`,
       );
@@ -320,7 +462,24 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
       closedAt: exit.closedAt,
       durationSeconds: exit.durationSeconds,
     };
-    await em.nativeUpdate(TradeEntity, { id: exit.tradeId }, closed);
+    await em.execute(
+      `update "trades" set "status" = ?, "exit_price" = ?, "exit_fee" = ?, "exit_reason" = ?, "exit_note" = ?,
+         "exit_quantity" = ?, "profit_loss" = ?, "profit_loss_percent" = ?, "closed_at" = ?, "duration_seconds" = ?
+       where "id" = ?`,
+      [
+        closed.status,
+        closed.exitPrice,
+        closed.exitFee,
+        closed.exitReason,
+        closed.exitNote,
+        closed.exitQuantity,
+        closed.profitLoss,
+        closed.profitLossPercent,
+        closed.closedAt,
+        closed.durationSeconds,
+        exit.tradeId,
+      ],
+    );
 
     const pnl = dec(profitLoss);
     const fees = moneyValue('totalFees', toDecimalString(dec(trade.entryFee).plus(exitFee)));
@@ -349,7 +508,10 @@ async function recordClosedTrade(root: EntityManager, exit: TradeExit): Promise<
     );
     // After the portfolio row it references. The exit says what is left: set, not added.
     if (dust && dec(dust.quantity).isZero()) {
-      await em.nativeDelete(PortfolioDustEntity, { userId: trade.userId, symbol: trade.symbol });
+      await em.execute(`delete from "portfolio_dust" where "user_id" = ? and "symbol" = ?`, [
+        trade.userId,
+        trade.symbol,
+      ]);
     } else if (dust) {
       await em.execute(
         `insert into "portfolio_dust" ("user_id", "symbol", "asset", "quantity", "cost") values (?, ?, ?, ?, ?)
@@ -373,36 +535,70 @@ function dustValue(dust: DustHolding): DustHolding {
 }
 
 /**
- * The open position and its trade's exit in one transaction. The position's row lock orders it
- * against a concurrent close (which deletes that row first): if the close wins, there is no
- * position any more and this throws `NotFoundError`.
+ * The open position's new protection (core's `withPositionExit`) and its trade's exit in ONE
+ * statement: atomic, one round trip. The UPDATE takes the position's row lock, which orders it
+ * against a concurrent close (that deletes the row first): if the close wins, no row is updated
+ * and this throws `NotFoundError`. Unprotected, the position and the trade keep their levels and
+ * only lose the exit reference.
  */
 async function updatePositionExit(
   root: EntityManager,
+  positionRows: RawRows<OpenPositionRow>,
   tradeId: string,
   update: PositionExitUpdate,
 ): Promise<OpenPosition> {
-  return root.transactional(async (em) => {
-    const current = await em.findOne(
-      OpenPositionEntity,
-      { tradeId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!current) throw new NotFoundError(`trade ${tradeId} has no open position`);
-    const next = positionToRow(
-      validated(openPositionSchema, withPositionExit(rowToPosition(current), update), 'open position'),
-    );
-    const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = next;
-    await em.nativeUpdate(
-      OpenPositionEntity,
-      { tradeId },
-      { protection, exitRef, unprotectedSince, takeProfit, stopLoss },
-    );
-    await em.nativeUpdate(
-      TradeEntity,
-      { id: tradeId },
-      protection === 'protected' ? { exitRef, takeProfit, stopLoss } : { exitRef: null },
-    );
-    return rowToPosition(next);
-  });
+  const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = exitColumns(tradeId, update);
+  const [raw] = await root.execute(
+    `with "position" as (
+       update "open_positions" set "protection" = ?, "exit_ref" = ?, "unprotected_since" = ?,
+         "take_profit" = coalesce(?::numeric, "take_profit"), "stop_loss" = coalesce(?::numeric, "stop_loss")
+       where "trade_id" = ?
+       returning ${positionRows.columns()}
+     ), "trade" as (
+       update "trades" as "t" set "exit_ref" = "p"."exit_ref",
+         "take_profit" = case when "p"."protection" = 'protected' then "p"."take_profit" else "t"."take_profit" end,
+         "stop_loss" = case when "p"."protection" = 'protected' then "p"."stop_loss" else "t"."stop_loss" end
+       from "position" as "p" where "t"."id" = "p"."trade_id"
+     )
+     select * from "position"`,
+    [protection, exitRef, unprotectedSince, takeProfit, stopLoss, tradeId],
+  );
+  if (!raw) throw new NotFoundError(`trade ${tradeId} has no open position`);
+  return rowToPosition(positionRows.read(raw));
+}
+
+/** The protection columns an exit update writes, refused (nothing written) when they contradict. */
+function exitColumns(
+  tradeId: string,
+  update: PositionExitUpdate,
+): {
+  protection: string;
+  exitRef: string | null;
+  unprotectedSince: number | null;
+  takeProfit: string | null;
+  stopLoss: string | null;
+} {
+  if (update.protection === 'protected') {
+    if (typeof update.exitRef !== 'string' || update.exitRef.length === 0)
+      throw invalidInput(`exit update of trade ${tradeId}: a protected position needs its exitRef`);
+    return {
+      protection: 'protected',
+      exitRef: update.exitRef,
+      unprotectedSince: null,
+      takeProfit: moneyValue('takeProfit', update.takeProfit),
+      stopLoss: moneyValue('stopLoss', update.stopLoss),
+    };
+  }
+  if (update.protection === 'unprotected') {
+    if (!Number.isInteger(update.since))
+      throw invalidInput(`exit update of trade ${tradeId}: since must be Unix ms`);
+    return {
+      protection: 'unprotected',
+      exitRef: null,
+      unprotectedSince: update.since,
+      takeProfit: null,
+      stopLoss: null,
+    };
+  }
+  throw invalidInput(`exit update of trade ${tradeId}: unknown protection`);
 }

@@ -45,9 +45,13 @@ function checkTtl(ttlMs: number): void {
 }
 
 export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
+  const knex = orm.em.getConnection().getKnex();
+  // Real bind parameters (MikroORM's execute would inline the 10,000-id JSON as an escaped literal).
+  const execute = async <T>(sql: string, params: unknown[]): Promise<T> =>
+    ((await knex.raw(sql, params as never[])) as { rows: T }).rows;
   const claimAll = async (owner: string, ids: string[], ttlMs: number): Promise<string[]> => {
     const now = clock.now();
-    const rows = await orm.em.fork().execute<{ user_id: string }[]>(
+    const rows = await execute<{ user_id: string }[]>(
       `insert into "user_leases" ("user_id", "owner", "expires_at")
        select "id", ?, ? from json_array_elements_text(?::json) as "wanted"("id") order by "id" collate "C"
        on conflict ("user_id") do update set "owner" = excluded."owner", "expires_at" = excluded."expires_at"
@@ -64,17 +68,16 @@ export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
     ttlMs: number,
     maxUsers: number,
   ): Promise<string[]> => {
-    const em = orm.em.fork();
     // Rows to lock: an expired placeholder for every user without one (sorted, so concurrent
     // inserts cannot deadlock; DO NOTHING never waits on a row another claim has locked).
-    await em.execute(
+    await execute(
       `insert into "user_leases" ("user_id", "owner", "expires_at")
        select "id", '', 0 from json_array_elements_text(?::json) as "wanted"("id") order by "id" collate "C"
        on conflict ("user_id") do nothing`,
       [JSON.stringify([...ids].sort())],
     );
     const now = clock.now();
-    const rows = await em.execute<{ user_id: string }[]>(
+    const rows = await execute<{ user_id: string }[]>(
       `with "wanted" as (
          select "id", "position" from json_array_elements_text(?::json) with ordinality as "w"("id", "position")
        ), "picked" as (
@@ -120,14 +123,13 @@ export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
 
     releaseUsers: (owner, userIds) =>
       guarded('releaseUsers', async () => {
-        const em = orm.em.fork();
         if (userIds === undefined) {
-          await em.execute(`delete from "user_leases" where "owner" = ?`, [owner]);
-          await em.execute(`delete from "engine_heartbeats" where "owner" = ?`, [owner]);
+          await execute(`delete from "user_leases" where "owner" = ?`, [owner]);
+          await execute(`delete from "engine_heartbeats" where "owner" = ?`, [owner]);
           return;
         }
         if (userIds.length === 0) return;
-        await em.execute(
+        await execute(
           `delete from "user_leases" where "owner" = ? and "user_id" in (select json_array_elements_text(?::json))`,
           [owner, JSON.stringify([...new Set(userIds)])],
         );
@@ -139,7 +141,7 @@ export function createUserLeases(orm: MikroORM, clock: Clock): UserLeases {
         checkTtl(ttlMs);
         const now = clock.now();
         // One statement: this owner's heartbeat, long-dead owners forgotten, the others counted.
-        const [row] = await orm.em.fork().execute<{ others: string | number }[]>(
+        const [row] = await execute<{ others: string | number }[]>(
           `with "beat" as (
              insert into "engine_heartbeats" ("owner", "expires_at") values (?, ?)
              on conflict ("owner") do update set "expires_at" = excluded."expires_at"

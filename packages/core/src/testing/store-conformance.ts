@@ -884,6 +884,119 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
       });
     });
 
+    describe('batch reads for the cycle', () => {
+      /**
+       * Users with different histories: many closes (two at the same time, so the later opening
+       * breaks the tie; two more opened and closed at the same times, so the id does), a few, only
+       * open and failed trades, and none at all.
+       */
+      async function usersWithHistories() {
+        const [busy, few, openOnly, none] = [
+          uniqueId('user'),
+          uniqueId('user'),
+          uniqueId('user'),
+          uniqueId('user'),
+        ];
+        const prefix = uniqueId('batch');
+        for (let i = 0; i < 6; i++) {
+          const { trade } = await openTrade(
+            busy,
+            {},
+            {
+              tradeId: `${prefix}-${['b', 'A', 'c', 'a', 'B', 'd'][i]}`,
+              createdAt: T0 + (i === 5 ? 4 : i) * MINUTE,
+            },
+          );
+          // Trades 2 and 3 close at the same moment; 4 and 5 open and close at the same moments.
+          const closedAt = T0 + (i === 3 ? 12 : i === 5 ? 14 : 10 + i) * MINUTE;
+          await store.recordClosedTrade(exitFor(trade, { closedAt }));
+        }
+        await openTrade(busy, {}, { createdAt: T0 + 20 * MINUTE });
+        for (let i = 0; i < 2; i++) {
+          const { trade } = await openTrade(few, {}, { createdAt: T0 + i * MINUTE });
+          await store.recordClosedTrade(exitFor(trade, { closedAt: T0 + (30 - i) * MINUTE }));
+        }
+        await openTrade(openOnly, {}, { createdAt: T0 + MINUTE });
+        const failedIntent = intentFor(openOnly, { createdAt: T0 + 2 * MINUTE });
+        await store.journalIntent(failedIntent);
+        await store.recordFailedTrade(tradeFor(failedIntent, { status: 'failed' }));
+        return { busy, few, openOnly, none };
+      }
+
+      it('recentClosedTradesOf gives every user what recentClosedTrades gives, in the same order', async () => {
+        const { busy, few, openOnly, none } = await usersWithHistories();
+        const outsider = uniqueId('user');
+        await openTrade(outsider);
+        const userIds = [none, busy, openOnly, few];
+        for (const limit of [1, 3, 15]) {
+          const batch = await store.recentClosedTradesOf(userIds, limit);
+          expect([...batch.keys()].sort()).toEqual([...userIds].sort());
+          expect(batch.has(outsider)).toBe(false);
+          for (const userId of userIds)
+            expect(batch.get(userId), `${userId}, limit ${limit}`).toEqual(
+              await store.recentClosedTrades(userId, limit),
+            );
+          expect(batch.get(busy)).toHaveLength(Math.min(limit, 6));
+          expect(batch.get(few)).toHaveLength(Math.min(limit, 2));
+          expect(batch.get(openOnly)).toEqual([]);
+          expect(batch.get(none)).toEqual([]);
+        }
+        // Newest close first; of two closed at the same moment the later opened, then the greater
+        // id (as JavaScript compares strings).
+        const all = (await store.recentClosedTradesOf([busy], 15)).get(busy) ?? [];
+        expect(all.map((t) => t.id.slice(t.id.lastIndexOf('-') + 1))).toEqual(['d', 'B', 'a', 'c', 'A', 'b']);
+        expect(all.every((t) => t.status === 'closed')).toBe(true);
+      });
+
+      it('recentClosedTradesOf keeps every key for a limit of 0, and answers an empty list with an empty map', async () => {
+        const { busy, none } = await usersWithHistories();
+        const batch = await store.recentClosedTradesOf([busy, none], 0);
+        expect(new Map(batch)).toEqual(
+          new Map([
+            [busy, []],
+            [none, []],
+          ]),
+        );
+        expect((await store.recentClosedTradesOf([], 15)).size).toBe(0);
+      });
+
+      it('countTradesSinceOf gives every user what countTradesSince gives, failed trades not counted', async () => {
+        const { busy, few, openOnly, none } = await usersWithHistories();
+        const userIds = [few, none, openOnly, busy];
+        for (const since of [0, T0, T0 + MINUTE, T0 + 4 * MINUTE, T0 + 21 * MINUTE]) {
+          const batch = await store.countTradesSinceOf(userIds, since);
+          expect([...batch.keys()].sort()).toEqual([...userIds].sort());
+          for (const userId of userIds)
+            expect(batch.get(userId), `${userId} since ${since}`).toBe(
+              await store.countTradesSince(userId, since),
+            );
+        }
+        const fromStart = await store.countTradesSinceOf(userIds, T0);
+        expect(fromStart.get(busy)).toBe(7);
+        expect(fromStart.get(few)).toBe(2);
+        expect(fromStart.get(openOnly)).toBe(1);
+        expect(fromStart.get(none)).toBe(0);
+        expect((await store.countTradesSinceOf([], 0)).size).toBe(0);
+      });
+
+      it('reads many users at once, each key once', async () => {
+        const users = Array.from({ length: 120 }, () => uniqueId('user'));
+        for (const [index, userId] of users.slice(0, 3).entries()) {
+          const { trade } = await openTrade(userId, {}, { createdAt: T0 + index * MINUTE });
+          await store.recordClosedTrade(exitFor(trade));
+        }
+        const withRepeat = [...users, users[0] as string];
+        const recent = await store.recentClosedTradesOf(withRepeat, 15);
+        const counts = await store.countTradesSinceOf(withRepeat, 0);
+        expect(recent.size).toBe(users.length);
+        expect(counts.size).toBe(users.length);
+        expect(users.map((userId) => recent.get(userId)?.length)).toEqual(
+          users.map((_, i) => (i < 3 ? 1 : 0)),
+        );
+        expect(users.map((userId) => counts.get(userId))).toEqual(users.map((_, i) => (i < 3 ? 1 : 0)));
+      });
+    });
+
     describe('decimal strings', () => {
       it('keeps quantities, prices, fees and P&L exact', async () => {
         const userId = uniqueId('user');
@@ -968,6 +1081,71 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         };
         await store.recordAnalysis(record);
         expect(await store.recentAnalyses(userId, 5)).toEqual([record]);
+      });
+    });
+
+    describe('analysis batches', () => {
+      const analysisOf = (userId: string, createdAt: number): AnalysisRecord => ({
+        id: uniqueId('analysis'),
+        userId,
+        symbol: 'BTCUSDT',
+        analyzer: 'stub',
+        signal: { action: 'hold', confidence: 0 },
+        price: 50000.5,
+        createdAt,
+      });
+
+      it('writes every record of a batch, as recordAnalysis would', async () => {
+        const [userA, userB] = [uniqueId('user'), uniqueId('user')];
+        const batch = [analysisOf(userA, T0), analysisOf(userB, T0 + 1), analysisOf(userA, T0 + 2)];
+        batch[1] = {
+          ...(batch[1] as AnalysisRecord),
+          signal: {
+            action: 'buy',
+            confidence: 81.5,
+            entryPrice: 50000.12,
+            stopLoss: 49750.5,
+            takeProfit: 50150.1,
+            usage: { model: 'gemini-2.5-flash', latencyMs: 812.5, totalTokens: 1590, costUsd: 0.000675 },
+          },
+        };
+        await store.recordAnalyses(batch);
+        expect(await store.recentAnalyses(userA, 10)).toEqual([batch[2], batch[0]]);
+        expect(await store.recentAnalyses(userB, 10)).toEqual([batch[1]]);
+      });
+
+      it('refuses a batch with an id twice, writing nothing', async () => {
+        const userId = uniqueId('user');
+        const first = analysisOf(userId, T0);
+        const batch = [first, analysisOf(userId, T0 + 1), { ...first, createdAt: T0 + 2 }];
+        await expectConflict(store.recordAnalyses(batch));
+        expect(await store.recentAnalyses(userId, 10)).toEqual([]);
+      });
+
+      it('refuses a batch with an id already recorded, writing nothing of it', async () => {
+        const userId = uniqueId('user');
+        const existing = analysisOf(userId, T0);
+        await store.recordAnalysis(existing);
+        const batch = [
+          analysisOf(userId, T0 + 1),
+          { ...existing, price: 1 },
+          analysisOf(uniqueId('user'), T0 + 2),
+        ];
+        await expectConflict(store.recordAnalyses(batch));
+        expect(await store.recentAnalyses(userId, 10)).toEqual([existing]);
+        expect(await store.recentAnalyses((batch[2] as AnalysisRecord).userId, 10)).toEqual([]);
+        await expectConflict(store.recordAnalysis({ ...existing }));
+      });
+
+      it('does nothing for an empty batch', async () => {
+        await store.recordAnalyses([]);
+      });
+
+      it('writes a cycle-sized batch in one call', async () => {
+        const users = Array.from({ length: 1_000 }, () => uniqueId('user'));
+        await store.recordAnalyses(users.map((userId) => analysisOf(userId, T0)));
+        expect(await store.recentAnalyses(users[0] as string, 5)).toHaveLength(1);
+        expect(await store.recentAnalyses(users[999] as string, 5)).toHaveLength(1);
       });
     });
 

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { AnalysisCost20261125 } from './analysis-cost';
+import { CycleBatchReads20261202 } from './cycle-batch-reads';
 import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
 import { PositionProtection20261202 } from './position-protection';
@@ -10,4 +11,5 @@ export const migrations: MigrationObject[] = [
   { name: 'EngineHeartbeats20261125', class: EngineHeartbeats20261125 },
   { name: 'AnalysisCost20261125', class: AnalysisCost20261125 },
   { name: 'PositionProtection20261202', class: PositionProtection20261202 },
+  { name: 'CycleBatchReads20261202', class: CycleBatchReads20261202 },
 ];
