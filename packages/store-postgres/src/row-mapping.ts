@@ -1,5 +1,6 @@
 import {
   type AnalysisRecord,
+  analysisRecordSchema,
   type DecimalString,
   type DustHolding,
   dec,
@@ -280,6 +281,13 @@ export function analysisToRow(record: AnalysisRecord): AnalysisRecordRow {
     rawAnswer: signal.usage?.rawAnswer ?? null,
     cached: signal.usage?.cached ?? null,
     costUsd: signal.usage?.costUsd ?? null,
+    mode: record.mode ?? null,
+    inputHash: record.inputHash ?? null,
+    modelSignal: record.modelSignal === undefined ? null : JSON.stringify(record.modelSignal),
+    policy: record.policy === undefined ? null : JSON.stringify(record.policy),
+    verdict: record.verdict === undefined ? null : JSON.stringify(record.verdict),
+    tradeId: record.tradeId ?? null,
+    clientOrderId: record.clientOrderId ?? null,
     createdAt: record.createdAt,
   };
 }
@@ -300,7 +308,7 @@ export function rowToAnalysis(row: AnalysisRecordRow): AnalysisRecord {
     if (row.costUsd !== null) usage.costUsd = row.costUsd;
     signal.usage = usage;
   }
-  return {
+  const record: AnalysisRecord = {
     id: row.id,
     userId: row.userId,
     symbol: row.symbol,
@@ -309,4 +317,28 @@ export function rowToAnalysis(row: AnalysisRecordRow): AnalysisRecord {
     price: row.price,
     createdAt: row.createdAt,
   };
+  // The decision parts, each as the domain's schema reads it (a row it cannot read is left out).
+  const decision = analysisRecordSchema.partial().safeParse({
+    mode: row.mode ?? undefined,
+    inputHash: row.inputHash ?? undefined,
+    modelSignal: parseJson(row.modelSignal),
+    policy: parseJson(row.policy),
+    verdict: parseJson(row.verdict),
+    tradeId: row.tradeId ?? undefined,
+    clientOrderId: row.clientOrderId ?? undefined,
+  });
+  if (decision.success) {
+    for (const [key, value] of Object.entries(decision.data))
+      if (value !== undefined) (record as Record<string, unknown>)[key] = value;
+  }
+  return record;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

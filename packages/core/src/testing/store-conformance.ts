@@ -1082,6 +1082,33 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         await store.recordAnalysis(record);
         expect(await store.recentAnalyses(userId, 5)).toEqual([record]);
       });
+
+      it('keeps the whole decision: mode, input hash, model signal, policy, verdict and the trade', async () => {
+        const userId = uniqueId('user');
+        const record: AnalysisRecord = {
+          id: uniqueId('analysis'),
+          userId,
+          symbol: 'BTCUSDT',
+          analyzer: 'gemini:gemini-2.5-flash',
+          signal: { action: 'buy', confidence: 71, entryPrice: 63000, stopLoss: 62685, takeProfit: 63189 },
+          price: 63000,
+          mode: 'shared',
+          inputHash: '0abcdefghijkl',
+          modelSignal: { action: 'buy', confidence: 86, entryPrice: 63000, stopLoss: 62685, takeProfit: 63189 },
+          policy: {
+            requiredConfidence: 86,
+            confidenceAdjustment: -15,
+            caution: false,
+            reasons: ['losing streak of 2 (trend losing): confidence -15'],
+          },
+          verdict: { approved: false, violations: ['LOW_CONFIDENCE'] },
+          tradeId: 'trd-t-abc',
+          clientOrderId: 'trd-e-abc',
+          createdAt: T0,
+        };
+        await store.recordAnalyses([record]);
+        expect(await store.recentAnalyses(userId, 5)).toEqual([record]);
+      });
     });
 
     describe('analysis batches', () => {

@@ -26,6 +26,16 @@ export interface AnalysisRecordRow {
   cached: boolean | null;
   /** What the call cost, USD (an estimate from token prices; not money the account holds). */
   costUsd: number | null;
+  mode: string | null;
+  inputHash: string | null;
+  /** JSON of the model's signal before the policy (shared mode). */
+  modelSignal: string | null;
+  /** JSON of the performance policy applied (shared mode). */
+  policy: string | null;
+  /** JSON of the risk verdict. */
+  verdict: string | null;
+  tradeId: string | null;
+  clientOrderId: string | null;
   createdAt: number;
 }
 
@@ -53,6 +63,13 @@ export const AnalysisRecordEntity = new EntitySchema<AnalysisRecordRow>({
     rawAnswer: { type: 'text', nullable: true },
     cached: { type: 'boolean', nullable: true },
     costUsd: { type: 'double', nullable: true },
+    mode: { type: 'string', length: 8, nullable: true },
+    inputHash: { type: 'string', length: 32, nullable: true },
+    modelSignal: { type: 'text', nullable: true },
+    policy: { type: 'text', nullable: true },
+    verdict: { type: 'text', nullable: true },
+    tradeId: { type: 'string', length: 64, nullable: true },
+    clientOrderId: { type: 'string', length: 36, nullable: true },
     createdAt: unixMs,
   },
 });

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { AnalysisCost20261125 } from './analysis-cost';
+import { AnalysisDecision20261202 } from './analysis-decision';
 import { CycleBatchReads20261202 } from './cycle-batch-reads';
 import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   { name: 'AnalysisCost20261125', class: AnalysisCost20261125 },
   { name: 'PositionProtection20261202', class: PositionProtection20261202 },
   { name: 'CycleBatchReads20261202', class: CycleBatchReads20261202 },
+  { name: 'AnalysisDecision20261202', class: AnalysisDecision20261202 },
 ];
