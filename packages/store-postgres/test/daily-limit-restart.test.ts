@@ -54,6 +54,8 @@ async function startEngine(): Promise<{ store: PostgresStore; bot: TradingBot; r
     analyzer: buyAtMarket,
     store,
     clock,
+    // The reference bot's per-user analysis: this test is about the daily limit, not the policy.
+    settings: { analysisMode: 'personal' },
   });
   const rejections: string[][] = [];
   bot.on('trade:rejected', (event) => rejections.push(event.violations.map((v) => v.code)));

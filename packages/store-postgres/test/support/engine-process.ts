@@ -60,6 +60,8 @@ const bot = createTradingBot({
   clock,
   instanceId: required('TRD_INSTANCE_ID'),
   settings: {
+    // Per-user analysis, as the reference bot: the test is about crashes, not the policy.
+    analysisMode: 'personal',
     tradingHours: null,
     userCooldownMs: 0,
     analysisConcurrency: 4,
