@@ -204,7 +204,7 @@ async function run(symbols: number, users: number, mode: AnalysisMode): Promise<
 }
 
 const money = (value: number) =>
-  value >= 0.01 ? `$${value.toFixed(2)}` : value === 0 ? '$0' : `$${value.toPrecision(2)}`;
+  value >= 1 ? `$${value.toFixed(2)}` : value === 0 ? '$0' : `$${value.toPrecision(2)}`;
 
 const only = process.argv.slice(2);
 const rows: Row[] = [];
