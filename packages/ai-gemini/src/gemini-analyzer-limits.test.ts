@@ -79,6 +79,7 @@ describe('limits shared by every user of one analyzer', () => {
       concurrency: 10,
       requestsPerMinute: 2,
       timeoutMs: 3_600_000,
+      analysisTimeoutMs: 3_600_000,
     });
     const start = clock.now();
     await settleOnVirtualTime(
@@ -106,6 +107,7 @@ describe('limits shared by every user of one analyzer', () => {
       concurrency: 1,
       requestsPerMinute: 100,
       timeoutMs: 3_600_000,
+      analysisTimeoutMs: 3_600_000,
     });
     const start = clock.now();
     const signals = await settleOnVirtualTime(

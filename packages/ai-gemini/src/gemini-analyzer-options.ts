@@ -1,4 +1,4 @@
-import { type Clock, ConfigError, systemClock } from '@trd/core';
+import { type Clock, ConfigError, DEFAULT_ENGINE_SETTINGS, systemClock } from '@trd/core';
 import type { AnswerCache, CacheMode } from './cache/answer-cache';
 
 export interface GeminiAnalyzerCacheOptions {
@@ -33,7 +33,18 @@ export interface GeminiAnalyzerOptions {
   apiVersion?: string;
   /** Default the system clock; timeouts, retries and the rate limit all run on it. */
   clock?: Clock;
-  /** Deadline of one attempt, ms. Default 30,000. */
+  /**
+   * The time one `analyze` call may take in all, ms: set it to the engine's `analysisTimeoutMs`.
+   * Attempts are cut to the time left in it, and a retry that cannot fit is not started (the call
+   * fails with `GeminiUnavailableError` before the engine gives up on it). Default 30,000, the
+   * engine's default.
+   */
+  analysisTimeoutMs?: number;
+  /**
+   * Deadline of one attempt, ms. Default `(analysisTimeoutMs − retryBaseDelayMs) / 2`, rounded down
+   * (14,500 with the defaults): a first attempt that times out still leaves room for the longest
+   * first backoff and one whole retry inside `analysisTimeoutMs`.
+   */
   timeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx, timeouts and network failures. Default 3. */
   maxRetries?: number;
@@ -41,8 +52,24 @@ export interface GeminiAnalyzerOptions {
   retryBaseDelayMs?: number;
   /** Longest backoff between attempts, ms. Default 30,000. */
   retryMaxDelayMs?: number;
-  /** Longest wait asked by the service (a 429's RetryInfo) that is honoured; a longer one gives up at once. Default 60,000. */
+  /**
+   * Longest wait asked by the service (a 429's RetryInfo) that queued calls wait out; a longer one
+   * fails the call at once and suspends the queue (every call fails fast) for that long. Default 60,000.
+   */
   maxRetryAfterMs?: number;
+  /**
+   * A 429 that says nothing of when to retry (no RetryInfo, not a daily quota) suspends the queue
+   * for this long, ms, doubling with each such 429 in a row (with jitter) up to `quotaBackoffMaxMs`;
+   * an answer resets it. Default 15,000.
+   */
+  quotaBackoffBaseMs?: number;
+  /** Longest suspension after 429s without RetryInfo, ms. Default 600,000 (10 min). */
+  quotaBackoffMaxMs?: number;
+  /**
+   * Where the day of a per-day quota ends: a daily-quota 429 suspends the queue until the next
+   * midnight there. Default `America/Los_Angeles` (Google: per-day quotas reset at midnight Pacific time).
+   */
+  dailyQuotaTimeZone?: string;
   /** Requests in flight at once, across all users of this analyzer. Default 4. */
   concurrency?: number;
   /** Requests started in any 60 s window, across all users of this analyzer (retries included). Default 10, the free tier's limit for gemini-2.5-flash. */
@@ -76,11 +103,15 @@ export interface ResolvedGeminiAnalyzerOptions {
   baseUrl: string | undefined;
   apiVersion: string;
   clock: Clock;
+  analysisTimeoutMs: number;
   timeoutMs: number;
   maxRetries: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   maxRetryAfterMs: number;
+  quotaBackoffBaseMs: number;
+  quotaBackoffMaxMs: number;
+  dailyQuotaTimeZone: string;
   concurrency: number;
   requestsPerMinute: number;
   thinkingBudget: number | null;
@@ -95,11 +126,14 @@ export interface ResolvedGeminiAnalyzerOptions {
 export const GEMINI_ANALYZER_DEFAULTS = {
   model: 'gemini-2.5-flash',
   apiVersion: 'v1beta',
-  timeoutMs: 30_000,
+  analysisTimeoutMs: DEFAULT_ENGINE_SETTINGS.analysisTimeoutMs,
   maxRetries: 3,
   retryBaseDelayMs: 1_000,
   retryMaxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  quotaBackoffBaseMs: 15_000,
+  quotaBackoffMaxMs: 600_000,
+  dailyQuotaTimeZone: 'America/Los_Angeles',
   concurrency: 4,
   requestsPerMinute: 10,
   thinkingBudget: 0,
@@ -108,6 +142,18 @@ export const GEMINI_ANALYZER_DEFAULTS = {
 } as const;
 
 const CACHE_MODES = ['record', 'replay', 'record-replay'];
+
+/** Attempts the default per-attempt timeout fits into `analysisTimeoutMs`: the first and one retry. */
+export const ATTEMPTS_WITHIN_ANALYSIS = 2;
+
+/**
+ * The default per-attempt timeout: `(analysisTimeoutMs − retryBaseDelayMs) / ATTEMPTS_WITHIN_ANALYSIS`,
+ * rounded down. The first backoff is at most `retryBaseDelayMs`, so an attempt that times out, the
+ * backoff and one more whole attempt fit in the analysis timeout.
+ */
+export function defaultAttemptTimeoutMs(analysisTimeoutMs: number, retryBaseDelayMs: number): number {
+  return Math.floor((analysisTimeoutMs - retryBaseDelayMs) / ATTEMPTS_WITHIN_ANALYSIS);
+}
 
 /** Fills in defaults and refuses bad settings with a `ConfigError` (which never quotes the API key). */
 export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): ResolvedGeminiAnalyzerOptions {
@@ -138,6 +184,25 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
       throw new ConfigError('createGeminiAnalyzer: cache.replayMiss must be hold or error');
     }
   }
+  const analysisTimeoutMs = integer(
+    'analysisTimeoutMs',
+    options.analysisTimeoutMs ?? defaults.analysisTimeoutMs,
+    1,
+  );
+  const retryBaseDelayMs = integer(
+    'retryBaseDelayMs',
+    options.retryBaseDelayMs ?? defaults.retryBaseDelayMs,
+    0,
+  );
+  const timeoutMs =
+    options.timeoutMs !== undefined
+      ? integer('timeoutMs', options.timeoutMs, 1)
+      : defaultAttemptTimeoutMs(analysisTimeoutMs, retryBaseDelayMs);
+  if (timeoutMs < 1) {
+    throw new ConfigError(
+      `createGeminiAnalyzer: analysisTimeoutMs (${analysisTimeoutMs}) leaves no time for an attempt after retryBaseDelayMs (${retryBaseDelayMs}); raise it or set timeoutMs`,
+    );
+  }
   const temperature = options.temperature ?? defaults.temperature;
   if (typeof temperature !== 'number' || !(temperature >= 0 && temperature <= 2)) {
     throw new ConfigError('createGeminiAnalyzer: temperature must be between 0 and 2');
@@ -148,11 +213,23 @@ export function resolveGeminiAnalyzerOptions(options: GeminiAnalyzerOptions): Re
     baseUrl: options.baseUrl,
     apiVersion: options.apiVersion ?? defaults.apiVersion,
     clock: options.clock ?? systemClock,
-    timeoutMs: integer('timeoutMs', options.timeoutMs ?? defaults.timeoutMs, 1),
+    analysisTimeoutMs,
+    timeoutMs,
     maxRetries: integer('maxRetries', options.maxRetries ?? defaults.maxRetries, 0),
-    retryBaseDelayMs: integer('retryBaseDelayMs', options.retryBaseDelayMs ?? defaults.retryBaseDelayMs, 0),
+    retryBaseDelayMs,
     retryMaxDelayMs: integer('retryMaxDelayMs', options.retryMaxDelayMs ?? defaults.retryMaxDelayMs, 0),
     maxRetryAfterMs: integer('maxRetryAfterMs', options.maxRetryAfterMs ?? defaults.maxRetryAfterMs, 0),
+    quotaBackoffBaseMs: integer(
+      'quotaBackoffBaseMs',
+      options.quotaBackoffBaseMs ?? defaults.quotaBackoffBaseMs,
+      1,
+    ),
+    quotaBackoffMaxMs: integer(
+      'quotaBackoffMaxMs',
+      options.quotaBackoffMaxMs ?? defaults.quotaBackoffMaxMs,
+      1,
+    ),
+    dailyQuotaTimeZone: timeZone(options.dailyQuotaTimeZone ?? defaults.dailyQuotaTimeZone),
     concurrency: integer('concurrency', options.concurrency ?? defaults.concurrency, 1),
     requestsPerMinute: integer(
       'requestsPerMinute',
@@ -194,6 +271,18 @@ function resolvePricing(pricing: unknown): GeminiPricing | undefined {
     inputPerMillionTokens: inputPerMillionTokens as number,
     outputPerMillionTokens: outputPerMillionTokens as number,
   };
+}
+
+function timeZone(value: unknown): string {
+  try {
+    if (typeof value !== 'string') throw new RangeError('not a string');
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value;
+  } catch {
+    throw new ConfigError(
+      `createGeminiAnalyzer: dailyQuotaTimeZone must be an IANA time zone such as America/Los_Angeles, got ${String(value)}`,
+    );
+  }
 }
 
 function isHttpUrl(value: unknown): boolean {

@@ -46,6 +46,7 @@ describe('retries, timeouts and cancellation', () => {
       clock,
       random: () => 0,
       timeoutMs: 3_600_000,
+      analysisTimeoutMs: 3_600_000,
       ...options,
     });
   }

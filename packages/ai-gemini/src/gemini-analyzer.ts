@@ -12,6 +12,7 @@ import {
 } from '@trd/core';
 import { answerText, type GeminiResponseBody } from './answer-text';
 import { answerCacheKey } from './cache/answer-cache';
+import { nextMidnightIn } from './daily-quota-reset';
 import { type GeminiAnalyzerOptions, resolveGeminiAnalyzerOptions } from './gemini-analyzer-options';
 import { describeGeminiError, type GeminiCallFailure, GeminiUnavailableError } from './gemini-api-error';
 import { redactSecret } from './redact-secret';
@@ -26,6 +27,8 @@ export interface GeminiAnalyzer extends Analyzer {
   readonly queued: number;
   /** Calls in flight. */
   readonly running: number;
+  /** While a spent quota suspends the queue (calls fail fast), when it resumes (clock ms). */
+  readonly suspendedUntil: number | undefined;
 }
 
 interface Prompt {
@@ -41,9 +44,18 @@ interface ModelCall {
 /** Thrown inside one attempt when its deadline passes; never leaves this module. */
 class AttemptTimeout extends Error {}
 
+/** A 429 suspended the shared queue until `until` (clock ms), for the reason `why`. */
+interface Suspension {
+  until: number;
+  why: string;
+}
+
 /** A failed attempt, already described; never leaves this module. */
 class AttemptFailed extends Error {
-  constructor(readonly failure: GeminiCallFailure) {
+  constructor(
+    readonly failure: GeminiCallFailure,
+    readonly suspension?: Suspension,
+  ) {
     super(failure.message);
   }
 }
@@ -88,7 +100,11 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
       ? {}
       : { maxEntryDeviationPercent: settings.maxEntryDeviationPercent };
 
-  async function callOnce(prompt: Prompt, signal: AbortSignal | undefined): Promise<ModelCall> {
+  async function callOnce(
+    prompt: Prompt,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<ModelCall> {
     const controller = new AbortController();
     const forwardAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', forwardAbort, { once: true });
@@ -96,7 +112,7 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
     const deadline = clock.setTimeout(() => {
       timedOut = true;
       controller.abort(new AttemptTimeout('timeout'));
-    }, settings.timeoutMs);
+    }, timeoutMs);
     const started = clock.now();
     try {
       const response = await client.models.generateContent({
@@ -127,37 +143,96 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
     }
   }
 
+  /** 429s in a row that said nothing of when to retry; an answer resets it. */
+  let quotaStrikes = 0;
+
+  /** The error every call refused during a suspension gets: fast, and a `ModelUnavailableError`. */
+  function suspensionRefusal(failure: GeminiCallFailure, why: string) {
+    return (until: number) =>
+      new GeminiUnavailableError(
+        `Gemini not called: ${why}; the analyzer sends again at ${new Date(until).toISOString()}`,
+        { ...failure, retryable: true, retryAfterMs: Math.max(0, until - clock.now()) },
+        0,
+        until,
+      );
+  }
+
+  /**
+   * What a 429 does to the shared queue (the quota is the project's, not one user's):
+   * - a daily quota: suspended (every call fails fast) until the next midnight in `dailyQuotaTimeZone`;
+   * - RetryInfo longer than `maxRetryAfterMs`: suspended for that long;
+   * - no RetryInfo: suspended with exponential backoff from `quotaBackoffBaseMs`;
+   * - RetryInfo within `maxRetryAfterMs`: paused (queued calls wait, nothing is refused).
+   * Returns the suspension's end, if it suspended.
+   */
+  function onQuotaRefused(failure: GeminiCallFailure): Suspension | undefined {
+    const now = clock.now();
+    let suspension: Suspension | undefined;
+    if (failure.dailyQuota) {
+      const until = nextMidnightIn(now, settings.dailyQuotaTimeZone);
+      const quota = failure.quotaIds.find((id) => /PerDay/i.test(id)) ?? 'a per-day quota';
+      suspension = {
+        until,
+        why: `daily quota ${quota} spent; per-day quotas reset at midnight ${settings.dailyQuotaTimeZone}`,
+      };
+    } else if (failure.retryAfterMs === undefined) {
+      quotaStrikes++;
+      const pause = backoffDelayMs(quotaStrikes - 1, {
+        baseDelayMs: settings.quotaBackoffBaseMs,
+        maxDelayMs: settings.quotaBackoffMaxMs,
+        random: settings.random,
+      });
+      suspension = {
+        until: now + pause,
+        why: `quota exhausted (429 without RetryInfo, ${quotaStrikes} in a row): backing off ${pause} ms`,
+      };
+    } else if (failure.retryAfterMs > settings.maxRetryAfterMs) {
+      suspension = {
+        until: now + failure.retryAfterMs,
+        why: `quota exhausted: Gemini asked to wait ${failure.retryAfterMs} ms`,
+      };
+    } else {
+      scheduler.pauseUntil(now + failure.retryAfterMs);
+      return undefined;
+    }
+    scheduler.suspendUntil(suspension.until, suspensionRefusal(failure, suspension.why));
+    return suspension;
+  }
+
   /** One attempt in a scheduler slot; a failure comes out described, with the key removed. */
-  async function attempt(prompt: Prompt, signal: AbortSignal | undefined): Promise<ModelCall> {
+  async function attempt(
+    prompt: Prompt,
+    signal: AbortSignal | undefined,
+    deadline: number,
+  ): Promise<ModelCall> {
+    const timeoutMs = Math.min(settings.timeoutMs, deadline - clock.now());
+    if (timeoutMs <= 0) throw new AttemptFailed(noTimeLeftFailure(settings.analysisTimeoutMs));
     try {
-      return await callOnce(prompt, signal);
+      const call = await callOnce(prompt, signal, timeoutMs);
+      quotaStrikes = 0;
+      return call;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const failure =
-        error instanceof AttemptTimeout
-          ? timeoutFailure(settings.timeoutMs)
-          : describeGeminiError(error, apiKey);
-      // The quota is the project's, not this user's: hold every queued call, before this slot frees.
-      if (
-        failure.httpStatus === 429 &&
-        failure.retryAfterMs !== undefined &&
-        failure.retryAfterMs <= settings.maxRetryAfterMs
-      ) {
-        scheduler.pauseUntil(clock.now() + failure.retryAfterMs);
-      }
-      throw new AttemptFailed(failure);
+        error instanceof AttemptTimeout ? timeoutFailure(timeoutMs) : describeGeminiError(error, apiKey);
+      // Before this slot frees, so no queued call starts into the same refusal.
+      const suspension = failure.httpStatus === 429 ? onQuotaRefused(failure) : undefined;
+      throw new AttemptFailed(failure, suspension);
     }
   }
 
   async function callWithRetries(prompt: Prompt, signal: AbortSignal | undefined): Promise<ModelCall> {
+    const deadline = clock.now() + settings.analysisTimeoutMs;
     for (let attemptNumber = 1; ; attemptNumber++) {
       let failure: GeminiCallFailure;
+      let suspension: Suspension | undefined;
       try {
-        return await scheduler.run(() => attempt(prompt, signal), signal);
+        return await scheduler.run(() => attempt(prompt, signal, deadline), signal);
       } catch (error) {
         if (signal?.aborted || !(error instanceof AttemptFailed))
           throw signal?.aborted ? signal.reason : error;
         failure = error.failure;
+        suspension = error.suspension;
       }
       if (failure.authentication) {
         throw new AuthenticationError(`Gemini rejected the API key: ${failure.message}`);
@@ -169,14 +244,19 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
           attemptNumber,
         );
       }
-      if (failure.retryAfterMs !== undefined) {
-        if (failure.retryAfterMs > settings.maxRetryAfterMs) {
-          throw new GeminiUnavailableError(
-            `Gemini asked to wait ${failure.retryAfterMs} ms, more than maxRetryAfterMs (${settings.maxRetryAfterMs}): ${failure.message}`,
-            failure,
-            attemptNumber,
-          );
-        }
+      if (suspension) {
+        const why =
+          failure.retryAfterMs !== undefined &&
+          failure.retryAfterMs > settings.maxRetryAfterMs &&
+          !failure.dailyQuota
+            ? `Gemini asked to wait ${failure.retryAfterMs} ms, more than maxRetryAfterMs (${settings.maxRetryAfterMs})`
+            : suspension.why;
+        throw new GeminiUnavailableError(
+          `${why}; queue suspended until ${new Date(suspension.until).toISOString()}: ${failure.message}`,
+          { ...failure, retryAfterMs: failure.retryAfterMs ?? suspension.until - clock.now() },
+          attemptNumber,
+          suspension.until,
+        );
       }
       if (attemptNumber > settings.maxRetries) {
         throw new GeminiUnavailableError(
@@ -190,7 +270,15 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
         maxDelayMs: settings.retryMaxDelayMs,
         random: settings.random,
       });
-      await clock.sleep(Math.max(backoff, failure.retryAfterMs ?? 0), signal);
+      const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
+      if (clock.now() + wait >= deadline) {
+        throw new GeminiUnavailableError(
+          `Gemini unavailable after ${attemptNumber} attempts, no time left in analysisTimeoutMs (${settings.analysisTimeoutMs}) for a retry in ${wait} ms: ${failure.message}`,
+          failure,
+          attemptNumber,
+        );
+      }
+      await clock.sleep(wait, signal);
     }
   }
 
@@ -267,6 +355,9 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
     get running() {
       return scheduler.running;
     },
+    get suspendedUntil() {
+      return scheduler.suspendedUntil;
+    },
     analyze,
   };
 }
@@ -279,6 +370,15 @@ function timeoutFailure(timeoutMs: number): GeminiCallFailure {
     retryable: true,
     retryAfterMs: undefined,
     authentication: false,
+    dailyQuota: false,
+    quotaIds: [],
+  };
+}
+
+function noTimeLeftFailure(analysisTimeoutMs: number): GeminiCallFailure {
+  return {
+    ...timeoutFailure(0),
+    message: `not sent: the slot came after analysisTimeoutMs (${analysisTimeoutMs}) had run out`,
   };
 }
 

@@ -3,10 +3,12 @@ import { ModelUnavailableError, TrdError } from '@trd/core';
 import { describe, expect, it } from 'vitest';
 import { describeGeminiError, GeminiUnavailableError } from './gemini-api-error';
 import {
+  geminiDailyQuotaExceededBody,
   geminiInternalErrorBody,
   geminiInvalidApiKeyBody,
   geminiInvalidArgumentBody,
   geminiQuotaExceededBody,
+  geminiResourceExhaustedBody,
 } from './testing/gemini-responses';
 
 const apiKey = 'AIzaSy-test-key-0123456789';
@@ -26,6 +28,66 @@ describe('describeGeminiError', () => {
       retryAfterMs: 38_500,
     });
     expect(failure.message).toMatch(/^HTTP 429 RESOURCE_EXHAUSTED: You exceeded your current quota/);
+  });
+
+  it('tells a per-minute quota from a per-day one by the QuotaFailure quota id', () => {
+    const minute = describeGeminiError(sdkError(429, geminiQuotaExceededBody('38s')), apiKey);
+    expect(minute).toMatchObject({
+      dailyQuota: false,
+      quotaIds: ['GenerateRequestsPerMinutePerProjectPerModel-FreeTier'],
+    });
+    // A daily quota's 429 may still carry a short RetryInfo; it is daily all the same.
+    const day = describeGeminiError(
+      sdkError(429, geminiDailyQuotaExceededBody({ retryDelay: '22s' })),
+      apiKey,
+    );
+    expect(day).toMatchObject({
+      httpStatus: 429,
+      retryable: true,
+      retryAfterMs: 22_000,
+      dailyQuota: true,
+      quotaIds: ['GenerateRequestsPerDayPerProjectPerModel-FreeTier'],
+    });
+  });
+
+  it('recognises a paid tier’s per-day quota by its metric as well as its id', () => {
+    const paid = describeGeminiError(
+      sdkError(429, geminiDailyQuotaExceededBody({ freeTier: false })),
+      apiKey,
+    );
+    expect(paid).toMatchObject({ dailyQuota: true, quotaIds: ['GenerateRequestsPerDayPerProjectPerModel'] });
+    const metricOnly = {
+      error: {
+        code: 429,
+        status: 'RESOURCE_EXHAUSTED',
+        message: 'Quota exceeded',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [
+              { quotaMetric: 'generativelanguage.googleapis.com/generate_requests_per_model_per_day' },
+            ],
+          },
+        ],
+      },
+    };
+    expect(describeGeminiError(sdkError(429, metricOnly), apiKey).dailyQuota).toBe(true);
+  });
+
+  it('reads a bare 429 as a quota with no delay and no scope', () => {
+    expect(describeGeminiError(sdkError(429, geminiResourceExhaustedBody()), apiKey)).toMatchObject({
+      httpStatus: 429,
+      rpcStatus: 'RESOURCE_EXHAUSTED',
+      retryable: true,
+      retryAfterMs: undefined,
+      dailyQuota: false,
+      quotaIds: [],
+    });
+  });
+
+  it('never calls anything but a 429 a daily quota', () => {
+    const body = geminiDailyQuotaExceededBody();
+    expect(describeGeminiError(sdkError(403, body), apiKey).dailyQuota).toBe(false);
   });
 
   it('treats 5xx as retryable and 400 as not', () => {

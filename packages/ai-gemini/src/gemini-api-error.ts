@@ -16,6 +16,14 @@ export interface GeminiCallFailure {
   retryAfterMs: number | undefined;
   /** The service rejected the API key. */
   authentication: boolean;
+  /**
+   * A 429 whose `google.rpc.QuotaFailure` names a per-day quota (a violation's `quotaId` with
+   * `PerDay`, e.g. `GenerateRequestsPerDayPerProjectPerModel-FreeTier`, or a `quotaMetric` with
+   * `per_day`): spent until the daily reset, whatever `RetryInfo` says.
+   */
+  dailyQuota: boolean;
+  /** The `quotaId`s of the QuotaFailure's violations, for the message and logs. */
+  quotaIds: string[];
 }
 
 /** HTTP statuses worth retrying (the same list the SDK's own retry uses). */
@@ -42,12 +50,15 @@ export function describeGeminiError(error: unknown, apiKey: string): GeminiCallF
       retryable: true,
       retryAfterMs: undefined,
       authentication: false,
+      dailyQuota: false,
+      quotaIds: [],
     };
   }
   const body = parseBody((error as Error).message);
   const details = body?.error?.details ?? [];
   const retryInfo = details.find((detail) => String(detail['@type']).endsWith('google.rpc.RetryInfo'));
   const keyInvalid = details.some((detail) => detail.reason === 'API_KEY_INVALID');
+  const violations = quotaViolations(details);
   const rpcStatus = body?.error?.status;
   const serviceMessage = body?.error?.message ?? (error as Error).message;
   return {
@@ -59,7 +70,33 @@ export function describeGeminiError(error: unknown, apiKey: string): GeminiCallF
     retryable: RETRYABLE_HTTP_STATUSES.has(status),
     retryAfterMs: parseDurationMs(retryInfo?.retryDelay),
     authentication: status === 401 || status === 403 || keyInvalid,
+    dailyQuota: status === 429 && violations.some(isPerDay),
+    quotaIds: violations.map((violation) => violation.quotaId ?? violation.quotaMetric ?? '').filter(Boolean),
   };
+}
+
+interface QuotaViolation {
+  quotaId?: string;
+  quotaMetric?: string;
+}
+
+/** The violations of every `google.rpc.QuotaFailure` detail (google/rpc/error_details.proto). */
+function quotaViolations(details: Array<Record<string, unknown>>): QuotaViolation[] {
+  return details
+    .filter((detail) => String(detail['@type']).endsWith('google.rpc.QuotaFailure'))
+    .flatMap((detail) => (Array.isArray(detail.violations) ? detail.violations : []))
+    .filter(
+      (violation): violation is Record<string, unknown> =>
+        typeof violation === 'object' && violation !== null,
+    )
+    .map((violation) => ({
+      ...(typeof violation.quotaId === 'string' ? { quotaId: violation.quotaId } : {}),
+      ...(typeof violation.quotaMetric === 'string' ? { quotaMetric: violation.quotaMetric } : {}),
+    }));
+}
+
+function isPerDay(violation: QuotaViolation): boolean {
+  return /PerDay/i.test(violation.quotaId ?? '') || /per_?day/i.test(violation.quotaMetric ?? '');
 }
 
 /**
@@ -72,15 +109,18 @@ export class GeminiUnavailableError extends ModelUnavailableError {
   readonly rpcStatus: string | undefined;
   /** Calls made before giving up. */
   readonly attempts: number;
-  /** The wait the service asked for, ms, when it said. */
+  /** The wait the service asked for, ms, when it said; for a paused queue, the time left in the pause. */
   readonly retryAfterMs: number | undefined;
+  /** When the analyzer sends again (clock ms), if it paused its queue for a spent quota. */
+  readonly resumesAt: number | undefined;
 
-  constructor(message: string, failure: GeminiCallFailure | undefined, attempts: number) {
+  constructor(message: string, failure: GeminiCallFailure | undefined, attempts: number, resumesAt?: number) {
     super(message, { retryable: failure?.retryable ?? true });
     this.httpStatus = failure?.httpStatus;
     this.rpcStatus = failure?.rpcStatus;
     this.attempts = attempts;
     this.retryAfterMs = failure?.retryAfterMs;
+    this.resumesAt = resumesAt;
   }
 }
 

@@ -141,4 +141,43 @@ describe('RequestScheduler', () => {
     expect(startTimes.at(-1)).toBeGreaterThanOrEqual(9 * 60_000);
     expect(startTimes.at(-1)).toBeLessThan(10 * 60_000);
   });
+
+  it('refuses queued and new tasks at once while suspended, lets running ones finish, then serves again', async () => {
+    const clock = new VirtualClock(1_000);
+    const scheduler = new RequestScheduler({ clock, concurrency: 1, requestsPerMinute: 100 });
+    const gate = deferred();
+    const ran: string[] = [];
+    const running = scheduler.run(async () => {
+      ran.push('running');
+      await gate.promise;
+      return 'finished';
+    });
+    const queued = scheduler.run(async () => ran.push('queued'));
+    await clock.advance(0);
+    const refuse = (until: number) => new Error(`suspended until ${until}`);
+    scheduler.suspendUntil(11_000, refuse);
+    await expect(queued).rejects.toThrow('suspended until 11000');
+    await expect(scheduler.run(async () => ran.push('new'))).rejects.toThrow('suspended until 11000');
+    expect(scheduler.queued).toBe(0);
+    expect(scheduler.suspendedUntil).toBe(11_000);
+    // A shorter suspension never shortens the longer one.
+    scheduler.suspendUntil(5_000, () => new Error('shorter'));
+    expect(scheduler.suspendedUntil).toBe(11_000);
+    gate.resolve();
+    await expect(running).resolves.toBe('finished');
+    await clock.advance(9_999);
+    await expect(scheduler.run(async () => 'early')).rejects.toThrow('suspended until 11000');
+    await clock.advance(1);
+    expect(scheduler.suspendedUntil).toBeUndefined();
+    await expect(scheduler.run(async () => 'after')).resolves.toBe('after');
+    expect(ran).toEqual(['running']);
+  });
+
+  it('ignores a suspension that has already ended', async () => {
+    const clock = new VirtualClock(5_000);
+    const scheduler = new RequestScheduler({ clock, concurrency: 1, requestsPerMinute: 100 });
+    scheduler.suspendUntil(5_000, () => new Error('over'));
+    expect(scheduler.suspendedUntil).toBeUndefined();
+    await expect(scheduler.run(async () => 'runs')).resolves.toBe('runs');
+  });
 });

@@ -11,14 +11,20 @@ export interface RequestSchedulerOptions {
 interface Waiter {
   start: () => void;
   onAbort: () => void;
+  refuse: (error: Error) => void;
 }
+
+/** Makes the error a request refused during a suspension rejects with; `until` in clock ms. */
+export type SuspensionRefusal = (until: number) => Error;
 
 const MINUTE_MS = 60_000;
 
 /**
  * Admits requests in arrival order under a concurrency cap and a requests-per-minute cap. One
  * scheduler is shared by every user of an analyzer, so a thousand users queue here instead of
- * firing a thousand requests at the model at once. A 429 can pause it for everyone.
+ * firing a thousand requests at the model at once. A 429 can pause it for everyone: `pauseUntil`
+ * holds requests until a known short wait is over, `suspendUntil` refuses them at once while a
+ * quota is spent (so callers fail fast instead of waiting out a long reset).
  */
 export class RequestScheduler {
   private readonly clock: Clock;
@@ -29,6 +35,7 @@ export class RequestScheduler {
   private readonly starts: number[] = [];
   private active = 0;
   private pausedUntil = 0;
+  private suspension: { until: number; refuse: SuspensionRefusal } | undefined;
   private wakeUp: { at: number; timer: ClockTimer } | undefined;
 
   constructor(options: RequestSchedulerOptions) {
@@ -47,9 +54,15 @@ export class RequestScheduler {
     return this.active;
   }
 
+  /** While suspended, the clock time (ms) the suspension ends; otherwise undefined. */
+  get suspendedUntil(): number | undefined {
+    const suspension = this.activeSuspension();
+    return suspension?.until;
+  }
+
   /**
    * Runs `task` once a slot is free. Rejects with the signal's reason, without running the task,
-   * if `signal` aborts while waiting.
+   * if `signal` aborts while waiting; rejects at once, without running it, while suspended.
    */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.admit(signal);
@@ -68,8 +81,27 @@ export class RequestScheduler {
     this.pump();
   }
 
+  /**
+   * Until `time` (clock ms), refuses every queued request and every new one at once with
+   * `refuse(time)`'s error, without running it; requests already running finish. A shorter
+   * suspension never shortens a longer one. Afterwards requests run as before.
+   */
+  suspendUntil(time: number, refuse: SuspensionRefusal): void {
+    if (time <= this.clock.now()) return;
+    if (this.suspension && this.suspension.until >= time) return;
+    this.suspension = { until: time, refuse };
+    for (const waiter of this.queue.splice(0)) waiter.refuse(refuse(time));
+  }
+
+  private activeSuspension(): { until: number; refuse: SuspensionRefusal } | undefined {
+    if (this.suspension && this.suspension.until <= this.clock.now()) this.suspension = undefined;
+    return this.suspension;
+  }
+
   private admit(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const suspension = this.activeSuspension();
+    if (suspension) return Promise.reject(suspension.refuse(suspension.until));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         start: () => {
@@ -80,6 +112,10 @@ export class RequestScheduler {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
           reject(signal?.reason);
+        },
+        refuse: (error) => {
+          signal?.removeEventListener('abort', waiter.onAbort);
+          reject(error);
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });

@@ -12,7 +12,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGeminiAnalyzer } from '../src/gemini-analyzer';
 import { settleOnVirtualTime, startFake, TEST_API_KEY } from '../src/test-support';
 import type { FakeGeminiServer, RecordedGeminiRequest } from '../src/testing/fake-gemini-server';
-import { geminiAnswerBody, geminiOverloadedBody } from '../src/testing/gemini-responses';
+import {
+  geminiAnswerBody,
+  geminiDailyQuotaExceededBody,
+  geminiOverloadedBody,
+} from '../src/testing/gemini-responses';
 
 /** 2024-09-21 10:00 UTC: inside trading hours, on the BTCUSDT fixture's day. */
 const FIXTURE_DAY = Date.UTC(2024, 8, 21);
@@ -119,11 +123,100 @@ describe('the engine with the Gemini analyzer (local fake of the API, simulated 
     expect(exchange.orders('bob')).toEqual([]);
     expect(await store.recentAnalyses('bob', 1)).toMatchObject([{ signal: { action: 'hold' } }]);
 
-    // carol: Gemini overloaded through the retry: reported as the model being unavailable, no order.
+    // carol: Gemini overloaded through the retry: shared mode (the default) reports it once for
+    // the symbol, as the model being unavailable; carol holds with the reason, no order.
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ stage: 'analysis', userId: 'carol' });
+    expect(errors[0]).toMatchObject({ stage: 'analysis', symbol: 'SOLUSDT' });
     expect(errors[0]!.error).toBeInstanceOf(ModelUnavailableError);
+    expect(analyses.find((event) => event.userId === 'carol')?.signal).toMatchObject({
+      action: 'hold',
+      reasoning: expect.stringMatching(/shared analysis failed: Gemini unavailable after 2 attempts/),
+    });
     expect(exchange.orders('carol')).toEqual([]);
     expect(fake.requests.filter((request) => symbolOf(request) === 'SOLUSDT')).toHaveLength(2);
+  });
+
+  it('sends the market in both modes, never a user id, and one request for identical inputs', async () => {
+    const exchange = createMockExchange({
+      clock,
+      feeds: { BTCUSDT: { kind: 'replay', candles: loadCandleFixture('btcusdt-1m-2024-09-21') } },
+    });
+    for (const mode of ['shared', 'personal'] as const) {
+      const store = createMemoryStore({ clock });
+      for (const userId of ['alice', 'bob', 'carol'])
+        await store.saveConfig(defaultTradingConfig(userId, { symbol: 'BTCUSDT', isActive: true }));
+      const analyzer = createGeminiAnalyzer({ apiKey: TEST_API_KEY, baseUrl: fake.baseUrl, clock });
+      const bot = createTradingBot({
+        marketData: exchange.marketData,
+        accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'not-a-secret' }),
+        analyzer,
+        store,
+        clock,
+        settings: { analysisMode: mode },
+      });
+      fake.requests.length = 0;
+      const report = await settleOnVirtualTime(clock, bot.runCycle(), 100, () => analyzer.running === 0);
+      expect(report.analysed).toBe(3);
+      // Three users, identical inputs: one request either way.
+      expect(fake.requests).toHaveLength(1);
+      const prompt = fake.requests[0]!.body.contents?.[0]?.parts?.[0]?.text ?? '';
+      expect(prompt).toMatch(/MARKET: BTCUSDT/);
+      expect(prompt).not.toMatch(/alice|bob|carol/);
+      await clock.advance(60_000);
+    }
+  });
+
+  it('a daily-quota 429 fails every queued call fast, so the circuit breaker opens and no request is sent until it cools down', async () => {
+    fake.reply({ status: 429, body: geminiDailyQuotaExceededBody({ retryDelay: '22s' }) });
+    const exchange = createMockExchange({
+      clock,
+      feeds: { BTCUSDT: { kind: 'replay', candles: loadCandleFixture('btcusdt-1m-2024-09-21') } },
+    });
+    const store = createMemoryStore({ clock });
+    // Personal mode, distinct configs: six distinct inputs, six calls.
+    for (let index = 0; index < 6; index++)
+      await store.saveConfig(
+        defaultTradingConfig(`user-${index}`, {
+          symbol: 'BTCUSDT',
+          isActive: true,
+          minConfidence: 60 + index,
+        }),
+      );
+    const analyzer = createGeminiAnalyzer({
+      apiKey: TEST_API_KEY,
+      baseUrl: fake.baseUrl,
+      clock,
+      concurrency: 1,
+    });
+    const bot = createTradingBot({
+      marketData: exchange.marketData,
+      accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'not-a-secret' }),
+      analyzer,
+      store,
+      clock,
+      settings: { analysisMode: 'personal', circuitBreaker: { failures: 5, cooldownMs: 300_000 } },
+    });
+    const errors: TradingBotEvents['error'][0][] = [];
+    const limited: TradingBotEvents['model:limited'][0][] = [];
+    bot.on('error', (event) => errors.push(event));
+    bot.on('model:limited', (event) => limited.push(event));
+
+    const started = clock.now();
+    await settleOnVirtualTime(clock, bot.runCycle(), 100, () => analyzer.running === 0);
+    // Answered at once (no virtual time spent waiting), one request, five refused in the analyzer.
+    expect(clock.now() - started).toBeLessThan(1_000);
+    expect(fake.requests).toHaveLength(1);
+    expect(errors).toHaveLength(6);
+    for (const event of errors) expect(event.error).toBeInstanceOf(ModelUnavailableError);
+    expect(errors.filter((event) => /Gemini not called: daily quota/.test(event.error.message))).toHaveLength(
+      5,
+    );
+
+    // The breaker is open: the next cycle makes no call and says why.
+    await clock.advance(60_000);
+    await settleOnVirtualTime(clock, bot.runCycle(), 100, () => analyzer.running === 0);
+    expect(fake.requests).toHaveLength(1);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.reason).toMatch(/circuit is open/);
   });
 });

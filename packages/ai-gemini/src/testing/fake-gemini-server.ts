@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { geminiAnswerBody, geminiInvalidApiKeyBody, geminiModelNotFoundBody } from './gemini-responses';
+import { nextMidnightIn } from '../daily-quota-reset';
+import {
+  geminiAnswerBody,
+  geminiDailyQuotaExceededBody,
+  geminiInvalidApiKeyBody,
+  geminiModelNotFoundBody,
+  geminiQuotaExceededBody,
+} from './gemini-responses';
 
 /** The request body fields the analyzer sends (REST shape). */
 export interface GeminiRequestBody {
@@ -46,8 +53,15 @@ export interface FakeGeminiServerOptions {
   apiKey: string;
   /** Models it serves; default any. */
   models?: string[];
-  /** Source of `receivedAt`; default `Date.now`. */
+  /** Source of `receivedAt` and of the quota windows; default `Date.now`. */
   now?: () => number;
+  /**
+   * Quotas the fake enforces per model, as the API does
+   * (https://ai.google.dev/gemini-api/docs/rate-limits): past `requestsPerMinute` in a calendar
+   * minute, a per-minute 429 with RetryInfo up to the next minute; past `requestsPerDay`, a
+   * per-day 429 until midnight Pacific time. Refused requests do not count. Default none.
+   */
+  quota?: { requestsPerMinute?: number; requestsPerDay?: number; freeTier?: boolean };
 }
 
 /**
@@ -65,6 +79,12 @@ export class FakeGeminiServer {
   abandoned = 0;
   /** Requests refused for a missing or wrong API key. */
   unauthorized = 0;
+  /** Requests refused with a 429 by the `quota` option, per scope. */
+  readonly quotaRefusals = { minute: 0, day: 0 };
+  private readonly quotaUse = new Map<
+    string,
+    { minute: number; inMinute: number; dayEnd: number; inDay: number }
+  >();
   private readonly server: Server;
   private readonly queue: FakeGeminiReply[] = [];
   private handler: FakeGeminiHandler | undefined;
@@ -144,7 +164,8 @@ export class FakeGeminiServer {
       receivedAt: this.now(),
     };
     this.requests.push(recorded);
-    const reply = this.queue.shift() ??
+    const reply = this.quotaReply(model, recorded.receivedAt) ??
+      this.queue.shift() ??
       this.handler?.(recorded) ?? {
         status: 200,
         body: geminiAnswerBody({ signal: 'hold', confidence: 0, reasoning: 'fake: no reply queued' }),
@@ -164,6 +185,44 @@ export class FakeGeminiServer {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** A 429 when the request is over a configured quota; otherwise counts it and returns undefined. */
+  private quotaReply(model: string, now: number): FakeGeminiReply | undefined {
+    const quota = this.options.quota;
+    if (!quota) return undefined;
+    const minute = Math.floor(now / 60_000);
+    let use = this.quotaUse.get(model);
+    if (!use) {
+      use = { minute, inMinute: 0, dayEnd: nextMidnightIn(now), inDay: 0 };
+      this.quotaUse.set(model, use);
+    }
+    if (use.minute !== minute) Object.assign(use, { minute, inMinute: 0 });
+    if (now >= use.dayEnd) Object.assign(use, { dayEnd: nextMidnightIn(now), inDay: 0 });
+    const freeTier = quota.freeTier ?? true;
+    if (quota.requestsPerDay !== undefined && use.inDay >= quota.requestsPerDay) {
+      this.quotaRefusals.day++;
+      return {
+        status: 429,
+        body: geminiDailyQuotaExceededBody({ model, limit: quota.requestsPerDay, freeTier }),
+      };
+    }
+    if (quota.requestsPerMinute !== undefined && use.inMinute >= quota.requestsPerMinute) {
+      this.quotaRefusals.minute++;
+      const seconds = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+      return {
+        status: 429,
+        body: geminiQuotaExceededBody({
+          model,
+          limit: quota.requestsPerMinute,
+          freeTier,
+          retryDelay: `${seconds}s`,
+        }),
+      };
+    }
+    use.inMinute++;
+    use.inDay++;
+    return undefined;
   }
 }
 
