@@ -6,9 +6,15 @@ export * from './clock/system-clock';
 export * from './clock/virtual-clock';
 export * from './decimal';
 export * from './domain';
+export { type AnalysisMode, SHARED_ANALYSIS_USER } from './engine/analysis-runner';
 export * from './engine/client-order-ids';
 export type { CycleReport } from './engine/cycle';
 export * from './engine/exit-prices';
+export {
+  type CircuitBreakerSettings,
+  DEFAULT_CIRCUIT_BREAKER,
+  type ModelBudgetLimits,
+} from './engine/model-budget';
 export type { MonitorReport } from './engine/position-monitor';
 export * from './engine/profit-and-loss';
 export type { ReconcileOutcome, ReconcileReport } from './engine/reconciler';

@@ -38,7 +38,8 @@ async function setup() {
     analyzer,
     store,
     clock,
-    settings: { tradingHours: null },
+    // Answers are scripted per user: the per-user analysis.
+    settings: { tradingHours: null, analysisMode: 'personal' },
   });
   const events: { [K in keyof TradingBotEvents]?: TradingBotEvents[K][0][] } = {};
   const record =

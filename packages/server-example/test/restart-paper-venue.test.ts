@@ -97,6 +97,8 @@ describe('pnpm start resumes the paper venue and its clock after a restart', () 
       SYMBOLS: 'BTCUSDT',
       GEMINI_API_KEY: GEMINI_KEY,
       GEMINI_BASE_URL: gemini.baseUrl,
+      // The user must trade again after a timed-out (losing) trade: the per-user analysis, no policy.
+      ANALYSIS_MODE: 'personal',
     });
     running.push(main);
     const url = await waitFor(

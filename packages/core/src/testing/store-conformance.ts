@@ -1094,7 +1094,13 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
           price: 63000,
           mode: 'shared',
           inputHash: '0abcdefghijkl',
-          modelSignal: { action: 'buy', confidence: 86, entryPrice: 63000, stopLoss: 62685, takeProfit: 63189 },
+          modelSignal: {
+            action: 'buy',
+            confidence: 86,
+            entryPrice: 63000,
+            stopLoss: 62685,
+            takeProfit: 63189,
+          },
           policy: {
             requiredConfidence: 86,
             confidenceAdjustment: -15,

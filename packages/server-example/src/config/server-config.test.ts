@@ -23,6 +23,7 @@ describe('loadServerConfig', () => {
       monitorMs: 60_000,
       userCooldownMs: 30_000,
       positionTimeoutMs: 1_800_000,
+      analysisMode: 'shared',
     });
   });
 

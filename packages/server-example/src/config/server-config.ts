@@ -57,6 +57,8 @@ export const serverEnvSchema = z.object({
   CYCLE_SECONDS: positiveNumber.optional(),
   MONITOR_SECONDS: positiveNumber.optional(),
   USER_COOLDOWN_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).optional(),
+  /** `shared`: one model call per symbol and candle, the performance policy in code; `personal`: per user. */
+  ANALYSIS_MODE: z.enum(['shared', 'personal'], { message: 'must be shared or personal' }).default('shared'),
   POSITION_TIMEOUT_MINUTES: positiveNumber.optional(),
   REPLAY_SPEED: positiveNumber.max(3600).default(20),
   STARTING_BALANCE_USDT: positiveNumber.default(10_000),
@@ -93,6 +95,7 @@ export interface ServerConfig {
     monitorMs: number;
     userCooldownMs: number;
     positionTimeoutMs: number;
+    analysisMode: 'shared' | 'personal';
   };
   replaySpeed: number;
   startingBalanceUsdt: number;
@@ -149,6 +152,7 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     monitorMs: (env.MONITOR_SECONDS ?? (demoMode ? 10 : 60)) * 1000,
     userCooldownMs: (env.USER_COOLDOWN_SECONDS ?? (demoMode ? 0 : 30)) * 1000,
     positionTimeoutMs: (env.POSITION_TIMEOUT_MINUTES ?? 30) * 60_000,
+    analysisMode: env.ANALYSIS_MODE,
   };
   return {
     env: env.NODE_ENV,

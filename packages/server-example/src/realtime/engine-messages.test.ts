@@ -40,6 +40,8 @@ describe('socket messages', () => {
     const message = toSocketMessage('analysis', {
       userId: 'u1',
       symbol: 'BTCUSDT',
+      mode: 'personal',
+      inputHash: '0000000000000',
       analyzer: 'gemini:gemini-2.5-flash',
       price: 63_000,
       at: 7,

@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
  * leases to expire, so its open positions are checked on the first monitor pass.
  */
 export function engineInstanceId(dataDir: string): string {
-  const place = createHash('sha256').update(`${hostname()}\0${resolve(dataDir)}`).digest('hex');
+  const place = createHash('sha256')
+    .update(`${hostname()}\0${resolve(dataDir)}`)
+    .digest('hex');
   return `server-${place.slice(0, 16)}`;
 }

@@ -69,7 +69,8 @@ export async function startTestServer(
     analyzer,
     store,
     clock,
-    settings: { tradingHours: null, userCooldownMs: 0 },
+    // The scripted analyzer answers per user: the per-user analysis.
+    settings: { tradingHours: null, userCooldownMs: 0, analysisMode: 'personal' },
   });
 
   const lines: string[] = [];

@@ -17,7 +17,15 @@ export class AnalysisDecision20261202 extends Migration {
   }
 
   override async down(): Promise<void> {
-    for (const column of ['client_order_id', 'trade_id', 'verdict', 'policy', 'model_signal', 'input_hash', 'mode'])
+    for (const column of [
+      'client_order_id',
+      'trade_id',
+      'verdict',
+      'policy',
+      'model_signal',
+      'input_hash',
+      'mode',
+    ])
       this.addSql(`alter table "analysis_records" drop column if exists "${column}";`);
   }
 }
