@@ -4,7 +4,7 @@ import { FakeBinanceServer, type FakeFault, type LedgerEntry } from './fake-bina
 import { FakeBinanceVenue, type FakeCandle, loadCandleCsv } from './fake-binance-venue';
 import type { SymbolInfo } from './symbol-filters';
 
-export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry };
+export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry, SymbolInfo };
 export { NOT_FOUND_ANSWERS };
 
 export interface FakeBinanceAccount {
@@ -43,6 +43,10 @@ export interface FakeBinance {
   readonly ledger: LedgerEntry[];
   fault(fault: FakeFault): void;
   setPrice(symbol: string, price: string | number, options?: { gap?: boolean }): void;
+  /** Changes a symbol's exchangeInfo entry (status, orderTypes, ocoAllowed, filters) from now on. */
+  updateSymbol(symbol: string, change: (info: SymbolInfo) => void): void;
+  /** Pins the average price (avgPrice, MARKET notional, PERCENT_PRICE_BY_SIDE); `undefined` computes it again. */
+  setAveragePrice(symbol: string, price: string | undefined): void;
   /** Moves the venue's clock this far from `now` (a client clock drifting): `GET /api/v3/time` and signed checks follow. */
   setClockOffset(offsetMs: number): void;
   close(): Promise<void>;
@@ -89,6 +93,8 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     ledger: server.ledger,
     fault: (fault) => server.fault(fault),
     setPrice: (symbol, price, options) => venue.setPrice(symbol, price, options),
+    updateSymbol: (symbol, change) => venue.updateSymbol(symbol, change),
+    setAveragePrice: (symbol, price) => venue.setAveragePrice(symbol, price),
     setClockOffset: (offsetMs) => {
       clockOffsetMs = offsetMs;
     },
