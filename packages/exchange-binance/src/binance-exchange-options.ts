@@ -34,6 +34,18 @@ export interface BinanceExchangeOptions {
   requestWeight?: RequestWeightOptions;
   /** Stop leg's limit distance past its trigger when an exit gives no `stopLimit`, percent (default "0.1"). */
   stopLimitOffsetPercent?: string;
+  /**
+   * The exit's stop leg: `'stop-limit'` (default) sends `STOP_LOSS_LIMIT` at the exit's
+   * `stopLimit`; `'stop-market'` sends `STOP_LOSS` (a market order once triggered) on symbols whose
+   * `orderTypes` list it, and ignores `stopLimit` — such an exit never reads `triggered`, since a
+   * triggered stop-market fills at once (at whatever price the book gives). Symbols without
+   * `STOP_LOSS` keep the stop-limit.
+   */
+  stopLeg?: 'stop-limit' | 'stop-market';
+  /** exchangeInfo is loaded again when older than this, ms (default 900 000, 15 minutes), and at once after a filter refusal. */
+  rulesMaxAgeMs?: number;
+  /** An average price (`GET /api/v3/avgPrice`) is reused this long per symbol, ms (default 10 000). */
+  averagePriceMaxAgeMs?: number;
   /** Sees every request's method and URL (monitoring, tests), the signature of signed requests redacted. */
   onRequest?: (request: { method: string; url: string }) => void;
 }

@@ -60,7 +60,13 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
   };
   const retry = options.retry ?? {};
   const sharedClient = createCcxtClient(clientOptions);
-  const marketData = createBinanceMarketData({ client: sharedClient, clock, retry });
+  const marketData = createBinanceMarketData({
+    client: sharedClient,
+    clock,
+    retry,
+    rulesMaxAgeMs: options.rulesMaxAgeMs ?? 15 * 60_000,
+    averagePriceMaxAgeMs: options.averagePriceMaxAgeMs ?? 10_000,
+  });
   const defaultKeys =
     options.apiKey && options.secret ? { apiKey: options.apiKey, secret: options.secret } : undefined;
 
@@ -80,6 +86,7 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
         retry,
         orderLookup: options.orderLookup ?? {},
         stopLimitOffsetPercent: options.stopLimitOffsetPercent ?? '0.1',
+        stopLeg: options.stopLeg ?? 'stop-limit',
       });
     },
     requestWeight: () => governor.snapshot(),

@@ -1,7 +1,6 @@
 import {
   type AccountCapabilities,
   assertExitFits,
-  assertOrderFits,
   type Balances,
   type Clock,
   type DecimalString,
@@ -11,9 +10,9 @@ import {
   type ExitReport,
   type ExitRequest,
   InvalidOrderError,
-  type MarketData,
   type MarketOrderRequest,
   OrderNotFoundError,
+  type OrderRejectedError,
   type OrderReport,
   OrderStatusUnknownError,
   roundOrderPrice,
@@ -23,6 +22,7 @@ import {
   toDecimalString,
 } from '@trd/core';
 import { toTrdError } from './binance-errors';
+import type { BinanceMarketData } from './binance-market-data';
 import {
   type BinanceOrder,
   type BinanceOrderList,
@@ -35,6 +35,7 @@ import type { CcxtBinance } from './ccxt-client';
 import { defaultStopLimit, exitOrderParams } from './exit-order-params';
 import { type RetryOptions, retryRead } from './read-retry';
 import type { ServerClock } from './server-clock';
+import { assertExitAllowed, assertMarketOrderFits } from './symbol-rules';
 
 export interface OrderLookupOptions {
   /** Lookups by client id after a placement whose outcome is unknown, before giving up. */
@@ -45,7 +46,7 @@ export interface OrderLookupOptions {
 
 export interface BinanceTradingAccountOptions {
   client: CcxtBinance;
-  marketData: MarketData;
+  marketData: BinanceMarketData;
   clock: Clock;
   /** Signing time; measured again when Binance answers -1021. */
   serverClock: ServerClock;
@@ -53,12 +54,15 @@ export interface BinanceTradingAccountOptions {
   orderLookup: OrderLookupOptions;
   /** How far past the stop price the stop leg's limit goes when the request has no `stopLimit`, percent. */
   stopLimitOffsetPercent: DecimalString;
+  /** `'stop-market'`: a STOP_LOSS stop leg where the symbol takes it (the exit's `stopLimit` is then ignored). */
+  stopLeg: 'stop-limit' | 'stop-market';
 }
 
 /** Spot: no shorting, so a sell entry needs the base asset; exits are Binance-managed OCO pairs (core's `SPOT_ACCOUNT_CAPABILITIES`). */
 export const BINANCE_SPOT_CAPABILITIES: AccountCapabilities = SPOT_ACCOUNT_CAPABILITIES;
 
-// Binance accepts `^[.A-Z:/a-z0-9_-]{1,36}$`; the port promises the stricter `[A-Za-z0-9_-]`.
+// Binance's client order ids: `^[a-zA-Z0-9-_]{1,36}$` (fix-api.md "Client order ID fields must
+// conform to the regex", the legal range REST quotes in its -1100 answer), as the port promises.
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
 /**
@@ -161,6 +165,8 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     try {
       return await send();
     } catch (error) {
+      // Binance judged the order by rules newer than ours: load exchangeInfo again at once.
+      if (isRuleRefusal(error)) marketData.refreshRules();
       const skewed = isClockSkew(error);
       if (!skewed && !outcomeUnknown(error)) throw error;
       // A failed measurement is not fatal here: each lookup resyncs again on its own -1021.
@@ -225,9 +231,10 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
     async placeMarketOrder(request: MarketOrderRequest) {
       assertClientId(request.clientOrderId);
-      const rules = await marketData.rules(request.symbol);
-      const price = roundOrderPrice(rules, await marketData.price(request.symbol));
-      assertOrderFits(rules, { quantity: request.quantity, price });
+      const rules = await marketData.symbolRules(request.symbol);
+      // Binance judges a MARKET order's notional at its avgPriceMins average, not the last price.
+      const averagePrice = roundOrderPrice(rules.market, await marketData.averagePrice(request.symbol));
+      assertMarketOrderFits(rules, { quantity: request.quantity, averagePrice });
       // Binance accepts a filled order's client id again: look first so a retry never buys twice.
       const existing = await retryRead(clock, retry, () =>
         lookupOrder(request.symbol, request.clientOrderId),
@@ -259,14 +266,20 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
     async placeExit(request: ExitRequest) {
       assertClientId(request.clientOrderId);
-      const rules = await marketData.rules(request.symbol);
-      const stopLimit =
-        request.stopLimit ??
-        defaultStopLimit(rules, request.side, request.stopLoss, options.stopLimitOffsetPercent);
-      const complete = { ...request, stopLimit };
+      const symbolRules = await marketData.symbolRules(request.symbol);
+      const rules = symbolRules.market;
+      const stopMarket = options.stopLeg === 'stop-market' && symbolRules.orderTypes.has('STOP_LOSS');
+      const stopLimit = stopMarket
+        ? undefined
+        : (request.stopLimit ??
+          defaultStopLimit(rules, request.side, request.stopLoss, options.stopLimitOffsetPercent));
+      const { stopLimit: _ignored, ...withoutStopLimit } = request;
+      const complete: ExitRequest = stopLimit === undefined ? withoutStopLimit : { ...request, stopLimit };
       // Checked without the market first, so a pair that can never fit costs no ticker read. Binance
       // answers -2010 when the last price (on the tick) is not between the legs.
       assertExitFits(rules, complete);
+      assertExitAllowed(symbolRules, complete, undefined);
+      assertExitAllowed(symbolRules, complete, await marketData.averagePrice(request.symbol));
       assertExitFits(rules, {
         ...complete,
         lastPrice: roundOrderPrice(rules, await marketData.price(request.symbol)),
@@ -346,6 +359,18 @@ async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/**
+ * Binance refused the order on a filter (-1013 "Filter failure: …") or on the symbol's state
+ * (-2010 "Market is closed.", "… orders are not supported for this symbol"): its exchangeInfo
+ * changed since ours was loaded.
+ */
+function isRuleRefusal(error: unknown): boolean {
+  if (!TrdError.isInstance(error) || error.code !== 'ORDER_REJECTED') return false;
+  const venueCode = (error as OrderRejectedError).venueCode;
+  if (venueCode === -1013) return true;
+  return venueCode === -2010 && /market is closed|not supported for this symbol/i.test(error.message);
 }
 
 /** Network failure, timeout or 5xx after sending: Binance may or may not have the order. */
