@@ -22,7 +22,11 @@ export interface BinanceExchangeOptions {
   clock?: Clock;
   /** The HTTP client. Defaults to the global `fetch`. */
   fetch?: FetchFunction;
-  /** Per-request timeout, ms (default 10 000). */
+  /**
+   * Per-request timeout, ms (default 15 000). Keep it above Binance's 10 s backend timeout
+   * (`BINANCE_BACKEND_TIMEOUT_MS`): Binance then answers -1007 ("execution status unknown") itself
+   * instead of the request being cut here first.
+   */
   requestTimeoutMs?: number;
   /** Binance's `recvWindow` for signed requests, ms (default 5 000, at most 60 000). */
   recvWindowMs?: number;

@@ -15,6 +15,21 @@ import { type CcxtBinance, createAccountClient, createCcxtClient } from './ccxt-
 import { RequestWeightGovernor, type RequestWeightSnapshot } from './request-weight-governor';
 import { ServerClock } from './server-clock';
 
+/**
+ * Binance's own limit on a request: "APIs have a timeout of 10 seconds when processing a request.
+ * If a response from the Matching Engine takes longer than this, the API responds with 'Timeout
+ * waiting for response from backend server. Send status unknown; execution status unknown.'
+ * (-1007 TIMEOUT)" (rest-api.md, General API Information).
+ */
+export const BINANCE_BACKEND_TIMEOUT_MS = 10_000;
+
+/**
+ * The default HTTP timeout: past Binance's backend timeout with room for the network, so its -1007
+ * answer arrives instead of our own abort (both mean "execution status unknown", but -1007 says
+ * Binance itself timed out, and comes with the weight header).
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
 export interface BinanceExchange extends Exchange {
   readonly marketData: BinanceMarketData;
   /** The account for `credentials`, or for the factory's `apiKey`/`secret` when omitted. No network call. */
@@ -35,7 +50,7 @@ export interface BinanceExchange extends Exchange {
 export function createBinanceExchange(options: BinanceExchangeOptions = {}): BinanceExchange {
   const testnet = options.testnet ?? true;
   const clock = options.clock ?? systemClock;
-  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const recvWindowMs = options.recvWindowMs ?? 5_000;
   if (!Number.isInteger(recvWindowMs) || recvWindowMs <= 0 || recvWindowMs > 60_000) {
     throw new ConfigError(`recvWindowMs must be an integer in 1..60000, got ${recvWindowMs}`);

@@ -190,8 +190,6 @@ export class FakeBinanceServer {
     }
     if (fault && !fault.afterProcessing && fault.kind === 'timeout') return; // never answers
 
-    if (fault?.kind === 'backend-timeout' && fault.delayMs)
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     const route = this.routes[`${method} ${url.pathname}`];
     if (!route) {
       this.send(response, entry, 404, { code: -1, msg: `fake Binance has no ${method} ${url.pathname}` });
@@ -222,6 +220,9 @@ export class FakeBinanceServer {
       const unread = unreadParameters(route.spec, params);
       const sent = Object.keys(params).length;
       if (unread.length > 0) throw rejections.unreadParameters(sent - unread.length, sent);
+      // rest-api.md:102: the backend takes too long; the API gives up after its timeout.
+      if (fault?.kind === 'backend-timeout' && fault.delayMs)
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.kind === 'backend-timeout' && !fault.afterProcessing) throw rejections.backendTimeout();
       payload = route.handle(params, key);
       if (fault?.kind === 'backend-timeout') throw rejections.backendTimeout();
