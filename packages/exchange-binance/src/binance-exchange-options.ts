@@ -3,6 +3,21 @@ import type { FetchFunction } from './binance-fetch';
 import type { OrderLookupOptions } from './binance-trading-account';
 import type { RetryOptions } from './read-retry';
 import type { RequestWeightOptions } from './request-weight-governor';
+import type { WebSocketFactory } from './web-socket';
+
+/** The WebSocket API user data stream (see `userDataStream`). */
+export interface UserDataStreamSettings {
+  /** Default: Binance's (`wss://ws-api.binance.com:443/ws-api/v3`, testnet `wss://ws-api.testnet.binance.vision/ws-api/v3`), or `baseUrl`'s `/ws-api/v3`. */
+  url?: string;
+  /** An event older than this marks the stream lagging and REST answers until a fresh one arrives, ms (default 5 000). */
+  maxLagMs?: number;
+  /** Wait before reconnecting, on the clock, ms (default 1 000). */
+  reconnectDelayMs?: number;
+  /** Accounts per connection (default 1 000, Binance's limit per session). */
+  accountsPerConnection?: number;
+  /** Opens WebSockets (default: the global WebSocket, else the `ws` package ccxt depends on). */
+  webSocket?: WebSocketFactory;
+}
 
 export interface BinanceExchangeOptions {
   /**
@@ -50,6 +65,13 @@ export interface BinanceExchangeOptions {
   rulesMaxAgeMs?: number;
   /** An average price (`GET /api/v3/avgPrice`) is reused this long per symbol, ms (default 10 000). */
   averagePriceMaxAgeMs?: number;
+  /**
+   * Fills and balances pushed instead of polled: each account subscribes to the WebSocket API user
+   * data stream (`userDataStream.subscribe.signature`, HMAC keys) on first use, and `exitStatus` /
+   * `balances` answer from its events while it is healthy, over REST when it is down or lagging.
+   * Off by default (`false`): it holds connections open until `exchange.close()`.
+   */
+  userDataStream?: boolean | UserDataStreamSettings;
   /** Sees every request's method and URL (monitoring, tests), the signature of signed requests redacted. */
   onRequest?: (request: { method: string; url: string }) => void;
 }

@@ -36,6 +36,7 @@ import { defaultStopLimit, exitOrderParams } from './exit-order-params';
 import { type RetryOptions, retryRead } from './read-retry';
 import type { ServerClock } from './server-clock';
 import { assertExitAllowed, assertMarketOrderFits } from './symbol-rules';
+import type { AccountStream } from './user-data-stream';
 
 export interface OrderLookupOptions {
   /** Lookups by client id after a placement whose outcome is unknown, before giving up. */
@@ -56,6 +57,8 @@ export interface BinanceTradingAccountOptions {
   stopLimitOffsetPercent: DecimalString;
   /** `'stop-market'`: a STOP_LOSS stop leg where the symbol takes it (the exit's `stopLimit` is then ignored). */
   stopLeg: 'stop-limit' | 'stop-market';
+  /** The account's user data stream, when enabled: `exitStatus` and `balances` answer from it while it is healthy. */
+  stream?: AccountStream;
 }
 
 /** Spot: no shorting, so a sell entry needs the base asset; exits are Binance-managed OCO pairs (core's `SPOT_ACCOUNT_CAPABILITIES`). */
@@ -70,7 +73,7 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
  * are not reachable from the returned object (nor printed by `console.log` / `JSON.stringify`).
  */
 export function createBinanceTradingAccount(options: BinanceTradingAccountOptions): TradingAccount {
-  const { client, marketData, clock, serverClock, retry } = options;
+  const { client, marketData, clock, serverClock, retry, stream } = options;
   const lookupAttempts = Math.max(1, options.orderLookup.attempts ?? 3);
   const lookupDelayMs = options.orderLookup.delayMs ?? 2000;
 
@@ -206,9 +209,24 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
   /** One read of an exit's state, without retries (callers retry around it). */
   const readExit = async (ref: ExitRef): Promise<ExitReport> => {
+    const epoch = stream?.trustedEpoch();
     const list = await lookupList({ orderListId: ref.exitRef });
     if (!list) throw new OrderNotFoundError(`binance: no exit ${ref.exitRef} on ${ref.symbol}`);
-    return describeList(list);
+    const report = await describeList(list);
+    // Seeds the stream's view (the reconcile after a reconnect): later reads answer from events.
+    if (stream && epoch !== undefined) stream.seedExit(list, legsOfReport(list, report), epoch);
+    return report;
+  };
+
+  /** The exit from the stream's view, when the stream is healthy and has seen it whole. */
+  const exitFromStream = async (ref: ExitRef): Promise<ExitReport | undefined> => {
+    const view = stream?.exitView(ref.exitRef);
+    if (!view || view.list.symbol !== ref.symbol) return undefined;
+    const legs = view.legs.map((leg) => leg.order);
+    const executed = view.legs.find((leg) => dec(leg.order.executedQty ?? '0').gt(0));
+    // Fees from the trades the stream pushed; from REST (myTrades, weight 5) if it missed some.
+    const trades = executed && (executed.tradesComplete ? executed.trades : await tradesOf(executed.order));
+    return toExitReport(view.list, legs, trades || undefined);
   };
 
   return {
@@ -216,9 +234,14 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     capabilities: BINANCE_SPOT_CAPABILITIES,
 
     async balances() {
+      stream?.ensure();
+      const pushed = stream?.balances();
+      if (pushed) return pushed;
+      const epoch = stream?.trustedEpoch();
       const account = await retryRead(clock, retry, () =>
-        read<{ balances: { asset: string; free: string; locked: string }[] }>('GET account', () =>
-          client.privateGetAccount({ omitZeroBalances: 'true' }),
+        read<{ updateTime?: number; balances: { asset: string; free: string; locked: string }[] }>(
+          'GET account',
+          () => client.privateGetAccount({ omitZeroBalances: 'true' }),
         ),
       );
       const balances: Balances = {};
@@ -226,11 +249,13 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
         if (dec(free).isZero() && dec(locked).isZero()) continue;
         balances[asset] = { free: toDecimalString(free), locked: toDecimalString(locked) };
       }
+      stream?.seedBalances(balances, account.updateTime ?? 0, epoch);
       return balances;
     },
 
     async placeMarketOrder(request: MarketOrderRequest) {
       assertClientId(request.clientOrderId);
+      stream?.ensure();
       const rules = await marketData.symbolRules(request.symbol);
       // Binance judges a MARKET order's notional at its avgPriceMins average, not the last price.
       const averagePrice = roundOrderPrice(rules.market, await marketData.averagePrice(request.symbol));
@@ -266,6 +291,7 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
     async placeExit(request: ExitRequest) {
       assertClientId(request.clientOrderId);
+      stream?.ensure();
       const symbolRules = await marketData.symbolRules(request.symbol);
       const rules = symbolRules.market;
       const stopMarket = options.stopLeg === 'stop-market' && symbolRules.orderTypes.has('STOP_LOSS');
@@ -287,9 +313,11 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       return placeOnce(
         request,
         async () => {
+          const epoch = stream?.trustedEpoch();
           const list = await call<BinanceOrderList>('POST orderList/oco', () =>
             client.privatePostOrderListOco(exitOrderParams(complete)),
           );
+          stream?.seedExit(list, list.orderReports ?? [], epoch);
           return describeList(list, list.orderReports ?? []);
         },
         () => findExitByClientId(request.symbol, request.clientOrderId),
@@ -301,7 +329,12 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       return retryRead(clock, retry, () => findExitByClientId(symbol, clientOrderId));
     },
 
-    exitStatus: (ref: ExitRef) => retryRead(clock, retry, () => readExit(ref)),
+    async exitStatus(ref: ExitRef) {
+      stream?.ensure();
+      const pushed = await exitFromStream(ref);
+      if (pushed) return pushed;
+      return retryRead(clock, retry, () => readExit(ref));
+    },
 
     async cancelExit(ref: ExitRef) {
       // Cancelling twice is harmless, so a lost answer is simply retried.
@@ -331,6 +364,25 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       });
     },
   };
+}
+
+/**
+ * The legs to seed the stream's view with after a REST read: those the report carries (a done
+ * list's legs were read), else, for a list still executing, its legs as waiting with nothing
+ * executed (what `open` means; any event about them is newer).
+ */
+function legsOfReport(list: BinanceOrderList, report: ExitReport): BinanceOrder[] {
+  if (report.state === 'open')
+    return list.orders.map((leg) => ({
+      symbol: leg.symbol,
+      orderId: leg.orderId,
+      orderListId: list.orderListId,
+      clientOrderId: leg.clientOrderId,
+      executedQty: '0',
+      cummulativeQuoteQty: '0',
+      status: 'NEW',
+    }));
+  return [];
 }
 
 function assertClientId(clientOrderId: string): void {

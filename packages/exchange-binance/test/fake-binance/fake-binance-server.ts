@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { BinanceApiError, rejections } from './binance-api-error';
 import { ENDPOINTS, type EndpointSpec, unreadParameters } from './endpoints';
 import type { FakeBinanceVenue } from './fake-binance-venue';
+import { FakeUserDataStream } from './fake-user-data-stream';
 
 type Params = Record<string, string>;
 
@@ -68,6 +69,8 @@ export class FakeBinanceServer {
   private readonly faults: (FakeFault & { remaining: number })[] = [];
   private readonly routes: Record<string, Route>;
   private server: Server | undefined;
+  /** The WebSocket API user data stream, on the same port (`/ws-api/v3`), once listening. */
+  stream: FakeUserDataStream | undefined;
   private usedWeight = 0;
   private weightWindow = 0;
   url = '';
@@ -116,6 +119,18 @@ export class FakeBinanceServer {
         response.end(JSON.stringify({ code: -1000, msg: `fake server bug: ${String(error)}` }));
       });
     });
+    this.stream = new FakeUserDataStream(this.server, {
+      venue: this.options.venue,
+      now: this.options.now,
+      spendWeight: (weight) => {
+        this.totalWeight += weight;
+        this.weightByEndpoint.set(
+          'WS userDataStream',
+          (this.weightByEndpoint.get('WS userDataStream') ?? 0) + weight,
+        );
+        this.spendWeight(weight);
+      },
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const address = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${address.port}`;
@@ -125,6 +140,7 @@ export class FakeBinanceServer {
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    await this.stream?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.server = undefined;

@@ -195,6 +195,94 @@ export class FakeBinanceVenue {
     this.symbols = structuredClone(options.exchangeInfo.symbols);
   }
 
+  private readonly listeners: ((apiKey: string, event: Record<string, unknown>) => void)[] = [];
+  private nextExecutionId = 1;
+
+  /** Receives every user data stream event of every account (the fake's WebSocket API pushes them). */
+  onEvent(listener: (apiKey: string, event: Record<string, unknown>) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(apiKey: string, event: Record<string, unknown>): void {
+    for (const listener of this.listeners) listener(apiKey, event);
+  }
+
+  /** user-data-stream.md:73-121 `executionReport`, with the fields this fake knows. */
+  private reportOrder(order: FakeOrder, executionType: string, last?: FakeFill): void {
+    const now = this.options.now();
+    this.emit(order.apiKey, {
+      e: 'executionReport',
+      E: now,
+      s: order.symbol,
+      c: order.clientOrderId,
+      S: order.side,
+      o: order.type,
+      f: order.timeInForce,
+      q: fmt(order.origQty),
+      p: fmt(order.price),
+      P: fmt(order.stopPrice ?? new Decimal(0)),
+      F: '0.00000000',
+      g: order.orderListId,
+      C: '',
+      x: executionType,
+      X: order.status,
+      r: 'NONE',
+      i: order.orderId,
+      l: fmt(last?.qty ?? new Decimal(0)),
+      z: fmt(order.executedQty),
+      L: fmt(last?.price ?? new Decimal(0)),
+      n: last ? fmt(last.commission) : '0',
+      N: last ? last.commissionAsset : null,
+      T: order.updateTime,
+      t: last ? last.tradeId : -1,
+      I: this.nextExecutionId++,
+      w: order.status === 'NEW' && order.workingTime !== -1,
+      m: last?.isMaker ?? false,
+      M: false,
+      O: order.time,
+      Z: fmt(order.cummulativeQuoteQty),
+      Y: fmt(last ? last.qty.mul(last.price) : new Decimal(0)),
+      Q: '0.00000000',
+      ...(order.workingTime !== -1 ? { W: order.workingTime } : {}),
+      V: 'NONE',
+      ...(order.expiryReason ? { eR: order.expiryReason } : {}),
+    });
+  }
+
+  /** user-data-stream.md:275-308 `listStatus`. */
+  private reportList(list: FakeOrderList): void {
+    this.emit(list.apiKey, {
+      e: 'listStatus',
+      E: this.options.now(),
+      s: list.symbol,
+      g: list.orderListId,
+      c: 'OCO',
+      l: list.listStatusType,
+      L: list.listOrderStatus,
+      r: 'NONE',
+      C: list.listClientOrderId,
+      T: list.transactionTime,
+      O: this.legsOf(list).map((leg) => ({ s: leg.symbol, i: leg.orderId, c: leg.clientOrderId })),
+    });
+  }
+
+  /** user-data-stream.md:29-50 `outboundAccountPosition`: the account's balances after a change. */
+  private reportBalances(apiKey: string): void {
+    const account = this.accounts.get(apiKey);
+    if (!account) return;
+    const now = this.options.now();
+    this.emit(apiKey, {
+      e: 'outboundAccountPosition',
+      E: now,
+      u: now,
+      B: [...account.balances].map(([asset, balance]) => ({
+        a: asset,
+        f: fmt(balance.free),
+        l: fmt(balance.locked),
+      })),
+    });
+  }
+
   /** Changes a symbol's exchangeInfo entry (status, orderTypes, ocoAllowed, filters), as Binance does between loads. */
   updateSymbol(symbol: string, change: (info: SymbolInfo) => void): void {
     change(this.symbolInfo(symbol));
@@ -504,8 +592,10 @@ export class FakeBinanceVenue {
       apiKey,
       fills: [],
     };
+    this.reportOrder(order, 'NEW');
     for (const level of levels) this.fill(order, info, level.qty, level.price, false);
     this.orders.push(order);
+    this.reportBalances(apiKey);
     return this.orderResponse(order, params.newOrderRespType ?? 'FULL');
   }
 
@@ -562,9 +652,11 @@ export class FakeBinanceVenue {
     }
     order.executedQty = order.executedQty.plus(qty);
     order.cummulativeQuoteQty = order.cummulativeQuoteQty.plus(value);
-    order.fills.push({ price, qty, commission, commissionAsset, tradeId: this.nextTradeId++, isMaker });
+    const fill = { price, qty, commission, commissionAsset, tradeId: this.nextTradeId++, isMaker };
+    order.fills.push(fill);
     order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : order.status;
     order.updateTime = this.options.now();
+    this.reportOrder(order, 'TRADE', fill);
   }
 
   private visible(createdAt: number): boolean {
@@ -808,6 +900,9 @@ export class FakeBinanceVenue {
       list.orderIds.push(order.orderId);
     }
     this.orderLists.push(list);
+    for (const leg of this.legsOf(list)) this.reportOrder(leg, 'NEW');
+    this.reportList(list);
+    this.reportBalances(apiKey);
     return this.listResponse(list, true);
   }
 
@@ -908,11 +1003,14 @@ export class FakeBinanceVenue {
         leg.status = 'EXPIRED';
         leg.expiryReason = 'OCO_TRIGGER';
         leg.updateTime = this.options.now();
+        this.reportOrder(leg, 'EXPIRED');
       }
     }
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = this.options.now();
+    this.reportList(list);
+    this.reportBalances(list.apiKey);
   }
 
   /** A stop-limit triggered in a gap rests as a limit order until the price comes back to it, then fills at its limit. */
@@ -920,6 +1018,7 @@ export class FakeBinanceVenue {
     const working = this.legsOf(list).find((leg) => leg.status === 'NEW' && leg.workingTime !== -1);
     if (!working || !this.marketable(working, last)) return;
     this.fill(working, this.symbolInfo(list.symbol), working.origQty, working.price, true, list.lockedAmount);
+    this.reportBalances(list.apiKey);
   }
 
   /** DELETE /api/v3/order: cancels a working order, releasing what it held. */
@@ -943,6 +1042,8 @@ export class FakeBinanceVenue {
       balance.locked = balance.locked.minus(list.lockedAmount);
       balance.free = balance.free.plus(list.lockedAmount);
     }
+    this.reportOrder(order, 'CANCELED');
+    this.reportBalances(apiKey);
     return {
       ...this.orderResponse(order, 'RESULT'),
       origClientOrderId: order.clientOrderId,
@@ -996,6 +1097,9 @@ export class FakeBinanceVenue {
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = now;
+    for (const leg of this.legsOf(list)) this.reportOrder(leg, 'CANCELED');
+    this.reportList(list);
+    this.reportBalances(apiKey);
     const body = this.listResponse(list, true) as { orderReports: Record<string, unknown>[] };
     body.orderReports = body.orderReports.map((report) => ({
       ...report,

@@ -2,6 +2,7 @@ import exchangeInfo from '../fixtures/exchange-info.json' with { type: 'json' };
 import { type BinanceAnswer, NOT_FOUND_ANSWERS } from './binance-api-error';
 import { FakeBinanceServer, type FakeFault, type LedgerEntry } from './fake-binance-server';
 import { FakeBinanceVenue, type FakeCandle, loadCandleCsv } from './fake-binance-venue';
+import type { FakeUserDataStream } from './fake-user-data-stream';
 import type { SymbolInfo } from './symbol-filters';
 
 export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry, SymbolInfo };
@@ -47,6 +48,8 @@ export interface FakeBinance {
   updateSymbol(symbol: string, change: (info: SymbolInfo) => void): void;
   /** Pins the average price (avgPrice, MARKET notional, PERCENT_PRICE_BY_SIDE); `undefined` computes it again. */
   setAveragePrice(symbol: string, price: string | undefined): void;
+  /** The WebSocket API user data stream (`${url}/ws-api/v3`): cut connections, hold events. */
+  readonly stream: FakeUserDataStream;
   /** Moves the venue's clock this far from `now` (a client clock drifting): `GET /api/v3/time` and signed checks follow. */
   setClockOffset(offsetMs: number): void;
   close(): Promise<void>;
@@ -90,6 +93,7 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     url,
     venue,
     server,
+    stream: server.stream as FakeUserDataStream,
     ledger: server.ledger,
     fault: (fault) => server.fault(fault),
     setPrice: (symbol, price, options) => venue.setPrice(symbol, price, options),
