@@ -160,11 +160,14 @@ export class AccountStream {
     if (Number.isFinite(eventTime)) this.lagging = now - eventTime > this.hub.options.maxLagMs;
     switch (event.e) {
       case 'executionReport':
-        return this.onExecutionReport(event);
+        this.onExecutionReport(event);
+        return;
       case 'listStatus':
-        return this.onListStatus(event);
+        this.onListStatus(event);
+        return;
       case 'outboundAccountPosition':
-        return this.onAccountPosition(event);
+        this.onAccountPosition(event);
+        return;
       case 'eventStreamTerminated':
         this.subscribed = false;
         return;

@@ -123,7 +123,7 @@ export class FakeUserDataStream {
     }
   }
 
-  private handle(session: Session, text: string): void {
+  private handle(session: Session, text: string): undefined {
     let request: { id?: unknown; method?: unknown; params?: Record<string, unknown> };
     try {
       request = JSON.parse(text);
@@ -137,8 +137,13 @@ export class FakeUserDataStream {
     const { id = null, method } = request;
     const params = request.params ?? {};
     this.requests.push({ method: String(method), params });
-    const answer = (status: number, body: { result?: unknown; error?: { code: number; msg: string } }) =>
+    const answer = (
+      status: number,
+      body: { result?: unknown; error?: { code: number; msg: string } },
+    ): undefined => {
       session.socket.send(JSON.stringify({ id, status, ...body }));
+      return undefined;
+    };
     switch (method) {
       case 'userDataStream.subscribe.signature': {
         // web-socket-api.md:8323-8324: weight 2.
@@ -176,7 +181,7 @@ export class FakeUserDataStream {
           result: [...session.subscriptions.keys()].map((subscriptionId) => ({ subscriptionId })),
         });
       default:
-        // errors.md:156-158 -1130? Binance answers an unknown method with -1000-ish; the fake says so.
+        // Not a method this fake serves (Binance has many more): said so plainly.
         return answer(400, { error: { code: -1000, msg: `fake Binance has no method ${String(method)}` } });
     }
   }
