@@ -22,6 +22,8 @@ export interface BinanceMarketDataOptions {
   rulesMaxAgeMs: number;
   /** How long an average price (GET avgPrice) is reused for the same symbol, ms. */
   averagePriceMaxAgeMs: number;
+  /** How long a last price (GET ticker/price) is reused for the same symbol, ms; 0 reads every time. */
+  priceMaxAgeMs: number;
 }
 
 export interface BinanceMarketData extends MarketData {
@@ -54,6 +56,7 @@ export function createBinanceMarketData(options: BinanceMarketDataOptions): Bina
   let loading: Promise<LoadedRules> | undefined;
   let loaded: LoadedRules | undefined;
   const averages = new Map<string, { at: number; price: Promise<string> }>();
+  const prices = new Map<string, { at: number; price: Promise<number> }>();
 
   const fetchRules = (): Promise<LoadedRules> =>
     retryRead(clock, retry, async () => {
@@ -115,15 +118,25 @@ export function createBinanceMarketData(options: BinanceMarketDataOptions): Bina
     },
 
     async price(symbol, { signal } = {}) {
-      const ticker = await abortable(
-        retryRead(clock, retry, () => client.publicGetTickerPrice({ symbol }), signal),
-        signal,
+      const cached = prices.get(symbol);
+      if (cached && options.priceMaxAgeMs > 0 && clock.now() - cached.at < options.priceMaxAgeMs)
+        return abortable(cached.price, signal);
+      const read = retryRead(clock, retry, () => client.publicGetTickerPrice({ symbol }), signal).then(
+        (ticker) => {
+          const price = Number((ticker as { price?: string }).price);
+          // A 200 without a usable price is the venue's fault, not the caller's configuration (not retried).
+          if (!Number.isFinite(price) || price <= 0)
+            throw new ExchangeUnavailableError(`binance GET /api/v3/ticker/price: no price for ${symbol}`);
+          return price;
+        },
       );
-      const price = Number((ticker as { price?: string }).price);
-      // A 200 without a usable price is the venue's fault, not the caller's configuration.
-      if (!Number.isFinite(price) || price <= 0)
-        throw new ExchangeUnavailableError(`binance GET /api/v3/ticker/price: no price for ${symbol}`);
-      return price;
+      if (options.priceMaxAgeMs > 0) {
+        prices.set(symbol, { at: clock.now(), price: read });
+        read.catch(() => {
+          if (prices.get(symbol)?.price === read) prices.delete(symbol);
+        });
+      }
+      return abortable(read, signal);
     },
 
     async rules(symbol, { signal } = {}): Promise<MarketRules> {
@@ -135,12 +148,12 @@ export function createBinanceMarketData(options: BinanceMarketDataOptions): Bina
     averagePrice(symbol) {
       const cached = averages.get(symbol);
       if (cached && clock.now() - cached.at < options.averagePriceMaxAgeMs) return cached.price;
-      const price = retryRead(clock, retry, async () => {
-        const answer = (await client.publicGetAvgPrice({ symbol })) as { price?: string };
-        const value = Number(answer?.price);
+      const price = retryRead(clock, retry, () => client.publicGetAvgPrice({ symbol })).then((answer) => {
+        const value = Number((answer as { price?: string })?.price);
+        // A 200 without a usable price is the venue's fault (not retried).
         if (!Number.isFinite(value) || value <= 0)
           throw new ExchangeUnavailableError(`binance GET /api/v3/avgPrice: no price for ${symbol}`);
-        return String(answer.price);
+        return String((answer as { price: string }).price);
       });
       averages.set(symbol, { at: clock.now(), price });
       // A failed read is not reused.

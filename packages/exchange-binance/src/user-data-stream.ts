@@ -41,6 +41,20 @@ interface OrderView {
   tradesComplete: boolean;
 }
 
+/** Orders and order lists kept per account (the oldest go first; a read of a forgotten one is REST). */
+const MAX_ORDERS = 500;
+const MAX_LISTS = 200;
+
+function bounded<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > limit) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
+  }
+}
+
 const STATUS_RANK: Record<string, number> = { NEW: 0, PENDING_NEW: 0, PARTIALLY_FILLED: 1 };
 const rank = (status: string | undefined) => STATUS_RANK[status ?? ''] ?? 2;
 
@@ -105,7 +119,7 @@ export class AccountStream {
       current.epoch !== epoch ||
       !(current.listOrderStatus !== 'EXECUTING' && list.listOrderStatus === 'EXECUTING')
     )
-      this.lists.set(list.orderListId, { ...list, epoch });
+      bounded(this.lists, list.orderListId, { ...list, epoch }, MAX_LISTS);
     for (const leg of legs) {
       const view = this.orders.get(leg.orderId);
       if (view && view.epoch === epoch && !newer(leg, view.order)) continue;
@@ -113,7 +127,12 @@ export class AccountStream {
       const executed = dec(leg.executedQty ?? '0');
       const trades = view?.epoch === epoch ? view.trades : [];
       const seen = trades.reduce((sum, trade) => sum.plus(trade.qty), dec(0));
-      this.orders.set(leg.orderId, { order: leg, trades, tradesComplete: seen.eq(executed), epoch });
+      bounded(
+        this.orders,
+        leg.orderId,
+        { order: leg, trades, tradesComplete: seen.eq(executed), epoch },
+        MAX_ORDERS,
+      );
     }
   }
 
@@ -214,7 +233,7 @@ export class AccountStream {
     const seen = trades.reduce((sum, trade) => sum.plus(trade.qty), dec(0));
     const tradesComplete = seen.eq(order.executedQty ?? '0');
     const latest = !current || newer(order, current.order) ? order : current.order;
-    this.orders.set(orderId, { order: latest, trades, tradesComplete, epoch: this.epoch });
+    bounded(this.orders, orderId, { order: latest, trades, tradesComplete, epoch: this.epoch }, MAX_ORDERS);
   }
 
   /** user-data-stream.md:275-308. */
@@ -242,7 +261,7 @@ export class AccountStream {
       list.listOrderStatus === 'EXECUTING'
     )
       return;
-    this.lists.set(orderListId, { ...list, epoch: this.epoch });
+    bounded(this.lists, orderListId, { ...list, epoch: this.epoch }, MAX_LISTS);
   }
 
   /** user-data-stream.md:29-50: absolute free/locked of the assets that changed, as of `u`. */

@@ -272,6 +272,26 @@ describe('rules kept fresh', () => {
   });
 });
 
+describe('prices reused per symbol (priceMaxAgeMs)', () => {
+  it('reads ticker/price once per symbol for priceMaxAgeMs, every time with the default 0', async () => {
+    const clock = new VirtualClock(Date.UTC(2024, 8, 21, 2, 0, 30));
+    local = await startLocalBinance({ clock, exchange: { priceMaxAgeMs: 1000 } });
+    const tickers = () => local.fake.server.requests('GET', '/api/v3/ticker/price').length;
+    await local.exchange.marketData.price('BTCUSDT');
+    await local.exchange.marketData.price('BTCUSDT');
+    expect(tickers()).toBe(1);
+    await clock.advance(1000);
+    local.fake.setPrice('BTCUSDT', '63000');
+    await expect(local.exchange.marketData.price('BTCUSDT')).resolves.toBe(63000);
+    expect(tickers()).toBe(2);
+    await local.close();
+    local = await startLocalBinance({ clock });
+    await local.exchange.marketData.price('BTCUSDT');
+    await local.exchange.marketData.price('BTCUSDT');
+    expect(tickers()).toBe(2);
+  });
+});
+
 describe('the stop leg as a stop-market (stopLeg: "stop-market")', () => {
   const ethTime = Date.UTC(2022, 7, 14, 3, 0, 10);
 

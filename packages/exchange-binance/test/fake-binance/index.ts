@@ -33,6 +33,11 @@ export interface StartFakeBinanceOptions {
   commissionRate?: string;
   /** Orders and lists are invisible to lookups this long after creation. */
   visibilityDelayMs?: number;
+  /**
+   * More symbols, each a copy of an existing one's exchangeInfo entry and candles under a new name
+   * (benchmarks on many symbols): `{ from: 'BTCUSDT', symbols: ['S01USDT', …] }`.
+   */
+  cloneSymbols?: { from: string; symbols: string[] };
   /** Answers every unknown order or order list with this instead of the documented answers (see `NOT_FOUND_ANSWERS`). */
   notFoundAnswer?: BinanceAnswer;
 }
@@ -77,10 +82,21 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
   const clientNow = options.now ?? (() => Date.now());
   let clockOffsetMs = options.clockOffsetMs ?? 0;
   const now = () => clientNow() + clockOffsetMs;
+  const info = structuredClone(exchangeInfo) as unknown as { symbols: SymbolInfo[] };
+  const candles = fixtureCandles(options.rebaseCandlesTo);
+  if (options.cloneSymbols) {
+    const { from, symbols } = options.cloneSymbols;
+    const source = info.symbols.find((candidate) => candidate.symbol === from);
+    if (!source) throw new Error(`fake Binance: no symbol ${from} to clone`);
+    for (const symbol of symbols) {
+      info.symbols.push({ ...structuredClone(source), symbol, baseAsset: symbol.replace(/USDT$/, '') });
+      candles[symbol] = candles[from] ?? [];
+    }
+  }
   const venue = new FakeBinanceVenue({
     now,
-    exchangeInfo: exchangeInfo as unknown as { symbols: SymbolInfo[] },
-    candles: fixtureCandles(options.rebaseCandlesTo),
+    exchangeInfo: info,
+    candles,
     commissionRate: options.commissionRate,
     visibilityDelayMs: options.visibilityDelayMs,
     notFoundAnswer: options.notFoundAnswer,
