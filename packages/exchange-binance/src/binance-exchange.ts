@@ -14,6 +14,23 @@ import { createBinanceTradingAccount } from './binance-trading-account';
 import { type CcxtBinance, createAccountClient, createCcxtClient } from './ccxt-client';
 import { RequestWeightGovernor, type RequestWeightSnapshot } from './request-weight-governor';
 import { ServerClock } from './server-clock';
+import { UserDataStreamHub } from './user-data-stream';
+import { defaultWebSocketFactory } from './web-socket';
+
+/**
+ * Binance's own limit on a request: "APIs have a timeout of 10 seconds when processing a request.
+ * If a response from the Matching Engine takes longer than this, the API responds with 'Timeout
+ * waiting for response from backend server. Send status unknown; execution status unknown.'
+ * (-1007 TIMEOUT)" (rest-api.md, General API Information).
+ */
+export const BINANCE_BACKEND_TIMEOUT_MS = 10_000;
+
+/**
+ * The default HTTP timeout: past Binance's backend timeout with room for the network, so its -1007
+ * answer arrives instead of our own abort (both mean "execution status unknown", but -1007 says
+ * Binance itself timed out, and comes with the weight header).
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 export interface BinanceExchange extends Exchange {
   readonly marketData: BinanceMarketData;
@@ -26,6 +43,14 @@ export interface BinanceExchange extends Exchange {
    * Binance first answers -1021). Signed timestamps are the clock's time plus this.
    */
   serverTimeOffsetMs(): number;
+  /**
+   * The user data stream of these keys (or the default keys): `healthy` when connected, subscribed
+   * and not lagging (then `exitStatus` and `balances` answer from its events). `undefined` when the
+   * stream is off or the account was never used.
+   */
+  userDataStream(
+    credentials?: ExchangeCredentials,
+  ): { healthy: boolean; subscribed: boolean; lagging: boolean; eventsReceived: number } | undefined;
 }
 
 /**
@@ -35,7 +60,7 @@ export interface BinanceExchange extends Exchange {
 export function createBinanceExchange(options: BinanceExchangeOptions = {}): BinanceExchange {
   const testnet = options.testnet ?? true;
   const clock = options.clock ?? systemClock;
-  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const recvWindowMs = options.recvWindowMs ?? 5_000;
   if (!Number.isInteger(recvWindowMs) || recvWindowMs <= 0 || recvWindowMs > 60_000) {
     throw new ConfigError(`recvWindowMs must be an integer in 1..60000, got ${recvWindowMs}`);
@@ -60,7 +85,33 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
   };
   const retry = options.retry ?? {};
   const sharedClient = createCcxtClient(clientOptions);
-  const marketData = createBinanceMarketData({ client: sharedClient, clock, retry });
+  const marketData = createBinanceMarketData({
+    client: sharedClient,
+    clock,
+    retry,
+    rulesMaxAgeMs: options.rulesMaxAgeMs ?? 15 * 60_000,
+    averagePriceMaxAgeMs: options.averagePriceMaxAgeMs ?? 10_000,
+    priceMaxAgeMs: options.priceMaxAgeMs ?? 0,
+  });
+  const streamSettings =
+    options.userDataStream === true
+      ? {}
+      : options.userDataStream === false
+        ? undefined
+        : options.userDataStream;
+  const hub =
+    streamSettings &&
+    new UserDataStreamHub({
+      url: streamSettings.url ?? streamUrl(testnet, options.baseUrl),
+      clock,
+      timestamp: () => serverClock.now(),
+      recvWindowMs,
+      webSocket: streamSettings.webSocket ?? defaultWebSocketFactory(),
+      governor,
+      maxLagMs: streamSettings.maxLagMs ?? 5_000,
+      reconnectDelayMs: streamSettings.reconnectDelayMs ?? 1_000,
+      accountsPerConnection: streamSettings.accountsPerConnection ?? 1_000,
+    });
   const defaultKeys =
     options.apiKey && options.secret ? { apiKey: options.apiKey, secret: options.secret } : undefined;
 
@@ -80,14 +131,38 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
         retry,
         orderLookup: options.orderLookup ?? {},
         stopLimitOffsetPercent: options.stopLimitOffsetPercent ?? '0.1',
+        stopLeg: options.stopLeg ?? 'stop-limit',
+        ...(hub ? { stream: hub.account(keys.apiKey, keys.secret) } : {}),
       });
     },
     requestWeight: () => governor.snapshot(),
     serverTimeOffsetMs: () => serverClock.offsetMs(),
+    userDataStream(credentials?: ExchangeCredentials) {
+      const keys = credentials ?? defaultKeys;
+      const stream = keys && hub?.existing(keys.apiKey);
+      return stream
+        ? {
+            healthy: stream.healthy(),
+            subscribed: stream.subscribed,
+            lagging: stream.lagging,
+            eventsReceived: stream.eventsReceived,
+          }
+        : undefined;
+    },
     async close() {
-      // Nothing held open: ccxt's fetch keeps no sockets of ours.
+      // The user data stream's connections, if any; ccxt's fetch keeps no sockets of ours.
+      hub?.close();
     },
   };
+}
+
+/** web-socket-api.md:102-104: the WebSocket API's base endpoints; a `baseUrl` (a local fake) serves `/ws-api/v3`. */
+function streamUrl(testnet: boolean, baseUrl: string | undefined): string {
+  if (baseUrl) {
+    const origin = new URL(baseUrl);
+    return `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}/ws-api/v3`;
+  }
+  return testnet ? 'wss://ws-api.testnet.binance.vision/ws-api/v3' : 'wss://ws-api.binance.com:443/ws-api/v3';
 }
 
 /** `GET /api/v3/time` (weight 1), unsigned. */

@@ -4,20 +4,32 @@ import type { RequestWeightGovernor } from './request-weight-governor';
 /** The fetch ccxt calls: `(url, init)` with `init.signal` carrying ccxt's timeout. */
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 
-// Request weights from Binance's REST docs (binance-api-notes.md §3), keyed by `METHOD path`.
-const REQUEST_WEIGHTS: Record<string, number> = {
+// Request weights from rest-api.md (binance/binance-spot-api-docs), keyed by `METHOD path`, with
+// the documented conditions on parameters.
+const REQUEST_WEIGHTS: Record<string, number | ((params: URLSearchParams) => number)> = {
   'GET /api/v3/exchangeInfo': 20,
   'GET /api/v3/klines': 2,
-  'GET /api/v3/ticker/price': 2,
+  'GET /api/v3/avgPrice': 2,
+  // "symbol: 2; symbol parameter omitted: 4; symbols: 4"
+  'GET /api/v3/ticker/price': (params) => (params.has('symbol') ? 2 : 4),
   'GET /api/v3/account': 20,
   'GET /api/v3/order': 4,
-  'GET /api/v3/myTrades': 20,
+  // "Without orderId: 20; With orderId: 5"
+  'GET /api/v3/myTrades': (params) => (params.has('orderId') ? 5 : 20),
   'GET /api/v3/orderList': 4,
   'GET /api/v3/openOrderList': 6,
+  // "6 for a single symbol; 80 when the symbol parameter is omitted"
+  'GET /api/v3/openOrders': (params) => (params.has('symbol') ? 6 : 80),
 };
 
-export function requestWeight(method: string, path: string): number {
-  return REQUEST_WEIGHTS[`${method} ${path}`] ?? 1;
+/** The documented weight of a request (1 when the docs give no other). */
+export function requestWeight(
+  method: string,
+  path: string,
+  params: URLSearchParams = new URLSearchParams(),
+): number {
+  const weight = REQUEST_WEIGHTS[`${method} ${path}`] ?? 1;
+  return typeof weight === 'function' ? weight(params) : weight;
 }
 
 export interface BinanceFetchOptions {
@@ -36,8 +48,12 @@ export interface BinanceFetchOptions {
 export function createBinanceFetch(options: BinanceFetchOptions): FetchFunction {
   return async (url, init = {}) => {
     const method = (init.method ?? 'GET').toUpperCase();
-    const path = new URL(url).pathname;
-    await options.governor.acquire(requestWeight(method, path));
+    const parsed = new URL(url);
+    const path = parsed.pathname;
+    const params = new URLSearchParams(parsed.search);
+    if (typeof init.body === 'string')
+      for (const [name, value] of new URLSearchParams(init.body)) params.set(name, value);
+    await options.governor.acquire(requestWeight(method, path, params));
     options.onRequest?.({ method, url: url.replace(/signature=[^&]*/i, 'signature=[redacted]') });
     let response: Response;
     try {

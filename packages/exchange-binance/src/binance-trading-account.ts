@@ -1,7 +1,6 @@
 import {
   type AccountCapabilities,
   assertExitFits,
-  assertOrderFits,
   type Balances,
   type Clock,
   type DecimalString,
@@ -11,9 +10,9 @@ import {
   type ExitReport,
   type ExitRequest,
   InvalidOrderError,
-  type MarketData,
   type MarketOrderRequest,
   OrderNotFoundError,
+  type OrderRejectedError,
   type OrderReport,
   OrderStatusUnknownError,
   roundOrderPrice,
@@ -23,6 +22,7 @@ import {
   toDecimalString,
 } from '@trd/core';
 import { toTrdError } from './binance-errors';
+import type { BinanceMarketData } from './binance-market-data';
 import {
   type BinanceOrder,
   type BinanceOrderList,
@@ -35,6 +35,8 @@ import type { CcxtBinance } from './ccxt-client';
 import { defaultStopLimit, exitOrderParams } from './exit-order-params';
 import { type RetryOptions, retryRead } from './read-retry';
 import type { ServerClock } from './server-clock';
+import { assertExitAllowed, assertMarketOrderFits } from './symbol-rules';
+import type { AccountStream } from './user-data-stream';
 
 export interface OrderLookupOptions {
   /** Lookups by client id after a placement whose outcome is unknown, before giving up. */
@@ -45,7 +47,7 @@ export interface OrderLookupOptions {
 
 export interface BinanceTradingAccountOptions {
   client: CcxtBinance;
-  marketData: MarketData;
+  marketData: BinanceMarketData;
   clock: Clock;
   /** Signing time; measured again when Binance answers -1021. */
   serverClock: ServerClock;
@@ -53,12 +55,17 @@ export interface BinanceTradingAccountOptions {
   orderLookup: OrderLookupOptions;
   /** How far past the stop price the stop leg's limit goes when the request has no `stopLimit`, percent. */
   stopLimitOffsetPercent: DecimalString;
+  /** `'stop-market'`: a STOP_LOSS stop leg where the symbol takes it (the exit's `stopLimit` is then ignored). */
+  stopLeg: 'stop-limit' | 'stop-market';
+  /** The account's user data stream, when enabled: `exitStatus` and `balances` answer from it while it is healthy. */
+  stream?: AccountStream;
 }
 
 /** Spot: no shorting, so a sell entry needs the base asset; exits are Binance-managed OCO pairs (core's `SPOT_ACCOUNT_CAPABILITIES`). */
 export const BINANCE_SPOT_CAPABILITIES: AccountCapabilities = SPOT_ACCOUNT_CAPABILITIES;
 
-// Binance accepts `^[.A-Z:/a-z0-9_-]{1,36}$`; the port promises the stricter `[A-Za-z0-9_-]`.
+// Binance's client order ids: `^[a-zA-Z0-9-_]{1,36}$` (fix-api.md "Client order ID fields must
+// conform to the regex", the legal range REST quotes in its -1100 answer), as the port promises.
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
 /**
@@ -66,7 +73,7 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{1,36}$/;
  * are not reachable from the returned object (nor printed by `console.log` / `JSON.stringify`).
  */
 export function createBinanceTradingAccount(options: BinanceTradingAccountOptions): TradingAccount {
-  const { client, marketData, clock, serverClock, retry } = options;
+  const { client, marketData, clock, serverClock, retry, stream } = options;
   const lookupAttempts = Math.max(1, options.orderLookup.attempts ?? 3);
   const lookupDelayMs = options.orderLookup.delayMs ?? 2000;
 
@@ -161,6 +168,8 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     try {
       return await send();
     } catch (error) {
+      // Binance judged the order by rules newer than ours: load exchangeInfo again at once.
+      if (isRuleRefusal(error)) marketData.refreshRules();
       const skewed = isClockSkew(error);
       if (!skewed && !outcomeUnknown(error)) throw error;
       // A failed measurement is not fatal here: each lookup resyncs again on its own -1021.
@@ -200,9 +209,24 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
   /** One read of an exit's state, without retries (callers retry around it). */
   const readExit = async (ref: ExitRef): Promise<ExitReport> => {
+    const epoch = stream?.trustedEpoch();
     const list = await lookupList({ orderListId: ref.exitRef });
     if (!list) throw new OrderNotFoundError(`binance: no exit ${ref.exitRef} on ${ref.symbol}`);
-    return describeList(list);
+    const report = await describeList(list);
+    // Seeds the stream's view (the reconcile after a reconnect): later reads answer from events.
+    if (stream && epoch !== undefined) stream.seedExit(list, legsOfReport(list, report), epoch);
+    return report;
+  };
+
+  /** The exit from the stream's view, when the stream is healthy and has seen it whole. */
+  const exitFromStream = async (ref: ExitRef): Promise<ExitReport | undefined> => {
+    const view = stream?.exitView(ref.exitRef);
+    if (!view || view.list.symbol !== ref.symbol) return undefined;
+    const legs = view.legs.map((leg) => leg.order);
+    const executed = view.legs.find((leg) => dec(leg.order.executedQty ?? '0').gt(0));
+    // Fees from the trades the stream pushed; from REST (myTrades, weight 5) if it missed some.
+    const trades = executed && (executed.tradesComplete ? executed.trades : await tradesOf(executed.order));
+    return toExitReport(view.list, legs, trades || undefined);
   };
 
   return {
@@ -210,9 +234,14 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
     capabilities: BINANCE_SPOT_CAPABILITIES,
 
     async balances() {
+      stream?.ensure();
+      const pushed = stream?.balances();
+      if (pushed) return pushed;
+      const epoch = stream?.trustedEpoch();
       const account = await retryRead(clock, retry, () =>
-        read<{ balances: { asset: string; free: string; locked: string }[] }>('GET account', () =>
-          client.privateGetAccount({ omitZeroBalances: 'true' }),
+        read<{ updateTime?: number; balances: { asset: string; free: string; locked: string }[] }>(
+          'GET account',
+          () => client.privateGetAccount({ omitZeroBalances: 'true' }),
         ),
       );
       const balances: Balances = {};
@@ -220,14 +249,17 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
         if (dec(free).isZero() && dec(locked).isZero()) continue;
         balances[asset] = { free: toDecimalString(free), locked: toDecimalString(locked) };
       }
+      stream?.seedBalances(balances, account.updateTime ?? 0, epoch);
       return balances;
     },
 
     async placeMarketOrder(request: MarketOrderRequest) {
       assertClientId(request.clientOrderId);
-      const rules = await marketData.rules(request.symbol);
-      const price = roundOrderPrice(rules, await marketData.price(request.symbol));
-      assertOrderFits(rules, { quantity: request.quantity, price });
+      stream?.ensure();
+      const rules = await marketData.symbolRules(request.symbol);
+      // Binance judges a MARKET order's notional at its avgPriceMins average, not the last price.
+      const averagePrice = roundOrderPrice(rules.market, await marketData.averagePrice(request.symbol));
+      assertMarketOrderFits(rules, { quantity: request.quantity, averagePrice });
       // Binance accepts a filled order's client id again: look first so a retry never buys twice.
       const existing = await retryRead(clock, retry, () =>
         lookupOrder(request.symbol, request.clientOrderId),
@@ -259,14 +291,21 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
 
     async placeExit(request: ExitRequest) {
       assertClientId(request.clientOrderId);
-      const rules = await marketData.rules(request.symbol);
-      const stopLimit =
-        request.stopLimit ??
-        defaultStopLimit(rules, request.side, request.stopLoss, options.stopLimitOffsetPercent);
-      const complete = { ...request, stopLimit };
+      stream?.ensure();
+      const symbolRules = await marketData.symbolRules(request.symbol);
+      const rules = symbolRules.market;
+      const stopMarket = options.stopLeg === 'stop-market' && symbolRules.orderTypes.has('STOP_LOSS');
+      const stopLimit = stopMarket
+        ? undefined
+        : (request.stopLimit ??
+          defaultStopLimit(rules, request.side, request.stopLoss, options.stopLimitOffsetPercent));
+      const { stopLimit: _ignored, ...withoutStopLimit } = request;
+      const complete: ExitRequest = stopLimit === undefined ? withoutStopLimit : { ...request, stopLimit };
       // Checked without the market first, so a pair that can never fit costs no ticker read. Binance
       // answers -2010 when the last price (on the tick) is not between the legs.
       assertExitFits(rules, complete);
+      assertExitAllowed(symbolRules, complete, undefined);
+      assertExitAllowed(symbolRules, complete, await marketData.averagePrice(request.symbol));
       assertExitFits(rules, {
         ...complete,
         lastPrice: roundOrderPrice(rules, await marketData.price(request.symbol)),
@@ -274,9 +313,11 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       return placeOnce(
         request,
         async () => {
+          const epoch = stream?.trustedEpoch();
           const list = await call<BinanceOrderList>('POST orderList/oco', () =>
             client.privatePostOrderListOco(exitOrderParams(complete)),
           );
+          stream?.seedExit(list, list.orderReports ?? [], epoch);
           return describeList(list, list.orderReports ?? []);
         },
         () => findExitByClientId(request.symbol, request.clientOrderId),
@@ -288,7 +329,12 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       return retryRead(clock, retry, () => findExitByClientId(symbol, clientOrderId));
     },
 
-    exitStatus: (ref: ExitRef) => retryRead(clock, retry, () => readExit(ref)),
+    async exitStatus(ref: ExitRef) {
+      stream?.ensure();
+      const pushed = await exitFromStream(ref);
+      if (pushed) return pushed;
+      return retryRead(clock, retry, () => readExit(ref));
+    },
 
     async cancelExit(ref: ExitRef) {
       // Cancelling twice is harmless, so a lost answer is simply retried.
@@ -320,6 +366,25 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
   };
 }
 
+/**
+ * The legs to seed the stream's view with after a REST read: those the report carries (a done
+ * list's legs were read), else, for a list still executing, its legs as waiting with nothing
+ * executed (what `open` means; any event about them is newer).
+ */
+function legsOfReport(list: BinanceOrderList, report: ExitReport): BinanceOrder[] {
+  if (report.state === 'open')
+    return list.orders.map((leg) => ({
+      symbol: leg.symbol,
+      orderId: leg.orderId,
+      orderListId: list.orderListId,
+      clientOrderId: leg.clientOrderId,
+      executedQty: '0',
+      cummulativeQuoteQty: '0',
+      status: 'NEW',
+    }));
+  return [];
+}
+
 function assertClientId(clientOrderId: string): void {
   if (!CLIENT_ID.test(clientOrderId)) {
     throw new InvalidOrderError(
@@ -346,6 +411,18 @@ async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
     if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/**
+ * Binance refused the order on a filter (-1013 "Filter failure: …") or on the symbol's state
+ * (-2010 "Market is closed.", "… orders are not supported for this symbol"): its exchangeInfo
+ * changed since ours was loaded.
+ */
+function isRuleRefusal(error: unknown): boolean {
+  if (!TrdError.isInstance(error) || error.code !== 'ORDER_REJECTED') return false;
+  const venueCode = (error as OrderRejectedError).venueCode;
+  if (venueCode === -1013) return true;
+  return venueCode === -2010 && /market is closed|not supported for this symbol/i.test(error.message);
 }
 
 /** Network failure, timeout or 5xx after sending: Binance may or may not have the order. */

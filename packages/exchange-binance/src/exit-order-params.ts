@@ -22,7 +22,7 @@ export function defaultStopLimit(
  * STOP_LOSS_LIMIT above, take profit below as a TAKE_PROFIT_LIMIT triggered at and limited to the
  * take-profit price (the documented `belowType` values are the stop and take-profit types).
  */
-export function exitOrderParams(request: ExitRequest & { stopLimit: DecimalString }): Record<string, string> {
+export function exitOrderParams(request: ExitRequest): Record<string, string> {
   const common = {
     symbol: request.symbol,
     side: request.side === 'sell' ? 'SELL' : 'BUY',
@@ -30,6 +30,27 @@ export function exitOrderParams(request: ExitRequest & { stopLimit: DecimalStrin
     listClientOrderId: request.clientOrderId,
     newOrderRespType: 'FULL',
   };
+  // Without a stop limit the stop leg is a STOP_LOSS (a market order once triggered): it takes no
+  // price and no timeInForce (rest-api.md, orderList/oco `belowPrice`/`belowTimeInForce`).
+  if (request.stopLimit === undefined) {
+    return request.side === 'sell'
+      ? {
+          ...common,
+          aboveType: 'LIMIT_MAKER',
+          abovePrice: request.takeProfit,
+          belowType: 'STOP_LOSS',
+          belowStopPrice: request.stopLoss,
+        }
+      : {
+          ...common,
+          aboveType: 'STOP_LOSS',
+          aboveStopPrice: request.stopLoss,
+          belowType: 'TAKE_PROFIT_LIMIT',
+          belowStopPrice: request.takeProfit,
+          belowPrice: request.takeProfit,
+          belowTimeInForce: 'GTC',
+        };
+  }
   if (request.side === 'sell') {
     return {
       ...common,

@@ -60,6 +60,16 @@ export class RequestWeightGovernor {
     }
   }
 
+  /** Counts weight already spent without waiting (opening a WebSocket connection). */
+  observeSpent(weight: number): void {
+    const window = minuteStart(this.clock.now());
+    if (window !== this.windowStart) {
+      this.windowStart = window;
+      this.used = 0;
+    }
+    this.used += weight;
+  }
+
   /** Records the weight Binance says this IP used in the current minute. */
   observeUsedWeight(usedWeight: number): void {
     const window = minuteStart(this.clock.now());

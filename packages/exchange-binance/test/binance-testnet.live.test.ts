@@ -1,4 +1,4 @@
-import { dec, exitQuantityAfterEntry, roundOrderPrice, roundToTick } from '@trd/core';
+import { dec, exitQuantityAfterEntry, OrderNotFoundError, roundOrderPrice, roundToTick } from '@trd/core';
 import { describe, expect, it } from 'vitest';
 import { createBinanceExchange } from '../src/index';
 
@@ -35,6 +35,26 @@ describe('Binance spot testnet (live)', () => {
       expect(exit.state).toBe('open');
       expect((await account.cancelExit({ symbol: 'BTCUSDT', exitRef: exit.exitRef })).state).toBe(
         'cancelled',
+      );
+    },
+    60_000,
+  );
+
+  // Whatever code the real API picks for an unknown order or order list (-2013, -2011, -2018…),
+  // the adapter reads it as not-found (src/not-found-answers.ts).
+  it.skipIf(!apiKey || !secret)(
+    'reads an unknown order and an unknown order list as not-found',
+    async () => {
+      const exchange = createBinanceExchange({ testnet: true });
+      const account = exchange.account({ apiKey: apiKey as string, secret: secret as string });
+      const unknown = `trd-live-unknown-${Date.now()}`;
+      expect(await account.findOrder('BTCUSDT', unknown)).toBeNull();
+      expect(await account.findExit('BTCUSDT', unknown)).toBeNull();
+      await expect(account.exitStatus({ symbol: 'BTCUSDT', exitRef: '987654321' })).rejects.toBeInstanceOf(
+        OrderNotFoundError,
+      );
+      await expect(account.cancelExit({ symbol: 'BTCUSDT', exitRef: '987654321' })).rejects.toBeInstanceOf(
+        OrderNotFoundError,
       );
     },
     60_000,

@@ -38,3 +38,40 @@ runExchangeConformance({
     };
   },
 });
+
+// The same contract with fills and balances pushed over the WebSocket API user data stream: moving
+// the price waits until the adapter has received every event the fake pushed.
+runExchangeConformance({
+  name: 'binance (local fake Binance, user data stream)',
+  async setup() {
+    const clock = new VirtualClock(FIXTURE_TIME);
+    const local = await startLocalBinance({
+      clock,
+      balances: { USDT: '100', BTC: '0' },
+      exchange: { userDataStream: true },
+    });
+    const delivered = async () => {
+      const started = Date.now();
+      while (
+        (local.exchange.userDataStream(TEST_CREDENTIALS)?.eventsReceived ?? 0) <
+          local.fake.stream.sentEvents(TEST_CREDENTIALS.apiKey) &&
+        Date.now() - started < 2000
+      )
+        await new Promise((resolve) => setTimeout(resolve, 2));
+    };
+    return {
+      exchange: local.exchange,
+      credentials: TEST_CREDENTIALS,
+      symbol: 'BTCUSDT',
+      clock,
+      async movePrice(price: number) {
+        local.fake.setPrice('BTCUSDT', price.toFixed(2));
+        await delivered();
+      },
+      async teardown() {
+        await local.exchange.close?.();
+        await local.close();
+      },
+    };
+  },
+});

@@ -52,6 +52,75 @@ export const rejections = {
   // `### -1128 OPTIONAL_PARAMS_BAD_COMBO`: "Combination of optional parameters invalid."
   badParameterCombination: () =>
     new BinanceApiError(400, -1128, 'Combination of optional parameters invalid.'),
+  // errors.md:93-95 `### -1104 UNREAD_PARAMETERS`: "Not all sent parameters were read; read '%s'
+  // parameter(s) but was sent '%s'." — what REST answers a misspelled or unknown parameter (field
+  // reports: ccxt/ccxt#3784, binance/binance-connector-python#172 for `timeInforce`).
+  unreadParameters: (read: number, sent: number) =>
+    new BinanceApiError(
+      400,
+      -1104,
+      `Not all sent parameters were read; read '${read}' parameter(s) but was sent '${sent}'.`,
+    ),
+  // errors.md:72-74 `### -1100 ILLEGAL_CHARS`: "Illegal characters found in parameter '%s'; legal range is '%s'."
+  illegalCharacters: (name: string, legalRange: string) =>
+    new BinanceApiError(
+      400,
+      -1100,
+      `Illegal characters found in parameter '${name}'; legal range is '${legalRange}'.`,
+    ),
+  // errors.md:101-103 `### -1106 PARAM_NOT_REQUIRED`: "Parameter '%s' sent when not required."
+  notRequired: (name: string) =>
+    new BinanceApiError(400, -1106, `Parameter '${name}' sent when not required.`),
+  // errors.md:114-119 `### -1114 TIF_NOT_REQUIRED`, `### -1115 INVALID_TIF`.
+  timeInForceNotRequired: () =>
+    new BinanceApiError(400, -1114, 'TimeInForce parameter sent when not required.'),
+  invalidTimeInForce: () => new BinanceApiError(400, -1115, 'Invalid timeInForce.'),
+  // errors.md:188-190 `### -1158 OCO_ORDER_TYPE_REJECTED`: "Order type not supported in OCO."
+  ocoTypeRejected: () => new BinanceApiError(400, -1158, 'Order type not supported in OCO.'),
+  // errors.md:200-201 `### -1165`, errors.md:206-207 `### -1168`; errors.md:289-299 `### -1196`..`### -1199`:
+  // which leg may sit above or below in an OCO of each side.
+  buyLimitMustBeBelow: () => new BinanceApiError(400, -1165, 'A limit order in a buy OCO must be below.'),
+  bothLegsLimit: () => new BinanceApiError(400, -1168, 'At least one OCO order must be contingent.'),
+  buyStopMustBeAbove: () => new BinanceApiError(400, -1196, 'A stop loss order in a buy OCO must be above.'),
+  sellStopMustBeBelow: () =>
+    new BinanceApiError(400, -1197, 'A stop loss order in a sell OCO must be below.'),
+  buyTakeProfitMustBeBelow: () =>
+    new BinanceApiError(400, -1198, 'A take profit order in a buy OCO must be below.'),
+  sellTakeProfitMustBeAbove: () =>
+    new BinanceApiError(400, -1199, 'A take profit order in a sell OCO must be above.'),
+  // errors.md:367-376, the -2010 table: "Market is closed." — "The symbol is not trading."
+  marketClosed: () => new BinanceApiError(400, -2010, 'Market is closed.'),
+  // errors.md:378-383, the -2010 table: "<type> orders are not supported for this symbol."
+  typeNotSupported: (type: string) =>
+    new BinanceApiError(
+      400,
+      -2010,
+      `${ORDER_TYPE_NAMES[type] ?? type} orders are not supported for this symbol.`,
+    ),
+  // errors.md:394, the -2010 table: "OCO orders are not supported for this symbol"
+  ocoNotSupported: () => new BinanceApiError(400, -2010, 'OCO orders are not supported for this symbol'),
+  // errors.md:390, the -2010 table: "Order would trigger immediately." — a stop price on the wrong
+  // side of the last price.
+  wouldTriggerImmediately: () => new BinanceApiError(400, -2010, 'Order would trigger immediately.'),
+  // errors.md:30-31 `### -1007 TIMEOUT`, and rest-api.md:102 (the API's 10 s backend timeout); a 5XX,
+  // whose "execution status is UNKNOWN" (rest-api.md:116-118).
+  backendTimeout: () =>
+    new BinanceApiError(
+      503,
+      -1007,
+      'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
+    ),
+};
+
+/** errors.md:378-383: the wording of each type in "… orders are not supported for this symbol." */
+const ORDER_TYPE_NAMES: Record<string, string> = {
+  MARKET: 'Market',
+  STOP_LOSS: 'Stop loss',
+  STOP_LOSS_LIMIT: 'Stop loss limit',
+  TAKE_PROFIT: 'Take profit',
+  TAKE_PROFIT_LIMIT: 'Take profit limit',
+  LIMIT: 'Limit',
+  LIMIT_MAKER: 'Limit maker',
 };
 
 /**

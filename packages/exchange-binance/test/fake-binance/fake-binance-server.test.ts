@@ -136,8 +136,10 @@ describe('the local Binance', () => {
         quantity: '0.001',
         aboveType: 'LIMIT_MAKER',
         abovePrice: '63000.005',
-        belowType: 'STOP_LOSS',
+        belowType: 'STOP_LOSS_LIMIT',
         belowStopPrice: '62000',
+        belowPrice: '61900',
+        belowTimeInForce: 'GTC',
       }),
     );
     expect(offTick.body).toEqual({ code: -1013, msg: 'Filter failure: PRICE_FILTER' });
@@ -150,8 +152,10 @@ describe('the local Binance', () => {
         quantity: '0.001',
         aboveType: 'LIMIT_MAKER',
         abovePrice: '62800',
-        belowType: 'STOP_LOSS',
+        belowType: 'STOP_LOSS_LIMIT',
         belowStopPrice: '62000',
+        belowPrice: '61900',
+        belowTimeInForce: 'GTC',
       }),
     );
     expect(wrongSide.body).toEqual({

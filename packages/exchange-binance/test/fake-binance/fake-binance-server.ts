@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BinanceApiError } from './binance-api-error';
+import { BinanceApiError, rejections } from './binance-api-error';
+import { ENDPOINTS, type EndpointSpec, unreadParameters } from './endpoints';
 import type { FakeBinanceVenue } from './fake-binance-venue';
+import { FakeUserDataStream } from './fake-user-data-stream';
 
 type Params = Record<string, string>;
 
@@ -13,13 +15,20 @@ export interface FakeFault {
   /**
    * `server-error`: HTTP 503 (Binance: "execution status unknown"); `rate-limit`: 429 with
    * Retry-After; `ban`: 418 with Retry-After; `timeout`: no answer at all; `lost-response`: the
-   * request is executed, then the connection drops before the answer.
+   * request is executed, then the connection drops before the answer; `backend-timeout`: after
+   * `delayMs`, HTTP 503 with -1007 "Timeout waiting for response from backend server…" (executed
+   * first with `afterProcessing`).
    */
-  kind: 'server-error' | 'rate-limit' | 'ban' | 'timeout' | 'lost-response';
+  kind: 'server-error' | 'rate-limit' | 'ban' | 'timeout' | 'lost-response' | 'backend-timeout';
+  /**
+   * For `backend-timeout`: how long the fake waits before answering -1007, real ms (Binance: 10 s,
+   * rest-api.md:102). Default 0.
+   */
+  delayMs?: number;
   /** How many matching requests it hits (default 1). */
   times?: number;
   retryAfterSeconds?: number;
-  /** For `server-error` and `timeout`: execute the request first (the order exists; its answer does not arrive). */
+  /** For `server-error`, `timeout` and `backend-timeout`: execute the request first (the order exists; its answer does not arrive). */
   afterProcessing?: boolean;
 }
 
@@ -35,8 +44,7 @@ export interface LedgerEntry {
 }
 
 interface Route {
-  weight: number;
-  signed: boolean;
+  spec: EndpointSpec;
   handle: (params: Params, apiKey: string) => unknown;
   /** Order placements also report order counts. */
   order?: boolean;
@@ -61,71 +69,48 @@ export class FakeBinanceServer {
   private readonly faults: (FakeFault & { remaining: number })[] = [];
   private readonly routes: Record<string, Route>;
   private server: Server | undefined;
+  /** The WebSocket API user data stream, on the same port (`/ws-api/v3`), once listening. */
+  stream: FakeUserDataStream | undefined;
   private usedWeight = 0;
   private weightWindow = 0;
   url = '';
 
   constructor(private readonly options: FakeBinanceServerOptions) {
     const venue = options.venue;
-    this.routes = {
-      'GET /api/v3/ping': { weight: 1, signed: false, handle: () => ({}) },
-      'GET /api/v3/time': { weight: 1, signed: false, handle: () => ({ serverTime: options.now() }) },
-      'GET /api/v3/exchangeInfo': {
-        weight: 20,
-        signed: false,
-        handle: (params) => venue.exchangeInfo(params),
-      },
-      'GET /api/v3/klines': { weight: 2, signed: false, handle: (params) => venue.klines(params) },
-      'GET /api/v3/ticker/price': { weight: 2, signed: false, handle: (params) => venue.tickerPrice(params) },
-      'GET /api/v3/account': {
-        weight: 20,
-        signed: true,
-        handle: (params, key) => venue.accountInfo(key, params),
-      },
-      'POST /api/v3/order': {
-        weight: 1,
-        signed: true,
-        order: true,
-        handle: (params, key) => venue.placeOrder(key, params),
-      },
-      'GET /api/v3/order': {
-        weight: 4,
-        signed: true,
-        handle: (params, key) => venue.queryOrder(key, params),
-      },
-      'DELETE /api/v3/order': {
-        weight: 1,
-        signed: true,
-        handle: (params, key) => venue.cancelOrder(key, params),
-      },
-      'GET /api/v3/myTrades': {
-        weight: 20,
-        signed: true,
-        handle: (params, key) => venue.myTrades(key, params),
-      },
-      'POST /api/v3/orderList/oco': {
-        weight: 1,
-        signed: true,
-        order: true,
-        handle: (params, key) => venue.placeOco(key, params),
-      },
-      'GET /api/v3/orderList': {
-        weight: 4,
-        signed: true,
-        handle: (params, key) => venue.queryOrderList(key, params),
-      },
-      'DELETE /api/v3/orderList': {
-        weight: 1,
-        signed: true,
-        handle: (params, key) => venue.cancelOrderList(key, params),
-      },
-      'GET /api/v3/openOrderList': {
-        weight: 6,
-        signed: true,
-        handle: (_params, key) => venue.openOrderLists(key),
-      },
+    // Weights and parameters from rest-api.md (`ENDPOINTS`); the venue answers.
+    const handlers: Record<string, Route['handle']> = {
+      'GET /api/v3/ping': () => ({}),
+      'GET /api/v3/time': () => ({ serverTime: options.now() }),
+      'GET /api/v3/exchangeInfo': (params) => venue.exchangeInfo(params),
+      'GET /api/v3/klines': (params) => venue.klines(params),
+      'GET /api/v3/avgPrice': (params) => venue.averagePriceAnswer(params),
+      'GET /api/v3/ticker/price': (params) => venue.tickerPrice(params),
+      'GET /api/v3/account': (params, key) => venue.accountInfo(key, params),
+      'POST /api/v3/order': (params, key) => venue.placeOrder(key, params),
+      'GET /api/v3/order': (params, key) => venue.queryOrder(key, params),
+      'DELETE /api/v3/order': (params, key) => venue.cancelOrder(key, params),
+      'GET /api/v3/myTrades': (params, key) => venue.myTrades(key, params),
+      'POST /api/v3/orderList/oco': (params, key) => venue.placeOco(key, params),
+      'GET /api/v3/orderList': (params, key) => venue.queryOrderList(key, params),
+      'DELETE /api/v3/orderList': (params, key) => venue.cancelOrderList(key, params),
+      'GET /api/v3/openOrderList': (_params, key) => venue.openOrderLists(key),
+      'GET /api/v3/openOrders': (params, key) => venue.openOrders(key, params),
     };
+    this.routes = {};
+    for (const [name, handle] of Object.entries(handlers)) {
+      const spec = ENDPOINTS[name];
+      if (!spec) throw new Error(`fake Binance: no documented spec for ${name}`);
+      this.routes[name] = {
+        spec,
+        handle,
+        order: name === 'POST /api/v3/order' || name === 'POST /api/v3/orderList/oco',
+      };
+    }
   }
+
+  /** Weight charged per endpoint this minute and in all, for benchmarks. */
+  readonly weightByEndpoint = new Map<string, number>();
+  totalWeight = 0;
 
   async listen(): Promise<string> {
     this.server = createServer((request, response) => {
@@ -133,6 +118,18 @@ export class FakeBinanceServer {
         response.statusCode = 500;
         response.end(JSON.stringify({ code: -1000, msg: `fake server bug: ${String(error)}` }));
       });
+    });
+    this.stream = new FakeUserDataStream(this.server, {
+      venue: this.options.venue,
+      now: this.options.now,
+      spendWeight: (weight) => {
+        this.totalWeight += weight;
+        this.weightByEndpoint.set(
+          'WS userDataStream',
+          (this.weightByEndpoint.get('WS userDataStream') ?? 0) + weight,
+        );
+        this.spendWeight(weight);
+      },
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const address = this.server.address() as AddressInfo;
@@ -143,6 +140,7 @@ export class FakeBinanceServer {
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    await this.stream?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.server = undefined;
@@ -213,24 +211,37 @@ export class FakeBinanceServer {
       this.send(response, entry, 404, { code: -1, msg: `fake Binance has no ${method} ${url.pathname}` });
       return;
     }
-    const weight = this.spendWeight(route.weight);
+    const routeWeight = route.spec.weight(params);
+    const routeName = `${method} ${url.pathname}`;
+    this.weightByEndpoint.set(routeName, (this.weightByEndpoint.get(routeName) ?? 0) + routeWeight);
+    this.totalWeight += routeWeight;
+    const weight = this.spendWeight(routeWeight);
     const headers: Record<string, string> = { 'X-MBX-USED-WEIGHT-1M': String(weight) };
     let status = 200;
     let payload: unknown;
     try {
-      // errors.md `### -1003 TOO_MANY_REQUESTS`: "Too much request weight used; current limit is %s request weight per %s."
+      // errors.md:22-24 `### -1003 TOO_MANY_REQUESTS`: "Too much request weight used; current limit is %s request weight per %s. …"; rest-api.md:153-161: HTTP 429 with Retry-After.
       if (weight > (this.options.weightLimit ?? 6000)) {
         const retryAfter = Math.ceil((this.weightWindow + MINUTE_MS - this.options.now()) / 1000);
         headers['Retry-After'] = String(retryAfter);
         throw new BinanceApiError(
           429,
           -1003,
-          'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.',
+          `Too much request weight used; current limit is ${this.options.weightLimit ?? 6000} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
         );
       }
       let key = '';
-      if (route.signed) key = this.authenticate(apiKey, rawQuery, body, params);
+      if (route.spec.signed) key = this.authenticate(apiKey, rawQuery, body, params);
+      // errors.md:93-95 -1104: a parameter the endpoint does not read (misspelled, or unknown) is refused.
+      const unread = unreadParameters(route.spec, params);
+      const sent = Object.keys(params).length;
+      if (unread.length > 0) throw rejections.unreadParameters(sent - unread.length, sent);
+      // rest-api.md:102: the backend takes too long; the API gives up after its timeout.
+      if (fault?.kind === 'backend-timeout' && fault.delayMs)
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (fault?.kind === 'backend-timeout' && !fault.afterProcessing) throw rejections.backendTimeout();
       payload = route.handle(params, key);
+      if (fault?.kind === 'backend-timeout') throw rejections.backendTimeout();
       if (route.order) {
         headers['X-MBX-ORDER-COUNT-10S'] = '1';
         headers['X-MBX-ORDER-COUNT-1D'] = '1';

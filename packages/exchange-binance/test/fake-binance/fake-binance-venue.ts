@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import Decimal from 'decimal.js';
 import { type BinanceAnswer, BinanceApiError, rejections } from './binance-api-error';
 import {
+  averagePriceMinutes,
   checkLotSize,
   checkNotional,
+  checkOpenOrderCounts,
+  checkPercentPriceBySide,
   checkPrecision,
   checkPriceFilter,
   filterOf,
+  isAlgoType,
+  notionalFilterType,
   type SymbolInfo,
 } from './symbol-filters';
 
@@ -95,6 +100,7 @@ export interface FakeVenueOptions {
   notFoundAnswer?: BinanceAnswer;
 }
 
+// rest-api.md:3256 `aboveType`: "Supported values: STOP_LOSS_LIMIT, STOP_LOSS, LIMIT_MAKER, TAKE_PROFIT, TAKE_PROFIT_LIMIT".
 const OCO_ABOVE_TYPES = new Set([
   'STOP_LOSS_LIMIT',
   'STOP_LOSS',
@@ -102,7 +108,50 @@ const OCO_ABOVE_TYPES = new Set([
   'TAKE_PROFIT',
   'TAKE_PROFIT_LIMIT',
 ]);
+// rest-api.md:3268 `belowType`: "Supported values: STOP_LOSS, STOP_LOSS_LIMIT, TAKE_PROFIT, TAKE_PROFIT_LIMIT".
 const OCO_BELOW_TYPES = new Set(['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+// enums.md:90-98 order types, :102-106 newOrderRespType, :115-118 side, :122-130 timeInForce.
+const ORDER_TYPES = new Set([
+  'LIMIT',
+  'MARKET',
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+  'LIMIT_MAKER',
+]);
+const RESPONSE_TYPES = ['ACK', 'RESULT', 'FULL'];
+const TIME_IN_FORCE = new Set(['GTC', 'IOC', 'FOK']);
+/**
+ * Client order ids: fix-api.md:394 "Client order ID fields must conform to the regex
+ * `^[a-zA-Z0-9-_]{1,36}$`", the legal range REST quotes in its -1100 answer too
+ * (binance/binance-spot-api-docs pull request #34: `.` is refused).
+ */
+export const CLIENT_ORDER_ID_RANGE = '^[a-zA-Z0-9-_]{1,36}$';
+const CLIENT_ORDER_ID = /^[a-zA-Z0-9_-]{1,36}$/;
+const CLIENT_ID_PARAMETERS = [
+  'newClientOrderId',
+  'origClientOrderId',
+  'listClientOrderId',
+  'aboveClientOrderId',
+  'belowClientOrderId',
+];
+
+/** errors.md:72-74 -1100 for a client id outside the legal range. */
+function checkClientIds(params: Params): void {
+  for (const name of CLIENT_ID_PARAMETERS) {
+    const value = params[name];
+    if (value !== undefined && !CLIENT_ORDER_ID.test(value))
+      throw rejections.illegalCharacters(name, CLIENT_ORDER_ID_RANGE);
+  }
+}
+
+/** errors.md:72-74 -1100 for an enum parameter outside its values (enums.md). */
+function checkEnum(params: Params, name: string, values: readonly string[]): void {
+  const value = params[name];
+  if (value !== undefined && !values.includes(value))
+    throw rejections.illegalCharacters(name, values.join(', '));
+}
 
 const fmt = (value: Decimal) => value.toFixed(8);
 
@@ -135,8 +184,114 @@ export class FakeBinanceVenue {
   private nextTradeId = 5000;
   private readonly commissionRate: Decimal;
 
+  /** The symbols served, a copy per venue (tests change them with `updateSymbol`). */
+  private readonly symbols: SymbolInfo[];
+  /** Prices set by the test, in time order, for the average price (filters.md:64, avgPriceMins). */
+  private readonly priceHistory = new Map<string, { at: number; price: Decimal }[]>();
+  private readonly averagePriceOverrides = new Map<string, Decimal>();
+
   constructor(private readonly options: FakeVenueOptions) {
     this.commissionRate = new Decimal(options.commissionRate ?? '0.001');
+    this.symbols = structuredClone(options.exchangeInfo.symbols);
+  }
+
+  private readonly listeners: ((apiKey: string, event: Record<string, unknown>) => void)[] = [];
+  private nextExecutionId = 1;
+
+  /** Receives every user data stream event of every account (the fake's WebSocket API pushes them). */
+  onEvent(listener: (apiKey: string, event: Record<string, unknown>) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(apiKey: string, event: Record<string, unknown>): void {
+    for (const listener of this.listeners) listener(apiKey, event);
+  }
+
+  /** user-data-stream.md:73-121 `executionReport`, with the fields this fake knows. */
+  private reportOrder(order: FakeOrder, executionType: string, last?: FakeFill): void {
+    const now = this.options.now();
+    this.emit(order.apiKey, {
+      e: 'executionReport',
+      E: now,
+      s: order.symbol,
+      c: order.clientOrderId,
+      S: order.side,
+      o: order.type,
+      f: order.timeInForce,
+      q: fmt(order.origQty),
+      p: fmt(order.price),
+      P: fmt(order.stopPrice ?? new Decimal(0)),
+      F: '0.00000000',
+      g: order.orderListId,
+      C: '',
+      x: executionType,
+      X: order.status,
+      r: 'NONE',
+      i: order.orderId,
+      l: fmt(last?.qty ?? new Decimal(0)),
+      z: fmt(order.executedQty),
+      L: fmt(last?.price ?? new Decimal(0)),
+      n: last ? fmt(last.commission) : '0',
+      N: last ? last.commissionAsset : null,
+      T: order.updateTime,
+      t: last ? last.tradeId : -1,
+      I: this.nextExecutionId++,
+      w: order.status === 'NEW' && order.workingTime !== -1,
+      m: last?.isMaker ?? false,
+      M: false,
+      O: order.time,
+      Z: fmt(order.cummulativeQuoteQty),
+      Y: fmt(last ? last.qty.mul(last.price) : new Decimal(0)),
+      Q: '0.00000000',
+      ...(order.workingTime !== -1 ? { W: order.workingTime } : {}),
+      V: 'NONE',
+      ...(order.expiryReason ? { eR: order.expiryReason } : {}),
+    });
+  }
+
+  /** user-data-stream.md:275-308 `listStatus`. */
+  private reportList(list: FakeOrderList): void {
+    this.emit(list.apiKey, {
+      e: 'listStatus',
+      E: this.options.now(),
+      s: list.symbol,
+      g: list.orderListId,
+      c: 'OCO',
+      l: list.listStatusType,
+      L: list.listOrderStatus,
+      r: 'NONE',
+      C: list.listClientOrderId,
+      T: list.transactionTime,
+      O: this.legsOf(list).map((leg) => ({ s: leg.symbol, i: leg.orderId, c: leg.clientOrderId })),
+    });
+  }
+
+  /** user-data-stream.md:29-50 `outboundAccountPosition`: the account's balances after a change. */
+  private reportBalances(apiKey: string): void {
+    const account = this.accounts.get(apiKey);
+    if (!account) return;
+    const now = this.options.now();
+    this.emit(apiKey, {
+      e: 'outboundAccountPosition',
+      E: now,
+      u: now,
+      B: [...account.balances].map(([asset, balance]) => ({
+        a: asset,
+        f: fmt(balance.free),
+        l: fmt(balance.locked),
+      })),
+    });
+  }
+
+  /** Changes a symbol's exchangeInfo entry (status, orderTypes, ocoAllowed, filters), as Binance does between loads. */
+  updateSymbol(symbol: string, change: (info: SymbolInfo) => void): void {
+    change(this.symbolInfo(symbol));
+  }
+
+  /** Pins the average price (GET avgPrice, MARKET notional, PERCENT_PRICE_BY_SIDE) instead of computing it. */
+  setAveragePrice(symbol: string, price: string | undefined): void {
+    if (price === undefined) this.averagePriceOverrides.delete(symbol);
+    else this.averagePriceOverrides.set(symbol, new Decimal(price));
   }
 
   addAccount(apiKey: string, secret: string, balances: Record<string, string>): FakeAccount {
@@ -154,7 +309,7 @@ export class FakeBinanceVenue {
 
   symbolInfo(symbol: string | undefined): SymbolInfo {
     if (!symbol) throw rejections.mandatory('symbol');
-    const info = this.options.exchangeInfo.symbols.find((candidate) => candidate.symbol === symbol);
+    const info = this.symbols.find((candidate) => candidate.symbol === symbol);
     if (!info) throw rejections.badSymbol();
     return info;
   }
@@ -168,10 +323,12 @@ export class FakeBinanceVenue {
         ? (JSON.parse(params.symbols) as string[])
         : undefined;
     for (const symbol of wanted ?? []) this.symbolInfo(symbol);
-    const symbols = wanted
-      ? this.options.exchangeInfo.symbols.filter((info) => wanted.includes(info.symbol))
-      : this.options.exchangeInfo.symbols;
-    return { ...this.options.exchangeInfo, serverTime: this.options.now(), symbols };
+    const symbols = wanted ? this.symbols.filter((info) => wanted.includes(info.symbol)) : this.symbols;
+    return {
+      ...this.options.exchangeInfo,
+      serverTime: this.options.now(),
+      symbols: structuredClone(symbols),
+    };
   }
 
   /** Bars up to the current minute: never one from the future. */
@@ -218,12 +375,72 @@ export class FakeBinanceVenue {
 
   tickerPrice(params: Params): unknown {
     if (!params.symbol)
-      return this.options.exchangeInfo.symbols.map((info) => ({
+      return this.symbols.map((info) => ({
         symbol: info.symbol,
         price: fmt(this.lastPrice(info.symbol)),
       }));
     this.symbolInfo(params.symbol);
     return { symbol: params.symbol, price: fmt(this.lastPrice(params.symbol)) };
+  }
+
+  /**
+   * The average price Binance judges MARKET notionals and PERCENT_PRICE_BY_SIDE by: "the volume
+   * weighted average price over the preceding `avgPriceMins` minutes", or the last price when
+   * `avgPriceMins` is 0 (filters.md:64-65, 139-142). Each preceding minute weighs its candle's
+   * volume, at the price the test last set before the minute ended, else its candle's close.
+   */
+  averagePrice(symbol: string, minutes: number): Decimal {
+    const pinned = this.averagePriceOverrides.get(symbol);
+    if (pinned) return pinned;
+    if (minutes <= 0) return this.lastPrice(symbol);
+    const now = this.options.now();
+    const currentMinute = Math.floor(now / 60_000) * 60_000;
+    const candles = this.options.candles[symbol] ?? [];
+    const history = this.priceHistory.get(symbol) ?? [];
+    let value = new Decimal(0);
+    let volume = new Decimal(0);
+    for (let start = currentMinute - minutes * 60_000; start < currentMinute; start += 60_000) {
+      const candle = candles.find((row) => row.openTime === start);
+      const set = history.filter((entry) => entry.at < start + 60_000).at(-1);
+      const price = set?.price ?? (candle ? new Decimal(candle.close) : undefined);
+      if (!price) continue;
+      const weight = candle && new Decimal(candle.volume).gt(0) ? new Decimal(candle.volume) : new Decimal(1);
+      value = value.plus(price.mul(weight));
+      volume = volume.plus(weight);
+    }
+    return volume.isZero() ? this.lastPrice(symbol) : value.div(volume).toDecimalPlaces(8);
+  }
+
+  /** rest-api.md:1234-1258 GET /api/v3/avgPrice: `{ mins, price, closeTime }`. */
+  averagePriceAnswer(params: Params): unknown {
+    const info = this.symbolInfo(params.symbol);
+    const minutes = averagePriceMinutes(info, notionalFilterType(info)) || 5;
+    return {
+      mins: minutes,
+      price: fmt(this.averagePrice(info.symbol, minutes)),
+      closeTime: this.options.now(),
+    };
+  }
+
+  /** The open orders of an account on a symbol: all of them, and the algo ones (filters.md:217-239). */
+  private openOrderCounts(apiKey: string, symbol: string): { orders: number; algoOrders: number } {
+    const open = this.orders.filter(
+      (order) => order.apiKey === apiKey && order.symbol === symbol && order.status === 'NEW',
+    );
+    return { orders: open.length, algoOrders: open.filter((order) => isAlgoType(order.type)).length };
+  }
+
+  /** rest-api.md:4287-4302 GET /api/v3/openOrders. */
+  openOrders(apiKey: string, params: Params): unknown[] {
+    if (params.symbol) this.symbolInfo(params.symbol);
+    return this.orders
+      .filter(
+        (order) =>
+          order.apiKey === apiKey &&
+          order.status === 'NEW' &&
+          (!params.symbol || order.symbol === params.symbol),
+      )
+      .map((order) => this.orderResponse(order, 'QUERY'));
   }
 
   /**
@@ -237,6 +454,9 @@ export class FakeBinanceVenue {
     this.symbolInfo(symbol);
     const last = new Decimal(price);
     this.prices.set(symbol, last);
+    const history = this.priceHistory.get(symbol) ?? [];
+    history.push({ at: this.options.now(), price: last });
+    this.priceHistory.set(symbol, history);
     for (const list of this.orderLists) {
       if (list.symbol !== symbol) continue;
       if (list.listOrderStatus === 'EXECUTING') this.triggerList(list, last, options.gap ?? false);
@@ -297,18 +517,45 @@ export class FakeBinanceVenue {
 
   // ---- orders ---------------------------------------------------------------------------------
 
+  /**
+   * POST /api/v3/order (rest-api.md:2128-2178), MARKET only: the checks in the order Binance's
+   * documentation gives them — parameters, enums, the symbol's status and order types, precision,
+   * then the filters (filters.md), then the balance.
+   */
   placeOrder(apiKey: string, params: Params): unknown {
     const info = this.symbolInfo(params.symbol);
     if (!params.side) throw rejections.mandatory('side');
+    // errors.md:124-125 -1117 "Invalid side." (enums.md:115-118).
     if (params.side !== 'BUY' && params.side !== 'SELL') throw rejections.invalidSide();
     if (!params.type) throw rejections.mandatory('type');
-    if (params.type !== 'MARKET') throw rejections.invalidOrderType();
+    // errors.md:121-122 -1116 "Invalid orderType." (enums.md:90-98).
+    if (!ORDER_TYPES.has(params.type)) throw rejections.invalidOrderType();
+    checkEnum(params, 'newOrderRespType', RESPONSE_TYPES);
+    // errors.md:118-119 -1115 for a timeInForce outside enums.md:122-130; -1114 when a MARKET order sends one.
+    if (params.timeInForce !== undefined && !TIME_IN_FORCE.has(params.timeInForce))
+      throw rejections.invalidTimeInForce();
+    checkClientIds(params);
+    // errors.md:376 "Market is closed." — "The symbol is not trading" (status, enums.md:5-11).
+    if ((info.status ?? 'TRADING') !== 'TRADING') throw rejections.marketClosed();
+    // errors.md:378 "Market orders are not supported for this symbol." (orderTypes of exchangeInfo).
+    if (info.orderTypes && !info.orderTypes.includes(params.type))
+      throw rejections.typeNotSupported(params.type);
+    if (params.type !== 'MARKET')
+      throw new BinanceApiError(400, -1000, `fake Binance implements MARKET orders only, not ${params.type}`);
+    if (params.timeInForce !== undefined) throw rejections.timeInForceNotRequired();
+    for (const name of ['price', 'stopPrice', 'icebergQty', 'trailingDelta'])
+      if (params[name] !== undefined) throw rejections.notRequired(name);
+    // rest-api.md:2173: MARKET needs `quantity` or `quoteOrderQty` (this fake: quantity).
     if (!params.quantity) throw rejections.mandatory('quantity');
     checkPrecision('quantity', params.quantity, info.baseAssetPrecision);
     const quantity = new Decimal(params.quantity);
     checkLotSize(info, quantity, true);
     const price = this.lastPrice(info.symbol);
-    checkNotional(info, quantity.mul(price), true);
+    // filters.md:139-142 / 162-165: a MARKET order's notional is at the average price over avgPriceMins.
+    const average = this.averagePrice(info.symbol, averagePriceMinutes(info, notionalFilterType(info)));
+    checkNotional(info, quantity.mul(average), true);
+    // rest-api.md:2134 "This adds 1 order to the EXCHANGE_MAX_ORDERS filter and the MAX_NUM_ORDERS filter."
+    checkOpenOrderCounts(info, this.openOrderCounts(apiKey, info.symbol), { orders: 1, algoOrders: 0 });
     const account = this.account(apiKey);
     const clientOrderId = params.newClientOrderId ?? `fake${this.nextOrderId}`;
     // Binance: a client order id is unique among OPEN orders only; a filled one may be reused.
@@ -345,8 +592,10 @@ export class FakeBinanceVenue {
       apiKey,
       fills: [],
     };
+    this.reportOrder(order, 'NEW');
     for (const level of levels) this.fill(order, info, level.qty, level.price, false);
     this.orders.push(order);
+    this.reportBalances(apiKey);
     return this.orderResponse(order, params.newOrderRespType ?? 'FULL');
   }
 
@@ -403,9 +652,11 @@ export class FakeBinanceVenue {
     }
     order.executedQty = order.executedQty.plus(qty);
     order.cummulativeQuoteQty = order.cummulativeQuoteQty.plus(value);
-    order.fills.push({ price, qty, commission, commissionAsset, tradeId: this.nextTradeId++, isMaker });
+    const fill = { price, qty, commission, commissionAsset, tradeId: this.nextTradeId++, isMaker };
+    order.fills.push(fill);
     order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : order.status;
     order.updateTime = this.options.now();
+    this.reportOrder(order, 'TRADE', fill);
   }
 
   private visible(createdAt: number): boolean {
@@ -421,6 +672,7 @@ export class FakeBinanceVenue {
   /** `missing`: the documented answer when no order matches (a query's, or a cancel's). */
   private findOrder(apiKey: string, params: Params, missing = rejections.orderMissing): FakeOrder {
     this.symbolInfo(params.symbol);
+    checkClientIds(params);
     if (!params.orderId && !params.origClientOrderId) {
       // errors.md `### -1102 MANDATORY_PARAM_EMPTY_OR_MALFORMED`: "Param '%s' or '%s' must be sent, but both were empty/null!"
       throw new BinanceApiError(
@@ -522,6 +774,11 @@ export class FakeBinanceVenue {
 
   // ---- OCO order lists ------------------------------------------------------------------------
 
+  /**
+   * POST /api/v3/orderList/oco (rest-api.md:3223-3283): parameters and enums, the symbol's
+   * status, `ocoAllowed` and `orderTypes`, which leg may sit above or below, precision and the
+   * filters of each leg, the price relations around the last price, the open order counts.
+   */
   placeOco(apiKey: string, params: Params): unknown {
     const info = this.symbolInfo(params.symbol);
     const side = required(params, 'side');
@@ -529,28 +786,58 @@ export class FakeBinanceVenue {
     const aboveType = required(params, 'aboveType');
     const belowType = required(params, 'belowType');
     if (side !== 'BUY' && side !== 'SELL') throw rejections.invalidSide();
-    if (!OCO_ABOVE_TYPES.has(aboveType)) throw rejections.mandatory('aboveType');
-    if (!OCO_BELOW_TYPES.has(belowType)) throw rejections.mandatory('belowType');
+    checkEnum(params, 'newOrderRespType', RESPONSE_TYPES);
+    for (const name of ['aboveTimeInForce', 'belowTimeInForce'])
+      if (params[name] !== undefined && !TIME_IN_FORCE.has(params[name] as string))
+        throw rejections.invalidTimeInForce();
+    // errors.md:188-190 -1158: a type outside rest-api.md:3256 / 3268.
+    if (!OCO_ABOVE_TYPES.has(aboveType) || !OCO_BELOW_TYPES.has(belowType))
+      throw rejections.ocoTypeRejected();
+    checkClientIds(params);
+    // errors.md:376 "Market is closed."; errors.md:394 "OCO orders are not supported for this symbol".
+    if ((info.status ?? 'TRADING') !== 'TRADING') throw rejections.marketClosed();
+    if (info.ocoAllowed === false) throw rejections.ocoNotSupported();
+    // errors.md:380-383: each leg's type must be among the symbol's orderTypes.
+    for (const type of [aboveType, belowType])
+      if (info.orderTypes && !info.orderTypes.includes(type)) throw rejections.typeNotSupported(type);
+    // rest-api.md:3232: one leg LIMIT_MAKER/TAKE_PROFIT/TAKE_PROFIT_LIMIT, the other STOP_LOSS/STOP_LOSS_LIMIT.
     const isStop = (type: string) => type.startsWith('STOP_LOSS');
-    if (isStop(aboveType) === isStop(belowType)) throw rejections.badParameterCombination();
+    if (!isStop(aboveType) && !isStop(belowType)) throw rejections.bothLegsLimit();
+    if (isStop(aboveType) && isStop(belowType)) throw rejections.ocoTypeRejected();
+    // errors.md:200-207, 289-299: a SELL's take profit above and stop below; a BUY's the mirror.
+    if (side === 'SELL') {
+      if (isStop(aboveType)) throw rejections.sellStopMustBeBelow();
+      if (belowType.startsWith('TAKE_PROFIT')) throw rejections.sellTakeProfitMustBeAbove();
+    } else {
+      if (aboveType === 'LIMIT_MAKER') throw rejections.buyLimitMustBeBelow();
+      if (aboveType.startsWith('TAKE_PROFIT')) throw rejections.buyTakeProfitMustBeBelow();
+      if (isStop(belowType)) throw rejections.buyStopMustBeAbove();
+    }
     checkPrecision('quantity', rawQuantity, info.baseAssetPrecision);
     const quantity = new Decimal(rawQuantity);
     checkLotSize(info, quantity, false);
-    const below = this.ocoLeg(info, params, 'below', belowType, quantity);
-    const above = this.ocoLeg(info, params, 'above', aboveType, quantity);
+    const average = this.averagePrice(info.symbol, averagePriceMinutes(info, 'PERCENT_PRICE_BY_SIDE'));
+    const below = this.ocoLeg(info, params, 'below', belowType, quantity, side, average);
+    const above = this.ocoLeg(info, params, 'above', aboveType, quantity, side, average);
     const legs = [below, above];
     const last = this.lastPrice(info.symbol);
-    // orderList/oco price rules: the above leg's working price over the last price, the below leg's under it.
-    if (!above.triggerPrice.gt(last) || !below.triggerPrice.lt(last)) throw rejections.priceRelationship();
-    const takeProfit = legs.find((leg) => !isStop(leg.type));
-    const stop = legs.find((leg) => isStop(leg.type));
-    if (
-      takeProfit &&
-      stop &&
-      (side === 'SELL' ? takeProfit !== above || stop !== below : takeProfit !== below || stop !== above)
-    ) {
-      throw rejections.priceRelationship();
-    }
+    // rest-api.md:3233-3239 and errors.md:393 (-2010): SELL `LIMIT_MAKER/TAKE_PROFIT_LIMIT price` >
+    // last > stop's `stopPrice` (a TAKE_PROFIT's `stopPrice` for its price); BUY the mirror.
+    const takeProfit = side === 'SELL' ? above : below;
+    const stop = side === 'SELL' ? below : above;
+    const takeProfitPrice = takeProfit.type === 'TAKE_PROFIT' ? takeProfit.stopPrice : takeProfit.price;
+    const stopPrice = stop.stopPrice as Decimal;
+    const related =
+      side === 'SELL'
+        ? (takeProfitPrice as Decimal).gt(last) && last.gt(stopPrice)
+        : (takeProfitPrice as Decimal).lt(last) && last.lt(stopPrice);
+    if (!related) throw rejections.priceRelationship();
+    // rest-api.md:3240 "OCOs add 2 orders to the EXCHANGE_MAX_ORDERS filter and the MAX_NUM_ORDERS filter";
+    // filters.md:229-239: the stop (and a TAKE_PROFIT*) leg is an algo order.
+    checkOpenOrderCounts(info, this.openOrderCounts(apiKey, info.symbol), {
+      orders: 2,
+      algoOrders: legs.filter((leg) => isAlgoType(leg.type)).length,
+    });
     const listClientOrderId = params.listClientOrderId ?? `list${this.nextListId}`;
     if (
       this.orderLists.some(
@@ -613,6 +900,9 @@ export class FakeBinanceVenue {
       list.orderIds.push(order.orderId);
     }
     this.orderLists.push(list);
+    for (const leg of this.legsOf(list)) this.reportOrder(leg, 'NEW');
+    this.reportList(list);
+    this.reportBalances(apiKey);
     return this.listResponse(list, true);
   }
 
@@ -622,15 +912,22 @@ export class FakeBinanceVenue {
     position: 'above' | 'below',
     type: string,
     quantity: Decimal,
+    side: 'BUY' | 'SELL',
+    average: Decimal,
   ) {
     const rawPrice = params[`${position}Price`];
     const rawStop = params[`${position}StopPrice`];
     const timeInForce = params[`${position}TimeInForce`];
-    const needsPrice = type === 'LIMIT_MAKER' || type.endsWith('_LIMIT');
-    const needsStop = type !== 'LIMIT_MAKER';
-    if (needsPrice && !rawPrice) throw rejections.mandatory(`${position}Price`);
-    if (needsStop && !rawStop) throw rejections.mandatory(`${position}StopPrice`);
+    // rest-api.md:3259-3262, 3271-3274: price only for STOP_LOSS_LIMIT, LIMIT_MAKER, TAKE_PROFIT_LIMIT;
+    // stopPrice for all but LIMIT_MAKER; timeInForce required for the *_LIMIT types.
+    const takesPrice = type === 'LIMIT_MAKER' || type.endsWith('_LIMIT');
+    const takesStop = type !== 'LIMIT_MAKER';
+    if (takesPrice && !rawPrice) throw rejections.mandatory(`${position}Price`);
+    if (!takesPrice && rawPrice !== undefined) throw rejections.notRequired(`${position}Price`);
+    if (takesStop && !rawStop) throw rejections.mandatory(`${position}StopPrice`);
+    if (!takesStop && rawStop !== undefined) throw rejections.notRequired(`${position}StopPrice`);
     if (type.endsWith('_LIMIT') && !timeInForce) throw rejections.mandatory(`${position}TimeInForce`);
+    if (!type.endsWith('_LIMIT') && timeInForce !== undefined) throw rejections.timeInForceNotRequired();
     const price = rawPrice ? new Decimal(rawPrice) : undefined;
     const stopPrice = rawStop ? new Decimal(rawStop) : undefined;
     for (const [name, value] of [
@@ -639,8 +936,11 @@ export class FakeBinanceVenue {
     ] as const) {
       if (value) checkPrecision(name, value, info.quoteAssetPrecision);
     }
+    // filters.md:37-48: PRICE_FILTER applies to `price` and `stopPrice`.
     if (price) checkPriceFilter(info, price);
     if (stopPrice) checkPriceFilter(info, stopPrice);
+    // filters.md:81-96: PERCENT_PRICE_BY_SIDE bounds the leg's limit price around the average.
+    if (price) checkPercentPriceBySide(info, side, price, average);
     checkNotional(info, quantity.mul(price ?? stopPrice ?? 0), false);
     // The price the leg works at: a stop's trigger, a limit maker's limit.
     const triggerPrice = (type === 'LIMIT_MAKER' ? price : stopPrice) as Decimal;
@@ -703,11 +1003,14 @@ export class FakeBinanceVenue {
         leg.status = 'EXPIRED';
         leg.expiryReason = 'OCO_TRIGGER';
         leg.updateTime = this.options.now();
+        this.reportOrder(leg, 'EXPIRED');
       }
     }
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = this.options.now();
+    this.reportList(list);
+    this.reportBalances(list.apiKey);
   }
 
   /** A stop-limit triggered in a gap rests as a limit order until the price comes back to it, then fills at its limit. */
@@ -715,6 +1018,7 @@ export class FakeBinanceVenue {
     const working = this.legsOf(list).find((leg) => leg.status === 'NEW' && leg.workingTime !== -1);
     if (!working || !this.marketable(working, last)) return;
     this.fill(working, this.symbolInfo(list.symbol), working.origQty, working.price, true, list.lockedAmount);
+    this.reportBalances(list.apiKey);
   }
 
   /** DELETE /api/v3/order: cancels a working order, releasing what it held. */
@@ -738,6 +1042,8 @@ export class FakeBinanceVenue {
       balance.locked = balance.locked.minus(list.lockedAmount);
       balance.free = balance.free.plus(list.lockedAmount);
     }
+    this.reportOrder(order, 'CANCELED');
+    this.reportBalances(apiKey);
     return {
       ...this.orderResponse(order, 'RESULT'),
       origClientOrderId: order.clientOrderId,
@@ -747,6 +1053,7 @@ export class FakeBinanceVenue {
 
   /** `missing`: the documented answer when no list matches (a query's, or a cancel's). */
   private findList(apiKey: string, params: Params, missing = rejections.orderMissing): FakeOrderList {
+    checkClientIds(params);
     const byId = params.orderListId;
     const byClientId = params.origClientOrderId ?? params.listClientOrderId;
     if (!byId && !byClientId) throw rejections.badParameterCombination();
@@ -790,6 +1097,9 @@ export class FakeBinanceVenue {
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = now;
+    for (const leg of this.legsOf(list)) this.reportOrder(leg, 'CANCELED');
+    this.reportList(list);
+    this.reportBalances(apiKey);
     const body = this.listResponse(list, true) as { orderReports: Record<string, unknown>[] };
     body.orderReports = body.orderReports.map((report) => ({
       ...report,

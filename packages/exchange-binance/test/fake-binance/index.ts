@@ -2,9 +2,10 @@ import exchangeInfo from '../fixtures/exchange-info.json' with { type: 'json' };
 import { type BinanceAnswer, NOT_FOUND_ANSWERS } from './binance-api-error';
 import { FakeBinanceServer, type FakeFault, type LedgerEntry } from './fake-binance-server';
 import { FakeBinanceVenue, type FakeCandle, loadCandleCsv } from './fake-binance-venue';
+import type { FakeUserDataStream } from './fake-user-data-stream';
 import type { SymbolInfo } from './symbol-filters';
 
-export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry };
+export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry, SymbolInfo };
 export { NOT_FOUND_ANSWERS };
 
 export interface FakeBinanceAccount {
@@ -32,6 +33,11 @@ export interface StartFakeBinanceOptions {
   commissionRate?: string;
   /** Orders and lists are invisible to lookups this long after creation. */
   visibilityDelayMs?: number;
+  /**
+   * More symbols, each a copy of an existing one's exchangeInfo entry and candles under a new name
+   * (benchmarks on many symbols): `{ from: 'BTCUSDT', symbols: ['S01USDT', …] }`.
+   */
+  cloneSymbols?: { from: string; symbols: string[] };
   /** Answers every unknown order or order list with this instead of the documented answers (see `NOT_FOUND_ANSWERS`). */
   notFoundAnswer?: BinanceAnswer;
 }
@@ -43,6 +49,12 @@ export interface FakeBinance {
   readonly ledger: LedgerEntry[];
   fault(fault: FakeFault): void;
   setPrice(symbol: string, price: string | number, options?: { gap?: boolean }): void;
+  /** Changes a symbol's exchangeInfo entry (status, orderTypes, ocoAllowed, filters) from now on. */
+  updateSymbol(symbol: string, change: (info: SymbolInfo) => void): void;
+  /** Pins the average price (avgPrice, MARKET notional, PERCENT_PRICE_BY_SIDE); `undefined` computes it again. */
+  setAveragePrice(symbol: string, price: string | undefined): void;
+  /** The WebSocket API user data stream (`${url}/ws-api/v3`): cut connections, hold events. */
+  readonly stream: FakeUserDataStream;
   /** Moves the venue's clock this far from `now` (a client clock drifting): `GET /api/v3/time` and signed checks follow. */
   setClockOffset(offsetMs: number): void;
   close(): Promise<void>;
@@ -70,10 +82,21 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
   const clientNow = options.now ?? (() => Date.now());
   let clockOffsetMs = options.clockOffsetMs ?? 0;
   const now = () => clientNow() + clockOffsetMs;
+  const info = structuredClone(exchangeInfo) as unknown as { symbols: SymbolInfo[] };
+  const candles = fixtureCandles(options.rebaseCandlesTo);
+  if (options.cloneSymbols) {
+    const { from, symbols } = options.cloneSymbols;
+    const source = info.symbols.find((candidate) => candidate.symbol === from);
+    if (!source) throw new Error(`fake Binance: no symbol ${from} to clone`);
+    for (const symbol of symbols) {
+      info.symbols.push({ ...structuredClone(source), symbol, baseAsset: symbol.replace(/USDT$/, '') });
+      candles[symbol] = candles[from] ?? [];
+    }
+  }
   const venue = new FakeBinanceVenue({
     now,
-    exchangeInfo: exchangeInfo as unknown as { symbols: SymbolInfo[] },
-    candles: fixtureCandles(options.rebaseCandlesTo),
+    exchangeInfo: info,
+    candles,
     commissionRate: options.commissionRate,
     visibilityDelayMs: options.visibilityDelayMs,
     notFoundAnswer: options.notFoundAnswer,
@@ -86,9 +109,12 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     url,
     venue,
     server,
+    stream: server.stream as FakeUserDataStream,
     ledger: server.ledger,
     fault: (fault) => server.fault(fault),
     setPrice: (symbol, price, options) => venue.setPrice(symbol, price, options),
+    updateSymbol: (symbol, change) => venue.updateSymbol(symbol, change),
+    setAveragePrice: (symbol, price) => venue.setAveragePrice(symbol, price),
     setClockOffset: (offsetMs) => {
       clockOffsetMs = offsetMs;
     },
