@@ -16,14 +16,11 @@ type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /**
  * Node 22 has a global `WebSocket`; Node 20 (this package's minimum) does not without a flag. Then
- * the `ws` package is used, the one ccxt itself depends on (resolved from ccxt's location, so the
- * adapter adds no dependency of its own).
+ * the `ws` package (a dependency of this package) is used.
  */
 export function defaultWebSocketFactory(): WebSocketFactory {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (global) return (url) => new global(url);
-  const require = createRequire(import.meta.url);
-  const fromCcxt = createRequire(require.resolve('ccxt'));
-  const ws = fromCcxt('ws') as WebSocketConstructor;
+  const ws = createRequire(import.meta.url)('ws') as WebSocketConstructor;
   return (url) => new ws(url);
 }
