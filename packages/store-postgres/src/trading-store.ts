@@ -402,6 +402,33 @@ export function createTradingStore(
         );
         return rows.map((raw) => rowToAnalysis(analysisRows.read(raw)));
       }),
+
+    listAnalyses: (userId, page) =>
+      guarded('listAnalyses', async (): Promise<AnalysisRecord[]> => {
+        const limit = Math.floor(page.limit);
+        if (!(limit > 0)) return [];
+        const where = ['"user_id" = ?'];
+        const params: unknown[] = [userId];
+        const { before, symbol } = page;
+        // Ids compare byte-wise (collate "C"), as JavaScript compares them in the memory store.
+        if (before?.id !== undefined) {
+          where.push(`("created_at" < ? or ("created_at" = ? and "id" collate "C" < ?))`);
+          params.push(before.createdAt, before.createdAt, before.id);
+        } else if (before !== undefined) {
+          where.push('"created_at" < ?');
+          params.push(before.createdAt);
+        }
+        if (symbol !== undefined) {
+          where.push('"symbol" = ?');
+          params.push(symbol);
+        }
+        const rows = await select(
+          `select ${analysisRows.columns()} from "analysis_records" where ${where.join(' and ')}
+           order by "created_at" desc, "id" collate "C" desc limit ?`,
+          [...params, limit],
+        );
+        return rows.map((raw) => rowToAnalysis(analysisRows.read(raw)));
+      }),
   };
 }
 

@@ -32,6 +32,24 @@ export interface ClaimOptions {
   maxUsers?: number;
 }
 
+/** Where a page of analyses starts: strictly older than this record (newest first is `createdAt` desc, then `id` desc). */
+export interface AnalysisCursor {
+  /** Unix ms. */
+  createdAt: number;
+  /** The record's id: records at the same `createdAt` with a smaller id are older. Without it, a time: only records before `createdAt`. */
+  id?: string;
+}
+
+/** Options of `Store.listAnalyses`. */
+export interface AnalysisPage {
+  /** At most this many records, a positive integer. */
+  limit: number;
+  /** Only records older than this (the last record of the previous page, or a time). */
+  before?: AnalysisCursor;
+  /** Only this symbol's records. */
+  symbol?: string;
+}
+
 export interface TradePage {
   trades: Trade[];
   total: number;
@@ -113,6 +131,15 @@ export interface Store {
    */
   recordAnalyses(records: readonly AnalysisRecord[]): Promise<void>;
   recentAnalyses(userId: string, limit: number): Promise<AnalysisRecord[]>;
+  /**
+   * One user's analysis records, newest first (`createdAt` desc, then `id` desc), for an audit
+   * trail read page by page. It MUST return only `userId`'s records, at most `page.limit`; with
+   * `page.before`, only records strictly older than it in that order (`createdAt` below it, or
+   * equal with a smaller `id`; equal `createdAt` with no cursor id counts as not older); with
+   * `page.symbol`, only that symbol's. Paging with the last record of each page as the next
+   * `before` MUST visit every record exactly once.
+   */
+  listAnalyses(userId: string, page: AnalysisPage): Promise<AnalysisRecord[]>;
 
   /**
    * Optional, for several engine processes on one store: claims the given users for `owner`

@@ -192,6 +192,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         .slice(0, limit)
         .map(copy);
     },
+    async listAnalyses(userId, page) {
+      const { before, symbol } = page;
+      const older = (record: AnalysisRecord) =>
+        before === undefined ||
+        record.createdAt < before.createdAt ||
+        (record.createdAt === before.createdAt && before.id !== undefined && record.id < before.id);
+      return (analyses.get(userId) ?? [])
+        .filter((record) => older(record) && (symbol === undefined || record.symbol === symbol))
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .slice(0, Math.max(0, Math.floor(page.limit)))
+        .map(copy);
+    },
     async countTradesSince(userId, since) {
       return tradesOf(userId).filter((t) => t.status !== 'failed' && t.openedAt >= since).length;
     },

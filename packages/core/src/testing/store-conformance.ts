@@ -1117,6 +1117,84 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
       });
     });
 
+    describe('analysis pages (listAnalyses)', () => {
+      const recordOf = (
+        userId: string,
+        id: string,
+        createdAt: number,
+        symbol = 'BTCUSDT',
+      ): AnalysisRecord => ({
+        id,
+        userId,
+        symbol,
+        analyzer: 'stub',
+        signal: { action: 'hold', confidence: 0, reasoning: `at ${createdAt}` },
+        price: 50000.5,
+        createdAt,
+      });
+      /** Newest first: time desc, then id desc as JavaScript compares strings (code unit by code unit). */
+      const newestFirst = (a: AnalysisRecord, b: AnalysisRecord) =>
+        b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+      it("pages through one user's records newest first, each exactly once, ties broken by id", async () => {
+        const [userId, other] = [uniqueId('user'), uniqueId('user')];
+        const base = uniqueId('analysis');
+        // Three records share a time; their ids differ where a locale collation and byte order disagree.
+        const records = [
+          recordOf(userId, `${base}-a`, T0),
+          recordOf(userId, `${base}-B`, T0 + MINUTE),
+          recordOf(userId, `${base}-_`, T0 + MINUTE),
+          recordOf(userId, `${base}-b`, T0 + MINUTE),
+          recordOf(userId, `${base}-c`, T0 + 2 * MINUTE, 'ETHUSDT'),
+          recordOf(userId, `${base}-d`, T0 + 3 * MINUTE),
+        ];
+        await store.recordAnalyses([...records].reverse());
+        await store.recordAnalysis(recordOf(other, `${base}-other`, T0 + 4 * MINUTE));
+        const expected = [...records].sort(newestFirst);
+        const seen: AnalysisRecord[] = [];
+        let before: { createdAt: number; id: string } | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await store.listAnalyses(userId, { limit: 2, ...(before ? { before } : {}) });
+          expect(page.length).toBeLessThanOrEqual(2);
+          if (page.length === 0) break;
+          seen.push(...page);
+          const last = page.at(-1) as AnalysisRecord;
+          before = { createdAt: last.createdAt, id: last.id };
+        }
+        expect(seen).toEqual(expected);
+      });
+
+      it('filters by symbol, takes a time as the cursor, and returns copies', async () => {
+        const userId = uniqueId('user');
+        const records = [
+          recordOf(userId, uniqueId('analysis'), T0, 'ETHUSDT'),
+          recordOf(userId, uniqueId('analysis'), T0 + MINUTE, 'BTCUSDT'),
+          recordOf(userId, uniqueId('analysis'), T0 + 2 * MINUTE, 'ETHUSDT'),
+        ];
+        await store.recordAnalyses(records);
+        expect(await store.listAnalyses(userId, { limit: 10, symbol: 'ETHUSDT' })).toEqual([
+          records[2],
+          records[0],
+        ]);
+        expect(await store.listAnalyses(userId, { limit: 10, symbol: 'SOLUSDT' })).toEqual([]);
+        // A time alone: strictly before it, so the record at that very time is left out.
+        expect(await store.listAnalyses(userId, { limit: 10, before: { createdAt: T0 + MINUTE } })).toEqual([
+          records[0],
+        ]);
+        expect(
+          await store.listAnalyses(userId, {
+            limit: 10,
+            before: { createdAt: T0 + 3 * MINUTE },
+            symbol: 'BTCUSDT',
+          }),
+        ).toEqual([records[1]]);
+        const [first] = await store.listAnalyses(userId, { limit: 1 });
+        (first as AnalysisRecord).signal.reasoning = 'changed';
+        expect(await store.listAnalyses(userId, { limit: 1 })).toEqual([records[2]]);
+        expect(await store.listAnalyses(uniqueId('user'), { limit: 10 })).toEqual([]);
+      });
+    });
+
     describe('analysis batches', () => {
       const analysisOf = (userId: string, createdAt: number): AnalysisRecord => ({
         id: uniqueId('analysis'),
