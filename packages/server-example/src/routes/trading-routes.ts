@@ -2,7 +2,6 @@ import { defaultTradingConfig, type TradingConfig, tradingConfigSchema } from '@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
 import {
-  analysesResponseSchema,
   configResponseSchema,
   configUpdateBodySchema,
   errorResponses,
@@ -194,33 +193,6 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
         const closed = await deps.store.getTrade(userId, tradeId);
         request.log.info({ userId, tradeId }, 'trade closed manually');
         return { trade: closed ?? trade };
-      },
-    );
-
-    app.get(
-      '/trading/analyses',
-      {
-        schema: {
-          tags: ['trading'],
-          summary: "The caller's latest analyses (what the analyzer saw and said)",
-          security: [{ bearerAuth: [] }],
-          response: { 200: analysesResponseSchema, ...errorResponses(401) },
-        },
-      },
-      async (request) => {
-        const records = await deps.store.recentAnalyses(callerId(request), 20);
-        return {
-          analyses: records.map((record) => ({
-            id: record.id,
-            symbol: record.symbol,
-            analyzer: record.analyzer,
-            action: record.signal.action,
-            confidence: record.signal.confidence,
-            ...(record.signal.reasoning ? { reasoning: record.signal.reasoning } : {}),
-            price: record.price,
-            createdAt: record.createdAt,
-          })),
-        };
       },
     );
   };

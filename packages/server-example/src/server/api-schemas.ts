@@ -161,19 +161,85 @@ export const candlesResponseSchema = z.object({
   ),
 });
 
+/** `before`: a Unix ms time, or the `nextBefore` cursor of the previous page (`<ms>.<id in base64url>`). */
+export const ANALYSIS_CURSOR_PATTERN = /^\d{1,15}(\.[A-Za-z0-9_-]{1,256})?$/;
+
+export const analysesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  before: z
+    .string()
+    .regex(ANALYSIS_CURSOR_PATTERN, 'must be a Unix ms time or the nextBefore of the previous page')
+    .optional(),
+  symbol: z
+    .string()
+    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
+    .optional(),
+});
+
+/** A signal as recorded, without its usage (the record's `model` and `usage` carry that). */
+const recordedSignalSchema = z.object({
+  action: z.enum(['buy', 'sell', 'hold']),
+  confidence: z.number(),
+  entryPrice: z.number().optional(),
+  stopLoss: z.number().optional(),
+  takeProfit: z.number().optional(),
+  reasoning: z.string().optional(),
+});
+
+/** One decision: what the model saw (hash) and said, the policy, the verdict and the trade it led to. */
+export const analysisDecisionSchema = z.object({
+  id: z.string(),
+  time: z.number().int().describe('When the analysis was made, Unix ms'),
+  createdAt: z.number().int().describe('The same as time (kept for older clients)'),
+  symbol: z.string(),
+  mode: z.enum(['shared', 'personal']).nullable().describe('shared: one model call per symbol and candle'),
+  analyzer: z.string(),
+  model: z
+    .object({
+      name: z.string().describe('The analyzer, e.g. gemini:gemini-2.5-flash'),
+      version: z.string().nullable().describe('The model version that answered, when the analyzer said'),
+    })
+    .describe('Which model decided'),
+  inputHash: z.string().nullable().describe('Hash of the exact input the analyzer saw'),
+  price: z.number().describe('Last close the analyzer saw'),
+  action: z.enum(['buy', 'sell', 'hold']).describe('The signal this user traded on'),
+  confidence: z.number(),
+  reasoning: z.string().optional(),
+  signal: recordedSignalSchema.describe('The signal this user traded on (the policy applied)'),
+  modelSignal: recordedSignalSchema.describe('What the model said, before any policy'),
+  rawAnswer: z.string().nullable().describe('The model’s answer as it came, before validation'),
+  usage: z
+    .object({
+      latencyMs: z.number(),
+      inputTokens: z.number().int().optional(),
+      outputTokens: z.number().int().optional(),
+      totalTokens: z.number().int().optional(),
+      costUsd: z.number().optional(),
+      cached: z.boolean().optional(),
+    })
+    .nullable(),
+  policy: z
+    .object({
+      requiredConfidence: z.number(),
+      confidenceAdjustment: z.number(),
+      caution: z.boolean(),
+      reasons: z.array(z.string()),
+    })
+    .nullable()
+    .describe('Shared mode: the performance rules applied for this user'),
+  verdict: z.object({
+    outcome: z.enum(['hold', 'approved', 'rejected', 'undecided']),
+    violations: z.array(z.string()).describe('Risk rules broken (codes)'),
+    reason: z.string(),
+  }),
+  tradeId: z.string().nullable(),
+  clientOrderId: z.string().nullable(),
+});
+
 export const analysesResponseSchema = z.object({
-  analyses: z.array(
-    z.object({
-      id: z.string(),
-      symbol: z.string(),
-      analyzer: z.string(),
-      action: z.string(),
-      confidence: z.number(),
-      reasoning: z.string().optional(),
-      price: z.number(),
-      createdAt: z.number().int(),
-    }),
-  ),
+  analyses: z.array(analysisDecisionSchema),
+  limit: z.number().int(),
+  nextBefore: z.string().nullable().describe('Pass as before for the next (older) page; null at the end'),
 });
 
 export const healthResponseSchema = z.object({

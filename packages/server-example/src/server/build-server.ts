@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { UserEventHub } from '../realtime/user-event-hub';
 import { registerWebsocketRoutes, WEBSOCKET_PROTOCOL } from '../realtime/websocket-routes';
 import { accountRoutes } from '../routes/account-routes';
+import { analysisRoutes } from '../routes/analysis-routes';
 import { authRoutes } from '../routes/auth-routes';
 import { healthRoutes } from '../routes/health-routes';
 import { marketRoutes } from '../routes/market-routes';
@@ -94,6 +95,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(tradingRoutes(deps));
+  await app.register(analysisRoutes(deps));
   await app.register(portfolioRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(marketRoutes(deps));
