@@ -62,7 +62,8 @@ class AttemptFailed extends Error {
 
 /**
  * An analyzer that asks Gemini for core's model answer as structured JSON. The prompt is core's
- * `buildAnalysisPrompt`, the schema core's `modelAnswerJsonSchema` and the answer is checked by
+ * `buildAnalysisPrompt` (the market-only `buildMarketPrompt` for a shared-mode input), the schema
+ * core's `modelAnswerJsonSchema` and the answer is checked by
  * core's `parseModelAnswer`: this adapter adds transport only. Anything unusable in an answer is a
  * `hold` with its reason; the service failing after retries is a `GeminiUnavailableError`.
  */

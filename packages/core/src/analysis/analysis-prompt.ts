@@ -1,4 +1,5 @@
 import type { AnalysisInput, IndicatorSnapshot } from '../domain/analysis-input';
+import { type TradingConfig, tradingConfigSchema } from '../domain/trading-config';
 import { ConfigError } from '../errors';
 import { exitLevelsFromEntry } from '../exchange/exit-levels';
 import { PERFORMANCE_RULES, performanceWarnings } from './performance-rules';
@@ -18,7 +19,7 @@ export const PROMPT_CANDLE_TAIL = 15;
 export interface AnalysisPrompt {
   /** Role, rules and the answer format; the same for every call. */
   system: string;
-  /** This market and this user's performance. */
+  /** This market, and in personal mode this user's settings and performance. */
   user: string;
 }
 
@@ -31,6 +32,22 @@ export interface AnalysisPromptOptions {
   maxEntryDeviationPercent?: number;
 }
 
+/** Rules shared by both prompts: what a valid answer is. */
+const answerRules = (maxEntryDeviationPercent: number) => [
+  '- confidence (0-100) is how likely the trade reaches its take profit before its stop loss.',
+  '- The entry is a market order: entry_price is the current price.',
+  `- The entry price must stay within ${maxEntryDeviationPercent}% of the current price.`,
+  '- For buy: stop_loss < entry_price < take_profit. For sell: take_profit < entry_price < stop_loss.',
+  '- Never suggest a position size: the risk manager sizes every trade.',
+];
+
+const answerFormat = [
+  'Answer with one JSON object and nothing else:',
+  '{"signal": "buy" | "sell" | "hold", "confidence": number 0-100, "entry_price": number | null, "stop_loss": number | null, "take_profit": number | null, "reasoning": "one or two sentences"}',
+  'For hold, set entry_price, stop_loss and take_profit to null.',
+];
+
+/** The reference bot's per-user system prompt (personal mode). */
 const systemPrompt = (maxEntryDeviationPercent: number) =>
   [
     'You are a disciplined crypto scalping analyst for an automated spot trading bot working on 1-minute candles.',
@@ -38,38 +55,53 @@ const systemPrompt = (maxEntryDeviationPercent: number) =>
     '',
     'Rules:',
     '- Trade only clear setups where the indicators agree; when in doubt, hold. A hold costs nothing.',
-    '- confidence (0-100) is how likely the trade reaches its take profit before its stop loss.',
-    '- The entry is a market order: entry_price is the current price.',
-    `- The entry price must stay within ${maxEntryDeviationPercent}% of the current price.`,
-    '- For buy: stop_loss < entry_price < take_profit. For sell: take_profit < entry_price < stop_loss.',
-    '- Never suggest a position size: the risk manager sizes every trade.',
+    ...answerRules(maxEntryDeviationPercent),
     '- Follow the critical instructions about the user’s performance exactly.',
     '',
-    'Answer with one JSON object and nothing else:',
-    '{"signal": "buy" | "sell" | "hold", "confidence": number 0-100, "entry_price": number | null, "stop_loss": number | null, "take_profit": number | null, "reasoning": "one or two sentences"}',
-    'For hold, set entry_price, stop_loss and take_profit to null.',
+    ...answerFormat,
+  ].join('\n');
+
+/** Shared mode: one answer for every trader on the symbol; no user, no record, in the prompt. */
+const marketSystemPrompt = (maxEntryDeviationPercent: number) =>
+  [
+    'You are a disciplined crypto scalping analyst for an automated spot trading bot working on 1-minute candles.',
+    'From the market data alone, decide one action for the symbol: buy, sell or hold.',
+    'Your answer serves every trader on this symbol: the bot applies each trader’s own settings and track record to it afterwards, so judge the market only.',
+    '',
+    'Rules:',
+    '- Trade only clear setups where the indicators agree; when in doubt, hold. A hold costs nothing.',
+    ...answerRules(maxEntryDeviationPercent),
+    '',
+    ...answerFormat,
   ].join('\n');
 
 const DEFAULT_SYSTEM_PROMPT = systemPrompt(DEFAULT_MAX_ENTRY_DEVIATION_PERCENT);
+const DEFAULT_MARKET_SYSTEM_PROMPT = marketSystemPrompt(DEFAULT_MAX_ENTRY_DEVIATION_PERCENT);
+
+/** The exits the market-only prompt describes: the reference bot's defaults, the same for everyone. */
+const REFERENCE_EXITS = tradingConfigSchema
+  .pick({ takeProfitPercent: true, stopLossPercent: true })
+  .parse({});
+
+/** What the market-only prompt is built from: no user, no history, no config. */
+export type MarketAnalysisInput = Pick<AnalysisInput, 'symbol' | 'candles' | 'indicators' | 'market'>;
 
 /**
- * The prompt for LLM analyzers: market data (price, RSI, MACD, Bollinger, volume, summary and the
- * last candles), the user's performance over the last 15 closed trades, and the reference bot's
- * performance-based instructions (win rate < 40% → only confidence > 85; losing streak → 15–20
- * points less confidence; stop-loss rate > 60% → extra caution). Deterministic: the same input gives
- * the same text, so it can key a record/replay cache. The user id is not included.
- * `maxEntryDeviationPercent` sets the entry's distance rule the model is given (default 5).
+ * The prompt for LLM analyzers. With `input.mode === 'shared'` it is `buildMarketPrompt` (the
+ * market alone). Otherwise the reference bot's per-user prompt: market data (price, RSI, MACD,
+ * Bollinger, volume, summary and the last candles), the user's settings and performance over the
+ * last 15 closed trades, and the reference bot's performance-based instructions (win rate < 40% →
+ * only confidence > 85; losing streak → 15–20 points less confidence; stop-loss rate > 60% → extra
+ * caution). Deterministic: the same input gives the same text, so it can key a record/replay cache.
+ * The user id is not included. `maxEntryDeviationPercent` sets the entry's distance rule the model
+ * is given (default 5).
  */
 export function buildAnalysisPrompt(
   input: AnalysisInput,
   options: AnalysisPromptOptions = {},
 ): AnalysisPrompt {
-  const limit = options.maxEntryDeviationPercent ?? DEFAULT_MAX_ENTRY_DEVIATION_PERCENT;
-  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
-    throw new ConfigError(
-      `buildAnalysisPrompt: maxEntryDeviationPercent must be a positive number, got ${String(limit)}`,
-    );
-  }
+  if (input.mode === 'shared') return buildMarketPrompt(input, options);
+  const limit = entryDeviationLimit(options);
   const sections = [
     marketSection(input),
     indicatorSection(input.market.price, input.indicators),
@@ -83,7 +115,40 @@ export function buildAnalysisPrompt(
   return { system, user: sections.join('\n\n') };
 }
 
-function marketSection({ market, symbol }: AnalysisInput): string {
+/**
+ * The shared-mode prompt: one symbol's market (summary, indicators, the last candles) and the
+ * reference exits, nothing of any user (no settings, no history, no performance instructions), so
+ * every user on the symbol sends byte-identical text and one answer serves them all. Core applies
+ * the performance rules per user in code afterwards (`applyPerformancePolicy`).
+ */
+export function buildMarketPrompt(
+  input: MarketAnalysisInput,
+  options: AnalysisPromptOptions = {},
+): AnalysisPrompt {
+  const limit = entryDeviationLimit(options);
+  const sections = [
+    marketSection(input),
+    indicatorSection(input.market.price, input.indicators),
+    candleSection(input),
+    referenceSetupSection(input),
+    'Answer with the JSON object only.',
+  ];
+  const system =
+    limit === DEFAULT_MAX_ENTRY_DEVIATION_PERCENT ? DEFAULT_MARKET_SYSTEM_PROMPT : marketSystemPrompt(limit);
+  return { system, user: sections.join('\n\n') };
+}
+
+function entryDeviationLimit(options: AnalysisPromptOptions): number {
+  const limit = options.maxEntryDeviationPercent ?? DEFAULT_MAX_ENTRY_DEVIATION_PERCENT;
+  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
+    throw new ConfigError(
+      `buildAnalysisPrompt: maxEntryDeviationPercent must be a positive number, got ${String(limit)}`,
+    );
+  }
+  return limit;
+}
+
+function marketSection({ market, symbol }: MarketAnalysisInput): string {
   return [
     `MARKET: ${symbol}, ${market.candleCount} one-minute candles up to ${formatUtcMinute(market.asOf)} (open time of the current bar)`,
     `- Current price: ${formatPrice(market.price)}`,
@@ -131,7 +196,7 @@ function indicatorSection(price: number, indicators: IndicatorSnapshot): string 
   return lines.join('\n');
 }
 
-function candleSection({ candles }: AnalysisInput): string {
+function candleSection({ candles }: MarketAnalysisInput): string {
   const tail = candles.slice(-PROMPT_CANDLE_TAIL);
   const rows = tail.map((candle) =>
     [
@@ -148,21 +213,36 @@ function candleSection({ candles }: AnalysisInput): string {
   );
 }
 
-function setupSection({ config, market }: AnalysisInput): string {
-  // The exits the bot would place for an entry at the current price, so the model's levels agree with them.
+/** The exits the bot would place for an entry at the current price, so the model's levels agree with them. */
+function exitsAtPrice(
+  price: number,
+  exits: Pick<TradingConfig, 'takeProfitPercent' | 'stopLossPercent'>,
+): string {
   const at = (entrySide: 'buy' | 'sell') => {
     const { takeProfit, stopLoss } = exitLevelsFromEntry({
       entrySide,
-      entryPrice: market.price,
-      takeProfitPercent: config.takeProfitPercent,
-      stopLossPercent: config.stopLossPercent,
+      entryPrice: price,
+      takeProfitPercent: exits.takeProfitPercent,
+      stopLossPercent: exits.stopLossPercent,
     });
     return `stop_loss ${formatPrice(stopLoss.toNumber())}, take_profit ${formatPrice(takeProfit.toNumber())}`;
   };
+  return `- At the current price: buy → ${at('buy')}; sell → ${at('sell')}.`;
+}
+
+function setupSection({ config, market }: AnalysisInput): string {
   return [
     'TRADE SETUP (the user’s settings):',
     `- Take profit ${config.takeProfitPercent}% and stop loss ${config.stopLossPercent}% from the entry; trades below confidence ${config.minConfidence} are not taken.`,
-    `- At the current price: buy → ${at('buy')}; sell → ${at('sell')}.`,
+    exitsAtPrice(market.price, config),
+  ].join('\n');
+}
+
+function referenceSetupSection({ market }: MarketAnalysisInput): string {
+  return [
+    'TRADE SETUP (the bot’s reference exits; each trader’s own settings apply afterwards):',
+    `- Take profit ${REFERENCE_EXITS.takeProfitPercent}% and stop loss ${REFERENCE_EXITS.stopLossPercent}% from the entry.`,
+    exitsAtPrice(market.price, REFERENCE_EXITS),
   ].join('\n');
 }
 

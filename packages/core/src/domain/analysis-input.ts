@@ -50,6 +50,13 @@ export interface TradeHistoryContext {
 
 /** Everything an analyzer gets for one user and one symbol. */
 export interface AnalysisInput {
+  /**
+   * `shared`: the market alone, one answer for every user on the symbol; `history` and `config`
+   * are then placeholders (no trades, the default config) that an analyzer MUST NOT present as a
+   * user's (core's `buildAnalysisPrompt` writes the market-only prompt). Absent or `personal`: this
+   * user's analysis.
+   */
+  mode?: 'shared' | 'personal';
   userId: string;
   symbol: string;
   /** Ascending 1m candles, the last being the current bar. */

@@ -114,7 +114,13 @@ export class CycleAnalyses {
     let call = this.calls.get(inputHash);
     const reused = call !== undefined;
     if (!call) {
-      const input: AnalysisInput = { ...marketPart(snapshot), userId: config.userId, history, config };
+      const input: AnalysisInput = {
+        mode: 'personal',
+        ...marketPart(snapshot),
+        userId: config.userId,
+        history,
+        config,
+      };
       call = this.callModel(input, snapshot, config.userId);
       this.calls.set(inputHash, call);
     }
@@ -171,9 +177,13 @@ function marketPart(
   };
 }
 
-/** The market alone: no user, no history, the reference bot's levels for the prompt. */
+/**
+ * The market alone (`mode: 'shared'`: core's prompt is then the market-only one). History and
+ * config are placeholders, the same for everyone, for analyzers that read them.
+ */
 function sharedInput(snapshot: MarketSnapshot): AnalysisInput {
   return {
+    mode: 'shared',
     ...marketPart(snapshot),
     userId: SHARED_ANALYSIS_USER,
     history: {
