@@ -111,16 +111,19 @@ export class GeminiUnavailableError extends ModelUnavailableError {
   readonly attempts: number;
   /** The wait the service asked for, ms, when it said; for a paused queue, the time left in the pause. */
   readonly retryAfterMs: number | undefined;
-  /** When the analyzer sends again (clock ms), if it paused its queue for a spent quota. */
-  readonly resumesAt: number | undefined;
-
+  /**
+   * `resumesAt` (core's field): when the analyzer sends again (clock ms), if it paused its queue for
+   * a spent quota; the engine's model budget holds until then without calling it.
+   */
   constructor(message: string, failure: GeminiCallFailure | undefined, attempts: number, resumesAt?: number) {
-    super(message, { retryable: failure?.retryable ?? true });
+    super(message, {
+      retryable: failure?.retryable ?? true,
+      ...(resumesAt === undefined ? {} : { resumesAt }),
+    });
     this.httpStatus = failure?.httpStatus;
     this.rpcStatus = failure?.rpcStatus;
     this.attempts = attempts;
     this.retryAfterMs = failure?.retryAfterMs;
-    this.resumesAt = resumesAt;
   }
 }
 

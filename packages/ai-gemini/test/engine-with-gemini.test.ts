@@ -166,7 +166,7 @@ describe('the engine with the Gemini analyzer (local fake of the API, simulated 
     }
   });
 
-  it('a daily-quota 429 fails every queued call fast, so the circuit breaker opens and no request is sent until it cools down', async () => {
+  it('a daily-quota 429 pauses the model for everyone until its reset: holds with the reason, no request, no breaker failure', async () => {
     fake.reply({ status: 429, body: geminiDailyQuotaExceededBody({ retryDelay: '22s' }) });
     const exchange = createMockExchange({
       clock,
@@ -203,20 +203,30 @@ describe('the engine with the Gemini analyzer (local fake of the API, simulated 
 
     const started = clock.now();
     await settleOnVirtualTime(clock, bot.runCycle(), 100, () => analyzer.running === 0);
-    // Answered at once (no virtual time spent waiting), one request, five refused in the analyzer.
+    // Answered at once (no virtual time spent waiting), one request, five refused in the analyzer;
+    // each user holds with the reason (a spent quota is no user's error).
     expect(clock.now() - started).toBeLessThan(1_000);
     expect(fake.requests).toHaveLength(1);
-    expect(errors).toHaveLength(6);
-    for (const event of errors) expect(event.error).toBeInstanceOf(ModelUnavailableError);
-    expect(errors.filter((event) => /Gemini not called: daily quota/.test(event.error.message))).toHaveLength(
-      5,
-    );
+    expect(errors).toEqual([]);
+    expect(limited).toHaveLength(6);
+    const resumesAt = analyzer.suspendedUntil;
+    expect(resumesAt).toBeGreaterThan(clock.now());
+    for (const event of limited) expect(event.until).toBe(resumesAt);
+    expect(limited.filter((event) => /Gemini not called: daily quota/.test(event.reason))).toHaveLength(5);
+    const [record] = await store.recentAnalyses('user-3', 1);
+    expect(record?.signal).toMatchObject({
+      action: 'hold',
+      reasoning: expect.stringContaining('paused until'),
+    });
 
-    // The breaker is open: the next cycle makes no call and says why.
+    // The engine's budget holds the pause: the next cycle calls no model (not even the analyzer's
+    // fast refusal) and says why; the breaker's count is untouched (see
+    // src/gemini-analyzer-engine-quota.test.ts for the reset at midnight Pacific).
     await clock.advance(60_000);
     await settleOnVirtualTime(clock, bot.runCycle(), 100, () => analyzer.running === 0);
     expect(fake.requests).toHaveLength(1);
-    expect(limited.length).toBeGreaterThan(0);
-    expect(limited[0]!.reason).toMatch(/circuit is open/);
+    expect(limited).toHaveLength(12);
+    expect(limited.at(-1)!.reason).toMatch(/the model is paused until/);
+    expect(limited.at(-1)!.reason).not.toMatch(/circuit is open/);
   });
 });

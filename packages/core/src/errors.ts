@@ -125,8 +125,16 @@ export class ModelOutputInvalidError extends TrdError {
 
 /** The model service could not be reached or kept failing. */
 export class ModelUnavailableError extends TrdError {
-  constructor(message: string, options: TrdErrorOptions = {}) {
-    super('MODEL_UNAVAILABLE', message, { retryable: true, ...options });
+  /**
+   * When the analyzer will send again (clock ms), if it paused for a spent quota: the engine's
+   * model budget then holds every analysis until then, without calling the analyzer, and does not
+   * count the pause as a circuit-breaker failure.
+   */
+  readonly resumesAt: number | undefined;
+  constructor(message: string, options: TrdErrorOptions & { resumesAt?: number } = {}) {
+    const { resumesAt, ...rest } = options;
+    super('MODEL_UNAVAILABLE', message, { retryable: true, ...rest });
+    this.resumesAt = resumesAt;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   createMemoryStore,
   createTradingBot,
   defaultTradingConfig,
+  ModelUnavailableError,
   openPositionOf,
   type Signal,
   type Store,
@@ -222,6 +223,61 @@ describe('model budget and circuit breaker', () => {
     await clock.advance(3 * 60_000);
     await bot.runCycle();
     expect(calls).toBe(3);
+  });
+});
+
+describe("the analyzer's resumesAt: a spent quota pauses the model (virtual clock)", () => {
+  it('holds with the reason and never calls the model until resumesAt, without opening the breaker', async () => {
+    const resumesAt = at(10) + 10 * 60_000;
+    const calls: number[] = [];
+    let quotaSpent = true;
+    const analyzer: Analyzer = {
+      specificationVersion: 'v1',
+      name: 'quota',
+      async analyze() {
+        calls.push(clock.now());
+        if (quotaSpent) {
+          quotaSpent = false;
+          throw new ModelUnavailableError('429 RESOURCE_EXHAUSTED: daily quota spent', { resumesAt });
+        }
+        return { action: 'hold', confidence: 0, reasoning: 'no setup' };
+      },
+    };
+    // One failure would open this breaker for 30 minutes: a quota pause must not count as one.
+    const { store, bot, clock } = engine(analyzer, {
+      userCooldownMs: 0,
+      circuitBreaker: { failures: 1, cooldownMs: 30 * 60_000 },
+    });
+    await activate(store, 3, ['BTCUSDT']);
+    const limited: { reason: string; until?: number }[] = [];
+    bot.on('model:limited', (event) => limited.push(event));
+    const errors: unknown[] = [];
+    bot.on('error', (event) => errors.push(event));
+
+    for (let minute = 0; minute < 10; minute++) {
+      const report = await bot.runCycle();
+      expect(report.analysed).toBe(3);
+      await clock.advance(60_000);
+    }
+    // The one call that met the spent quota; nothing more for ten minutes.
+    expect(calls).toEqual([at(10)]);
+    expect(errors).toEqual([]);
+    expect(limited).toHaveLength(10);
+    expect(limited.every((event) => event.until === resumesAt)).toBe(true);
+    expect(limited[0]?.reason).toContain('daily quota spent');
+    expect(limited[1]?.reason).toContain(`the model is paused until ${new Date(resumesAt).toISOString()}`);
+    for (const userId of ['user-0', 'user-1', 'user-2']) {
+      const [record] = await store.recentAnalyses(userId, 1);
+      expect(record?.signal).toMatchObject({
+        action: 'hold',
+        reasoning: expect.stringContaining('paused until'),
+      });
+    }
+    // At resumesAt the model answers again: the breaker never opened.
+    expect(clock.now()).toBe(resumesAt);
+    await bot.runCycle();
+    expect(calls).toEqual([at(10), resumesAt]);
+    expect((await store.recentAnalyses('user-0', 1))[0]?.signal.reasoning).toBe('no setup');
   });
 });
 

@@ -3,6 +3,7 @@ import { sanitizeSignal } from '../analysis/sanitize-signal';
 import type { AnalysisInput, TradeHistoryContext } from '../domain/analysis-input';
 import { holdSignal, type Signal } from '../domain/signal';
 import { defaultTradingConfig, type TradingConfig } from '../domain/trading-config';
+import { type ModelUnavailableError, TrdError } from '../errors';
 import { asError, type EngineContext } from './engine-context';
 import type { MarketSnapshot } from './market-snapshot';
 import { stableHash } from './stable-hash';
@@ -155,8 +156,22 @@ export class CycleAnalyses {
         (signal) => context.analyzer.analyze(input, { signal }),
       );
     } catch (error) {
-      context.modelBudget.settle({ ok: false }, userId);
-      throw error;
+      const resumesAt = pausedUntil(error, context.clock.now());
+      if (resumesAt === undefined) {
+        context.modelBudget.settle({ ok: false }, userId);
+        throw error;
+      }
+      // A spent quota: hold until the analyzer sends again, for everyone, without calling it.
+      const reason = `model paused until ${new Date(resumesAt).toISOString()}: ${asError(error).message}`;
+      context.modelBudget.settle({ ok: false, resumesAt, reason: asError(error).message }, userId);
+      context.emit('model:limited', {
+        symbol: snapshot.symbol,
+        ...(userId === undefined ? {} : { userId }),
+        reason,
+        until: resumesAt,
+        at: context.clock.now(),
+      });
+      return holdSignal(reason);
     }
     context.modelBudget.settle({ ok: true, usage: raw.usage }, userId);
     return sanitizeSignal(raw, {
@@ -164,6 +179,15 @@ export class CycleAnalyses {
       maxDeviationPercent: context.settings.maxPriceDeviationPercent,
     });
   }
+}
+
+/** When a `ModelUnavailableError` says the analyzer sends again, if that is still ahead. */
+function pausedUntil(error: unknown, now: number): number | undefined {
+  if (!TrdError.isInstance(error) || error.code !== 'MODEL_UNAVAILABLE') return undefined;
+  const resumesAt = (error as ModelUnavailableError).resumesAt;
+  return typeof resumesAt === 'number' && Number.isFinite(resumesAt) && resumesAt > now
+    ? resumesAt
+    : undefined;
 }
 
 function marketPart(

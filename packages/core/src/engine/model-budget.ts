@@ -50,6 +50,8 @@ export class ModelBudget {
   private readonly users = new Map<string, Spend>();
   private consecutiveFailures = 0;
   private openUntil: number | null = null;
+  /** The analyzer said it sends again only then (a spent quota): no call before. */
+  private paused: { until: number; reason: string } | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -71,6 +73,11 @@ export class ModelBudget {
    */
   reserve(userId?: string): Refusal | null {
     const now = this.clock.now();
+    if (this.paused !== null && now < this.paused.until)
+      return {
+        reason: `the model is paused until ${new Date(this.paused.until).toISOString()}: ${this.paused.reason}`,
+        until: this.paused.until,
+      };
     if (this.openUntil !== null && now < this.openUntil)
       return {
         reason: `the model circuit is open after ${this.consecutiveFailures} failed calls`,
@@ -109,8 +116,24 @@ export class ModelBudget {
     return null;
   }
 
-  /** Records what a reserved call used and whether it worked (the breaker counts failures). */
-  settle(outcome: { ok: true; usage?: AnalysisUsage } | { ok: false }, userId?: string): void {
+  /**
+   * Records what a reserved call used and whether it worked (the breaker counts failures). A
+   * failure with `resumesAt` in the future is the analyzer pausing for a spent quota: every call
+   * is refused until then, and it is not a breaker failure (the service answered, the quota is out).
+   */
+  settle(
+    outcome: { ok: true; usage?: AnalysisUsage } | { ok: false; resumesAt?: number; reason?: string },
+    userId?: string,
+  ): void {
+    if (!outcome.ok && outcome.resumesAt !== undefined && outcome.resumesAt > this.clock.now()) {
+      if (
+        this.paused === null ||
+        outcome.resumesAt > this.paused.until ||
+        this.clock.now() >= this.paused.until
+      )
+        this.paused = { until: outcome.resumesAt, reason: outcome.reason ?? 'the analyzer paused' };
+      return;
+    }
     if (!outcome.ok) {
       this.consecutiveFailures++;
       if (this.consecutiveFailures >= this.breaker.failures)
