@@ -97,6 +97,8 @@ function logout(message) {
   $('logout').hidden = true;
   $('who').textContent = '';
   $('events').replaceChildren();
+  decisions = [];
+  $('decisions').replaceChildren();
   state.page = 0;
   if (message) $('auth-error').textContent = message;
 }
@@ -299,6 +301,8 @@ async function refreshTrades() {
   const rows = page.trades.map((t) => {
     const tr = document.createElement('tr');
     tr.dataset.testid = 'trade-row';
+    // The decisions panel links here.
+    tr.id = `trade-${t.id}`;
     cell(tr, fmtTime(t.openedAt));
     cell(tr, t.symbol);
     cell(tr, t.side, t.side === 'buy' ? 'up' : 'down');
@@ -455,18 +459,197 @@ async function refreshPerformance() {
 }
 
 // ---------- live events ----------
-/** Shows the latest stored analyses first, so the feed is not empty after a reload. */
+/** Shows the latest stored decisions, and their analyses in the feed, so neither is empty after a reload. */
 async function loadRecentAnalyses() {
-  const { analyses } = await api('GET', '/trading/analyses');
+  const { analyses } = await api('GET', `/trading/analyses?limit=${DECISION_LIMIT}`);
+  decisions = analyses.map(decisionFromRecord);
+  renderDecisions();
   for (const a of [...analyses].reverse()) {
     showEvent({
       type: 'analysis',
-      at: a.createdAt,
+      at: a.time,
       symbol: a.symbol,
       price: a.price,
       signal: { action: a.action, confidence: a.confidence, reasoning: a.reasoning },
     });
   }
+}
+
+// ---------- decisions ----------
+const DECISION_LIMIT = 20;
+/** Newest first: what each analysis decided for this user. */
+let decisions = [];
+const OUTCOME_LABELS = {
+  approved: 'approved',
+  rejected: 'rejected',
+  hold: 'hold',
+  pending: 'risk check…',
+  undecided: 'no verdict',
+};
+
+/** A stored decision record (GET /trading/analyses). */
+function decisionFromRecord(a) {
+  return {
+    time: a.time,
+    symbol: a.symbol,
+    action: a.action,
+    confidence: a.confidence,
+    modelConfidence: a.modelSignal.confidence,
+    reasoning: a.reasoning,
+    model: a.model.version ?? a.model.name,
+    mode: a.mode,
+    policy: a.policy,
+    outcome: a.verdict.outcome,
+    violations: a.verdict.violations,
+    reason: a.verdict.reason,
+    tradeId: a.tradeId,
+  };
+}
+
+/** An `analysis` message: its verdict follows as `trade:rejected` / `trade:opened` (buy or sell). */
+function decisionFromMessage(m) {
+  const hold = m.signal.action === 'hold';
+  const adjustment = m.policy?.confidenceAdjustment ?? 0;
+  return {
+    time: m.at,
+    symbol: m.symbol,
+    action: m.signal.action,
+    confidence: m.signal.confidence,
+    // The model's confidence before the policy's adjustment (clamped at 0 by core: unknown then).
+    modelConfidence:
+      m.signal.confidence > 0 || adjustment === 0 ? m.signal.confidence - adjustment : undefined,
+    reasoning: m.signal.reasoning,
+    model: m.signal.model ?? m.analyzer,
+    mode: m.mode ?? null,
+    policy: m.policy ?? null,
+    outcome: hold ? 'hold' : 'pending',
+    violations: [],
+    reason: hold ? (m.signal.reasoning ?? 'the signal was hold') : 'waiting for the risk check',
+    tradeId: null,
+  };
+}
+
+/** The newest decision on `symbol` still waiting for its verdict gets it. */
+function settleDecision(symbol, verdict) {
+  const decision = decisions.find((d) => d.symbol === symbol && d.outcome === 'pending');
+  if (!decision) return;
+  Object.assign(decision, verdict);
+  renderDecisions();
+}
+
+function onDecisionMessage(message) {
+  if (message.type === 'analysis') {
+    decisions.unshift(decisionFromMessage(message));
+    decisions.length = Math.min(decisions.length, DECISION_LIMIT * 2);
+    renderDecisions();
+  } else if (message.type === 'trade:rejected') {
+    settleDecision(message.symbol, {
+      outcome: 'rejected',
+      violations: message.violations.map((v) => v.code),
+      reason: message.violations.map((v) => v.message).join('; '),
+    });
+  } else if (message.type === 'trade:opened') {
+    settleDecision(message.trade.symbol, {
+      outcome: 'approved',
+      tradeId: message.trade.id,
+      reason: `risk checks passed: ${message.trade.side} ${message.trade.quantity} at ${message.trade.entryPrice}`,
+    });
+  }
+}
+
+function renderDecisions() {
+  const rows = decisions.map((d) => {
+    const tr = document.createElement('tr');
+    tr.dataset.testid = 'decision-row';
+    tr.dataset.outcome = d.outcome;
+    cell(tr, fmtClock(d.time)).title = `${fmtTime(d.time)} UTC`;
+    cell(tr, d.symbol);
+    const signal = cell(tr, d.action, d.action === 'buy' ? 'up' : d.action === 'sell' ? 'down' : 'muted');
+    signal.dataset.testid = 'decision-signal';
+    signal.title = [d.reasoning, d.model && `model ${d.model}`].filter(Boolean).join(' — ');
+    const changed = d.modelConfidence !== undefined && d.modelConfidence !== d.confidence;
+    const confidence = cell(tr, changed ? `${d.modelConfidence} → ${d.confidence}` : String(d.confidence));
+    confidence.dataset.testid = 'decision-confidence';
+    if (changed)
+      confidence.title = `the model said ${d.modelConfidence}; your record makes it ${d.confidence}`;
+    policyCell(tr, d);
+    verdictCell(tr, d);
+    const trade = cell(tr, '');
+    trade.dataset.testid = 'decision-trade';
+    if (d.tradeId) trade.append(tradeLink(d.tradeId));
+    else trade.textContent = '—';
+    return tr;
+  });
+  if (rows.length === 0) {
+    const tr = document.createElement('tr');
+    cell(tr, 'No analysis yet.', 'muted').colSpan = 7;
+    rows.push(tr);
+  }
+  $('decisions').replaceChildren(...rows);
+}
+
+/** Required confidence, the adjustment and the caution flag the user's record set (shared mode). */
+function policyCell(row, d) {
+  const td = cell(row, '');
+  td.dataset.testid = 'decision-policy';
+  if (!d.policy) {
+    td.textContent = d.mode === 'personal' ? 'in the prompt' : '—';
+    td.className = 'muted';
+    if (d.mode === 'personal') td.title = 'personal mode: the model weighed your record itself';
+    return td;
+  }
+  const { requiredConfidence, confidenceAdjustment, caution, reasons } = d.policy;
+  const parts = [`needs ${requiredConfidence}`];
+  if (confidenceAdjustment !== 0) parts.push(`${confidenceAdjustment > 0 ? '+' : ''}${confidenceAdjustment}`);
+  td.textContent = parts.join(', ');
+  if (caution) {
+    const flag = document.createElement('span');
+    flag.className = 'caution';
+    flag.dataset.testid = 'decision-caution';
+    flag.textContent = ' caution';
+    td.append(flag);
+  }
+  td.title = reasons.length > 0 ? reasons.join('; ') : 'no performance rule applied';
+  return td;
+}
+
+function verdictCell(row, d) {
+  const td = cell(row, '');
+  td.dataset.testid = 'decision-verdict';
+  const label = document.createElement('span');
+  label.className = `outcome outcome-${d.outcome}`;
+  label.textContent = OUTCOME_LABELS[d.outcome] ?? d.outcome;
+  td.append(label);
+  const detail = d.violations.length > 0 ? d.violations.join(', ') : d.reason;
+  if (detail) {
+    const note = document.createElement('div');
+    note.className = 'reason-note';
+    note.textContent = detail;
+    td.append(note);
+  }
+  td.title = d.reason ?? '';
+  return td;
+}
+
+/** The trade a decision opened: jumps to its row in the trade history (when on the page shown). */
+function tradeLink(tradeId) {
+  const link = document.createElement('a');
+  link.href = `#trade-${tradeId}`;
+  link.textContent = `trade ${tradeId.slice(-8)}`;
+  link.title = tradeId;
+  link.dataset.tradeId = tradeId;
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    const row = document.getElementById(`trade-${tradeId}`);
+    if (!row) {
+      $('message').textContent = `trade ${tradeId} is on another page of the history`;
+      return;
+    }
+    for (const other of document.querySelectorAll('tr.highlight')) other.classList.remove('highlight');
+    row.classList.add('highlight');
+    row.scrollIntoView({ block: 'center' });
+  });
+  return link;
 }
 
 function connectSocket() {
@@ -486,6 +669,7 @@ function connectSocket() {
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
     showEvent(message);
+    onDecisionMessage(message);
     if (['trade:opened', 'trade:closed', 'position:timeout'].includes(message.type)) refreshAll();
     else if (['position:protected', 'position:unprotected'].includes(message.type))
       refreshPosition().catch(() => {});

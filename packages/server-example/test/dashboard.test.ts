@@ -153,6 +153,131 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     expect(consoleErrors.filter((text) => !text.includes('401'))).toEqual([]);
   }, 120_000);
 
+  it('lists each decision with signal, confidence, policy, verdict and the trade, live from the analysis events', async () => {
+    const api = apiClient(t.baseUrl);
+    const ginaPage = await browser.newPage({ viewport: VIEWPORT });
+    const ginaErrors: string[] = [];
+    ginaPage.on('pageerror', (error) => ginaErrors.push(error.message));
+    ginaPage.on('console', (message) => {
+      if (message.type() === 'error') ginaErrors.push(message.text());
+    });
+    const gina = await api.register('gina', 'gina-password-123');
+    await api.request('POST', '/trading/start', { token: gina.access_token });
+    const rows = () =>
+      ginaPage.$$eval('[data-testid=decision-row]', (trs) =>
+        trs.map((tr) => ({
+          outcome: tr.getAttribute('data-outcome'),
+          signal: tr.querySelector('[data-testid=decision-signal]')?.textContent,
+          confidence: tr.querySelector('[data-testid=decision-confidence]')?.textContent,
+          policy: tr.querySelector('[data-testid=decision-policy]')?.textContent,
+          policyTitle: tr.querySelector('[data-testid=decision-policy]')?.getAttribute('title'),
+          verdict: tr.querySelector('[data-testid=decision-verdict]')?.textContent,
+          trade: tr.querySelector('[data-testid=decision-trade] a')?.getAttribute('href') ?? null,
+        })),
+      );
+    try {
+      await logIn(ginaPage, t.baseUrl, 'gina', 'gina-password-123');
+      await expect.poll(() => ginaPage.textContent('[data-testid=connection]'), POLL).toBe('live');
+      expect(await ginaPage.textContent('[data-testid=decisions]')).toContain('No analysis yet.');
+
+      // A real cycle: the engine buys for gina; the row appears live and links to the trade.
+      await t.clock.advance(60_000);
+      t.analyzer.script((input) => buySignal(input.market.price), gina.user.id);
+      await t.engine.runCycle();
+      t.analyzer.script({ action: 'hold', confidence: 0 }, gina.user.id);
+      const [position] = (await api.request('GET', '/trading/positions', { token: gina.access_token })).body
+        .positions;
+      await expect.poll(async () => (await rows())[0]?.outcome, POLL).toBe('approved');
+      const [bought] = await rows();
+      expect(bought).toMatchObject({ signal: 'buy', confidence: '80', policy: 'in the prompt' });
+      expect(bought?.trade).toBe(`#trade-${position.tradeId}`);
+      // The link jumps to the trade's row in the history.
+      await ginaPage.waitForSelector(`[id="trade-${position.tradeId}"]`);
+      await ginaPage.click('[data-testid=decision-trade] a');
+      expect(await ginaPage.getAttribute(`[id="trade-${position.tradeId}"]`, 'class')).toContain('highlight');
+
+      // Shared mode, live: the model's 86 cut by the user's losing streak to 71, more required,
+      // caution; then the risk manager's refusal settles the row.
+      const now = t.clock.now();
+      const policy = {
+        requiredConfidence: 96,
+        confidenceAdjustment: -15,
+        caution: true,
+        reasons: [
+          'losing streak of 2 (trend losing): confidence -15',
+          'stop-loss rate 75% > 60%: 10 more points required',
+        ],
+      };
+      const signal = {
+        action: 'sell' as const,
+        confidence: 71,
+        entryPrice: 63_000,
+        stopLoss: 63_315,
+        takeProfit: 62_811,
+      };
+      t.engine.emit('analysis', {
+        userId: gina.user.id,
+        symbol: 'BTCUSDT',
+        analyzer: 'gemini:gemini-2.5-flash',
+        signal,
+        price: 63_000,
+        mode: 'shared',
+        inputHash: 'abc123',
+        policy,
+        at: now,
+      });
+      await expect.poll(async () => (await rows())[0]?.outcome, POLL).toBe('pending');
+      t.engine.emit('trade:rejected', {
+        userId: gina.user.id,
+        symbol: 'BTCUSDT',
+        signal,
+        violations: [{ code: 'LOW_CONFIDENCE', message: 'confidence 71 is below 96' }],
+        at: now + 1,
+      } as never);
+      await expect.poll(async () => (await rows())[0]?.outcome, POLL).toBe('rejected');
+      const [refused] = await rows();
+      expect(refused).toMatchObject({
+        signal: 'sell',
+        confidence: '86 → 71',
+        policy: 'needs 96, -15 caution',
+        policyTitle: policy.reasons.join('; '),
+        trade: null,
+      });
+      expect(refused?.verdict).toContain('rejected');
+      expect(refused?.verdict).toContain('LOW_CONFIDENCE');
+      // A hold: its reason is the verdict.
+      t.engine.emit('analysis', {
+        userId: gina.user.id,
+        symbol: 'BTCUSDT',
+        analyzer: 'gemini:gemini-2.5-flash',
+        signal: { action: 'hold', confidence: 20, reasoning: 'no clear setup' },
+        price: 63_000,
+        mode: 'shared',
+        inputHash: 'def456',
+        policy: { requiredConfidence: 60, confidenceAdjustment: 0, caution: false, reasons: [] },
+        at: now + 2,
+      });
+      await expect.poll(async () => (await rows())[0]?.outcome, POLL).toBe('hold');
+      expect((await rows())[0]).toMatchObject({ policy: 'needs 60', verdict: 'holdno clear setup' });
+
+      // After a reload the panel comes from GET /trading/analyses: the stored decision, same trade.
+      await ginaPage.reload();
+      await ginaPage.waitForSelector('#app:not([hidden])');
+      await expect.poll(async () => (await rows()).length, POLL).toBe(1);
+      expect((await rows())[0]).toMatchObject({
+        outcome: 'approved',
+        signal: 'buy',
+        trade: `#trade-${position.tradeId}`,
+      });
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await ginaPage.screenshot({ path: join(ARTIFACTS, 'dashboard-decisions.png'), fullPage: true });
+      expect(ginaErrors).toEqual([]);
+    } finally {
+      await ginaPage.close();
+    }
+  }, 60_000);
+
   it('labels every exit reason, flags an unprotected position, lists dust, and follows protection live', async () => {
     const api = apiClient(t.baseUrl);
     const erinPage = await browser.newPage({ viewport: VIEWPORT });

@@ -70,7 +70,31 @@ describe('socket messages', () => {
         model: 'gemini-2.5-flash',
         latencyMs: 420,
       },
+      mode: 'personal',
+      inputHash: '0000000000000',
     });
+  });
+
+  it('carries the policy applied in shared mode', () => {
+    const policy = {
+      requiredConfidence: 86,
+      confidenceAdjustment: -15,
+      caution: true,
+      reasons: ['losing streak of 2 (trend losing): confidence -15'],
+    };
+    const message = toSocketMessage('analysis', {
+      userId: 'u1',
+      symbol: 'BTCUSDT',
+      mode: 'shared',
+      inputHash: '1111111111111',
+      analyzer: 'gemini:gemini-2.5-flash',
+      price: 63_000,
+      at: 7,
+      signal: { action: 'buy', confidence: 71, entryPrice: 63_000, stopLoss: 62_685, takeProfit: 63_189 },
+      policy,
+    });
+    expect(message).toMatchObject({ mode: 'shared', inputHash: '1111111111111', policy });
+    expect(message).not.toHaveProperty('userId');
   });
 
   it('maps position:protected to the trade and its exit reference', () => {

@@ -40,6 +40,10 @@ export function toSocketMessage<E extends UserEventName>(
         analyzer: p.analyzer,
         price: p.price,
         signal: { ...signal, ...(usage ? { model: usage.model, latencyMs: usage.latencyMs } : {}) },
+        // The decisions panel shows how the user's record changed the signal (shared mode).
+        mode: p.mode,
+        inputHash: p.inputHash,
+        ...(p.policy ? { policy: p.policy } : {}),
       };
     }
     case 'trade:opened': {
