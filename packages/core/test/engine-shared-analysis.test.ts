@@ -78,7 +78,11 @@ describe('shared analysis: one model call per symbol and candle', () => {
     expect(report.analysed).toBe(10_000);
     expect(inputs.map((input) => input.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
     // The model sees the market alone: no user, no history.
-    expect(inputs.every((input) => input.userId === 'shared' && input.history.tradeCount === 0)).toBe(true);
+    expect(
+      inputs.every(
+        (input) => input.mode === 'shared' && input.userId === 'shared' && input.history.tradeCount === 0,
+      ),
+    ).toBe(true);
     expect((await store.recentAnalyses('user-7', 1))[0]).toMatchObject({
       mode: 'shared',
       inputHash: expect.any(String),
@@ -108,6 +112,39 @@ describe('shared analysis: one model call per symbol and candle', () => {
     const report = await bot.runCycle();
     expect(report.analysed).toBe(10);
     expect(inputs).toHaveLength(2);
+  });
+});
+
+describe('personal mode: one model call per distinct input', () => {
+  it('10 000 users on 2 symbols with identical (empty) histories and 2 configs: 4 calls', async () => {
+    const { analyzer, inputs } = countingAnalyzer();
+    const { store, bot } = engine(analyzer, { analysisMode: 'personal' });
+    for (let i = 0; i < 10_000; i++)
+      await store.saveConfig(
+        defaultTradingConfig(`user-${i}`, {
+          isActive: true,
+          symbol: i % 2 === 0 ? 'BTCUSDT' : 'ETHUSDT',
+          minConfidence: i % 4 < 2 ? 60 : 70,
+        }),
+      );
+    const report = await bot.runCycle();
+    expect(report.analysed).toBe(10_000);
+    expect(inputs).toHaveLength(4);
+    expect(new Set(inputs.map((input) => `${input.symbol}|${input.config.minConfidence}`)).size).toBe(4);
+  });
+
+  it('users with the same closed-trade record share a call; a different record is its own', async () => {
+    const { analyzer, inputs } = countingAnalyzer();
+    const { store, bot } = engine(analyzer, { analysisMode: 'personal' });
+    await activate(store, 9, ['BTCUSDT']);
+    // user-0..2: the same three outcomes (different trades, same statistics); user-3: another record.
+    for (const userId of ['user-0', 'user-1', 'user-2'])
+      await seedHistory(store, userId, ['win', 'loss', 'stop']);
+    await seedHistory(store, 'user-3', ['stop', 'stop']);
+    await bot.runCycle();
+    // Three histories: the shared one, user-3's, and none (user-4..8).
+    expect(inputs).toHaveLength(3);
+    expect(inputs.map((input) => input.history.tradeCount).sort()).toEqual([0, 2, 3]);
   });
 });
 
