@@ -38,3 +38,4 @@ export * from './risk/risk-manager';
 export * from './risk/risk-rejected-error';
 export * from './risk/utc-day';
 export * from './store/memory-store';
+export * from './store/trading-config-changes';

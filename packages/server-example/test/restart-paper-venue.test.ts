@@ -21,7 +21,7 @@ interface RunningProcess {
 
 /** `pnpm start`'s program as a real process (tsx as a loader, so signals reach it directly). */
 function startMain(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/server-process.ts'], {
     cwd: packageDir,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,3 +9,4 @@ export {
 export { MONEY_PRECISION, MONEY_SCALE } from './entities/column-types';
 export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres-store';
 export type { NewUser, UserRecord, UserRepository } from './user-repository';
+export { identityKey } from './user-repository';

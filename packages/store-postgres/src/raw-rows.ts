@@ -32,6 +32,8 @@ export interface RawRows<Row> {
   columnArrays(rows: readonly Row[]): string[];
   /** The row's values in column order, for `insert` and `typedPlaceholders`. */
   values(row: Row): unknown[];
+  /** The column name of one property, e.g. `user_id` for `userId`. */
+  columnOf(property: keyof Row): string;
 }
 
 interface ColumnOf {
@@ -85,6 +87,11 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
           }),
         ),
       ),
+    columnOf(property) {
+      const found = columns.find((column) => column.property === property);
+      if (!found) throw new Error(`${String(property)} is not a column of ${meta.tableName}`);
+      return found.column;
+    },
     values: (row) => columns.map(({ property }) => (row as Record<string, unknown>)[property] ?? null),
     toColumns(row) {
       const out: Record<string, unknown> = {};

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   type AnalysisRecord,
   analysisRecordSchema,
+  applyConfigChanges,
   type Clock,
   ConfigError,
   ConflictError,
@@ -27,7 +28,7 @@ import {
   tradingConfigSchema,
 } from '@trd/core';
 import type { z } from 'zod';
-import type { OpenPositionRow, PortfolioDustRow, TradeRow } from './entities';
+import type { OpenPositionRow, PortfolioDustRow, TradeRow, TradingConfigRow } from './entities';
 import {
   AnalysisRecordEntity,
   OpenPositionEntity,
@@ -120,6 +121,28 @@ export function createTradingStore(
           );
         }
         await fork().upsert(TradingConfigEntity, configToRow(parsed.data, clock.now()));
+      }),
+
+    updateConfig: (userId, changes, initial) =>
+      guarded('updateConfig', async () => {
+        // Validated against the stored config (or `initial`), then one statement writes only the
+        // changed columns: concurrent updates of other fields cannot be lost.
+        const [stored] = await select(
+          `select ${configRows.columns()} from "trading_configs" where "user_id" = ?`,
+          [userId],
+        );
+        const current = stored ? rowToConfig(configRows.read(stored)) : null;
+        const { config, changed } = applyConfigChanges(userId, current, changes, initial);
+        const row = configToRow(config, clock.now());
+        const assignments = ['updatedAt', ...changed]
+          .map((property) => configRows.columnOf(property as keyof TradingConfigRow))
+          .map((column) => `"${column}" = excluded."${column}"`)
+          .join(', ');
+        const [raw] = await select(
+          `${configRows.insert} on conflict ("user_id") do update set ${assignments} returning ${configRows.columns()}`,
+          configRows.values(row),
+        );
+        return rowToConfig(configRows.read(raw as Record<string, unknown>));
       }),
 
     activeConfigs: () =>

@@ -33,7 +33,7 @@ describe('users', () => {
   it('creates a user and finds it by username and id', async () => {
     const input = newUser();
     const created = await store.users.create(input);
-    expect(created).toEqual({ id: expect.any(String), ...input, createdAt: T0 });
+    expect(created).toEqual({ id: expect.any(String), ...input, createdAt: T0, sessionVersion: 0 });
     expect(await store.users.findByUsername(input.username)).toEqual(created);
     expect(await store.users.findById(created.id)).toEqual(created);
     expect(await store.users.findByUsername('nobody-here')).toBeNull();
@@ -102,5 +102,35 @@ describe('users', () => {
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();
+  });
+
+  it('treats usernames and emails equal once NFKC-normalised and case-folded as taken, keeping the display form', async () => {
+    counter += 1;
+    const display = newUser({ username: `Mixed${counter}Case`, email: `Mixed${counter}@Example.com` });
+    const created = await store.users.create(display);
+    expect(created.username).toBe(display.username);
+    expect(created.email).toBe(display.email);
+    const sameName = await caught(store.users.create(newUser({ username: display.username.toLowerCase() })));
+    expect(sameName.code).toBe('CONFLICT');
+    expect(sameName.message).toMatch(/username/);
+    const sameEmail = await caught(store.users.create(newUser({ email: display.email.toUpperCase() })));
+    expect(sameEmail.code).toBe('CONFLICT');
+    expect(sameEmail.message).toMatch(/email/);
+    // Full-width letters are the same name once NFKC-normalised.
+    const fullWidth = display.username
+      .toUpperCase()
+      .replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    expect((await store.users.findByUsername(fullWidth))?.id).toBe(created.id);
+  });
+
+  it('revokeSessions increments the session version; unknown users have none', async () => {
+    const created = await store.users.create(newUser());
+    expect(await store.users.sessionVersion(created.id)).toBe(0);
+    expect(await store.users.revokeSessions(created.id)).toBe(1);
+    expect(await store.users.sessionVersion(created.id)).toBe(1);
+    expect(await store.users.sessionVersion('00000000-0000-0000-0000-000000000000')).toBeNull();
+    expect((await caught(store.users.revokeSessions('00000000-0000-0000-0000-000000000000'))).code).toBe(
+      'NOT_FOUND',
+    );
   });
 });

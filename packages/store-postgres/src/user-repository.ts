@@ -12,6 +12,8 @@ export interface UserRecord {
   passwordHash: string;
   /** Unix ms. */
   createdAt: number;
+  /** Tokens issued at this version are valid; `revokeSessions` increments it. */
+  sessionVersion: number;
 }
 
 export interface NewUser {
@@ -21,8 +23,17 @@ export interface NewUser {
 }
 
 /**
+ * What makes two usernames (or two emails) the same account: Unicode NFKC, then case-folded, so
+ * "Alice", "ALICE" and the full-width "ａｌｉｃｅ" are one name. The display form is stored as given.
+ */
+export function identityKey(value: string): string {
+  return value.normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
+/**
  * Accounts for the example server.
- * - `create` MUST throw `ConflictError` when the username (exact) or the email (any case) is taken.
+ * - `create` MUST throw `ConflictError` when the username or the email is taken, compared by
+ *   `identityKey` (NFKC, case-folded); `findByUsername` finds by the same key.
  * - Exchange credentials are stored as given (the caller encrypts them) and never returned by the
  *   other methods.
  */
@@ -34,6 +45,10 @@ export interface UserRepository {
   setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
   /** The encrypted credentials, or `null` when none are set or the user does not exist. */
   getExchangeCredentials(userId: string): Promise<string | null>;
+  /** The user's current session version, or `null` when the user does not exist. */
+  sessionVersion(userId: string): Promise<number | null>;
+  /** Ends every session: increments the session version and returns it. `NotFoundError` for an unknown user. */
+  revokeSessions(userId: string): Promise<number>;
 }
 
 const USERNAME_MAX = 64;
@@ -46,6 +61,7 @@ function toRecord(row: UserRow): UserRecord {
     email: row.email,
     passwordHash: row.passwordHash,
     createdAt: row.createdAt,
+    sessionVersion: row.sessionVersion,
   };
 }
 
@@ -58,13 +74,19 @@ function requireText(field: string, value: unknown, max: number): string {
 
 export function createUserRepository(orm: MikroORM, clock: Clock): UserRepository {
   const fork = () => orm.em.fork();
+  const knex = orm.em.getConnection().getKnex();
   return {
     create: (user) =>
       guarded('users.create', async () => {
+        const username = requireText('username', user.username, USERNAME_MAX);
+        const email = requireText('email', user.email, EMAIL_MAX);
         const row: UserRow = {
           id: randomUUID(),
-          username: requireText('username', user.username, USERNAME_MAX),
-          email: requireText('email', user.email, EMAIL_MAX),
+          username,
+          email,
+          usernameKey: requireText('username', identityKey(username), USERNAME_MAX),
+          emailKey: requireText('email', identityKey(email), EMAIL_MAX),
+          sessionVersion: 0,
           passwordHash: requireText('passwordHash', user.passwordHash, 4096),
           exchangeCredentials: null,
           createdAt: clock.now(),
@@ -73,7 +95,11 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           await fork().insert(UserEntity, row);
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
-          const field = violatedConstraint(error) === 'users_email_unique' ? 'email' : 'username';
+          const constraint = violatedConstraint(error);
+          const field =
+            constraint === 'users_email_unique' || constraint === 'users_email_key_unique'
+              ? 'email'
+              : 'username';
           throw new ConflictError(`${field} is already taken`);
         }
         return toRecord(row);
@@ -81,7 +107,8 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
 
     findByUsername: (username) =>
       guarded('users.findByUsername', async () => {
-        const row = await fork().findOne(UserEntity, { username });
+        if (typeof username !== 'string') throw invalidInput('username must be a string');
+        const row = await fork().findOne(UserEntity, { usernameKey: identityKey(username) });
         return row ? toRecord(row) : null;
       }),
 
@@ -107,6 +134,23 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
       guarded('users.getExchangeCredentials', async () => {
         const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['exchangeCredentials'] });
         return row?.exchangeCredentials ?? null;
+      }),
+
+    sessionVersion: (userId) =>
+      guarded('users.sessionVersion', async () => {
+        const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['sessionVersion'] });
+        return row ? row.sessionVersion : null;
+      }),
+
+    revokeSessions: (userId) =>
+      guarded('users.revokeSessions', async () => {
+        const rows = (await knex.raw(
+          'update "users" set "session_version" = "session_version" + 1 where "id" = ? returning "session_version"',
+          [userId],
+        )) as { rows: { session_version: number }[] };
+        const row = rows.rows[0];
+        if (!row) throw new NotFoundError(`no user ${userId}`);
+        return row.session_version;
       }),
   };
 }

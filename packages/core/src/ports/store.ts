@@ -72,11 +72,23 @@ export interface TradePage {
  * - Reads MUST return copies: mutating a result MUST NOT change the store.
  * - Errors MUST be `TrdError`s.
  */
+/** The fields of a trading config a user may change (everything but whose it is). */
+export type TradingConfigChanges = Partial<Omit<TradingConfig, 'userId'>>;
+
 export interface Store {
   readonly specificationVersion: 'v1';
 
   getConfig(userId: string): Promise<TradingConfig | null>;
   saveConfig(config: TradingConfig): Promise<void>;
+  /**
+   * Changes only the fields in `changes` of the user's config, atomically, and returns the config
+   * after the change. A user without a config gets `initial` with `changes` applied.
+   * - Two concurrent `updateConfig` calls changing different fields MUST both take effect (no lost
+   *   update); a field MUST NOT change unless it is in `changes`.
+   * - It MUST throw `ConfigError` for a change outside `tradingConfigSchema`, or an `initial`
+   *   of another user, and then change nothing.
+   */
+  updateConfig(userId: string, changes: TradingConfigChanges, initial: TradingConfig): Promise<TradingConfig>;
   /** Configs with `isActive`, in a stable order (by user id). */
   activeConfigs(): Promise<TradingConfig[]>;
 

@@ -9,6 +9,7 @@ import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
 import { ConfigError, ConflictError, NotFoundError, TrdError } from '../errors';
 import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
+import { applyConfigChanges } from './trading-config-changes';
 
 export interface MemoryStoreOptions {
   /** Time for user claims and empty portfolios. Default: the system clock. */
@@ -68,6 +69,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     async saveConfig(config) {
       configs.set(config.userId, copy(config));
+    },
+    async updateConfig(userId, changes, initial) {
+      // One synchronous step between awaits: nothing can interleave with it.
+      const { config } = applyConfigChanges(userId, configs.get(userId) ?? null, changes, initial);
+      configs.set(userId, copy(config));
+      return copy(config);
     },
     async activeConfigs() {
       return [...configs.values()]

@@ -227,6 +227,54 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         expect(await store.getConfig(userId)).toEqual(updated);
       });
 
+      it('updateConfig creates from initial, then changes only the given fields', async () => {
+        const userId = uniqueId('user');
+        const initial = defaultTradingConfig(userId, { symbol: 'ETHUSDT' });
+        const created = await store.updateConfig(userId, { riskPercent: 2 }, initial);
+        expect(created).toEqual({ ...initial, riskPercent: 2 });
+        const changed = await store.updateConfig(userId, { isActive: true }, defaultTradingConfig(userId));
+        expect(changed).toEqual({ ...initial, riskPercent: 2, isActive: true });
+        expect(await store.getConfig(userId)).toEqual(changed);
+      });
+
+      it('updateConfig loses no concurrent change of another field', async () => {
+        const userId = uniqueId('user');
+        const initial = defaultTradingConfig(userId);
+        await Promise.all([
+          store.updateConfig(userId, { riskPercent: 3 }, initial),
+          store.updateConfig(userId, { maxPositionPercent: 20 }, initial),
+          store.updateConfig(userId, { maxDailyTrades: 7 }, initial),
+          store.updateConfig(userId, { minConfidence: 70 }, initial),
+          store.updateConfig(userId, { takeProfitPercent: 1 }, initial),
+          store.updateConfig(userId, { isActive: true }, initial),
+        ]);
+        expect(await store.getConfig(userId)).toEqual({
+          ...initial,
+          riskPercent: 3,
+          maxPositionPercent: 20,
+          maxDailyTrades: 7,
+          minConfidence: 70,
+          takeProfitPercent: 1,
+          isActive: true,
+        });
+      });
+
+      it('updateConfig refuses an invalid change or a foreign initial and changes nothing', async () => {
+        const userId = uniqueId('user');
+        const initial = defaultTradingConfig(userId);
+        await store.saveConfig(initial);
+        await expect(store.updateConfig(userId, { riskPercent: -1 }, initial)).rejects.toMatchObject({
+          code: 'CONFIG',
+        });
+        await expect(store.updateConfig(userId, { userId: 'other' } as never, initial)).rejects.toMatchObject(
+          { code: 'CONFIG' },
+        );
+        await expect(
+          store.updateConfig(userId, { isActive: true }, defaultTradingConfig('someone-else')),
+        ).rejects.toMatchObject({ code: 'CONFIG' });
+        expect(await store.getConfig(userId)).toEqual(initial);
+      });
+
       it('lists only active configs, ordered by user id', async () => {
         const prefix = uniqueId('active');
         const ids = [`${prefix}-c`, `${prefix}-a`, `${prefix}-b`, `${prefix}-d`];

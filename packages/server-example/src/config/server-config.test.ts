@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig } from './server-config';
 
@@ -77,5 +78,15 @@ describe('loadServerConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain('tooShortSecret');
     }
+  });
+
+  it('resolves relative DATA_DIR and LOG_DIR against where the user ran the command (INIT_CWD)', () => {
+    const config = loadServerConfig({ INIT_CWD: '/home/me/trd', LOG_DIR: 'logs' });
+    expect(config.logDir).toBe('/home/me/trd/logs');
+    expect(config.dataDir).toBe('/home/me/trd/.trd');
+    expect(loadServerConfig({ INIT_CWD: '/home/me/trd', LOG_DIR: '/var/log/trd' }).logDir).toBe(
+      '/var/log/trd',
+    );
+    expect(loadServerConfig({}).logDir).toBe(join(process.cwd(), 'logs'));
   });
 });

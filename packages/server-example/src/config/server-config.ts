@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ConfigError } from '@trd/core';
 import { z } from 'zod';
 
@@ -115,6 +116,11 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
   );
+  // Relative DATA_DIR and LOG_DIR are where the user ran the command: pnpm runs the script in the
+  // package directory but says where it was started in INIT_CWD (`pnpm start` from the root →
+  // `./logs`, as the reference bot's `tail -f logs/trading_bot_<date>.log` expects).
+  const launchDir = cleaned.INIT_CWD ?? process.cwd();
+  const fromLaunchDir = (path: string) => resolve(launchDir, path);
   const parsed = serverEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
@@ -159,7 +165,7 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     host: env.HOST,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
+    dataDir: fromLaunchDir(env.DATA_DIR),
     jwtSecret: env.JWT_SECRET,
     tokenTtlSeconds: Math.round(env.TOKEN_TTL_MINUTES * 60),
     credentialsKey: env.CREDENTIALS_KEY ? Buffer.from(env.CREDENTIALS_KEY, 'base64') : undefined,
@@ -176,7 +182,7 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     engine,
     replaySpeed: env.REPLAY_SPEED,
     startingBalanceUsdt: env.STARTING_BALANCE_USDT,
-    logDir: env.LOG_DIR,
+    logDir: fromLaunchDir(env.LOG_DIR),
     logLevel: env.LOG_LEVEL,
     allowedOrigins: env.ALLOWED_ORIGINS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,

@@ -1,9 +1,13 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { ExchangeUnavailableError } from '@trd/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TradingEngine } from '../server/server-deps';
 import { createLoggers, redactUrl } from './create-loggers';
+import { attachEngineLogging } from './engine-logging';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -90,5 +94,40 @@ describe('server loggers', () => {
   it('removes a token from logged URLs', () => {
     expect(redactUrl('/ws?token=abc.def.ghi&x=1')).toBe('/ws?token=[REDACTED]&x=1');
     expect(redactUrl('/trading/trades?limit=5')).toBe('/trading/trades?limit=5');
+  });
+
+  it('writes metrics_YYYY-MM-DD.log (file only): cycle figures, analyses, trades and errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trd-logs-'));
+    dirs.push(dir);
+    const now = Date.UTC(2026, 2, 3, 10, 0, 0);
+    const out = captureStream();
+    const loggers = createLoggers({ logDir: dir, stdout: out.stream, now: () => now });
+    const engine = new EventEmitter();
+    const detach = attachEngineLogging(engine as unknown as TradingEngine, loggers);
+    engine.emit('cycle:end', { cycle: 3, durationMs: 42, usersSeen: 2, analysed: 2, skipped: 0, at: now });
+    engine.emit('analysis', {
+      userId: 'u1',
+      symbol: 'BTCUSDT',
+      analyzer: 'technical',
+      price: 63_000,
+      at: now,
+      signal: { action: 'hold', confidence: 40, reasoning: 'flat' },
+    });
+    engine.emit('error', {
+      stage: 'entry',
+      userId: 'u1',
+      error: new ExchangeUnavailableError('down'),
+      at: now,
+    });
+    detach();
+    loggers.close();
+    const lines = readFileSync(join(dir, 'metrics_2026-03-03.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.metric)).toEqual(['cycle', 'analysis', 'error']);
+    expect(lines[0]).toMatchObject({ cycle: 3, durationMs: 42, usersSeen: 2 });
+    expect(lines[2]).toMatchObject({ stage: 'entry', code: 'EXCHANGE_UNAVAILABLE' });
+    expect(out.text()).not.toContain('"metric"');
   });
 });

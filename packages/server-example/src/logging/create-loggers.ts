@@ -38,6 +38,8 @@ export interface ServerLoggers {
   logger: Logger;
   /** Trade log: entries, exits, rejections → `trades_YYYY-MM-DD.log`. */
   tradeLogger: Logger;
+  /** Metrics log (file only): cycle figures, analyses, trades, errors → `metrics_YYYY-MM-DD.log`. */
+  metricsLogger: Logger;
   close(): void;
 }
 
@@ -49,10 +51,10 @@ export function redactUrl(url: string): string {
 export function createLoggers(options: LoggerOptions): ServerLoggers {
   const now = options.now ?? Date.now;
   const files: DailyFileStream[] = [];
-  const destinations = (prefix: string) => {
+  const destinations = (prefix: string, toStdout = true) => {
     const streams: pino.StreamEntry[] = [];
     const out = options.stdout === undefined ? process.stdout : options.stdout;
-    if (out) streams.push({ stream: out });
+    if (out && toStdout) streams.push({ stream: out });
     if (options.logDir !== null) {
       const file = new DailyFileStream(options.logDir, prefix, now);
       files.push(file);
@@ -76,9 +78,12 @@ export function createLoggers(options: LoggerOptions): ServerLoggers {
   };
   const logger = pino({ ...base, name: 'trading_bot' }, destinations('trading_bot'));
   const tradeLogger = pino({ ...base, name: 'trades' }, destinations('trades'));
+  // The reference bot's metrics file: figures for tools, not lines for the console.
+  const metricsLogger = pino({ ...base, name: 'metrics' }, destinations('metrics', false));
   return {
     logger,
     tradeLogger,
+    metricsLogger,
     close() {
       for (const file of files) file.close();
     },

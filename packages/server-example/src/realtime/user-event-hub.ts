@@ -3,8 +3,12 @@ import type { WebSocket } from 'ws';
 import type { TradingEngine } from '../server/server-deps';
 import { type SocketMessage, toSocketMessage, USER_EVENTS, type UserEventName } from './engine-messages';
 
-/** A slow client that has this much unsent data misses messages rather than growing server memory. */
-const MAX_BUFFERED_BYTES = 1 << 20;
+/**
+ * What one connection may cost: a client with this much unsent data is not reading, and is closed
+ * rather than grow the server's memory (a client that pinged 2M times without reading took the
+ * server from 176 to 713 MiB).
+ */
+export const MAX_BUFFERED_BYTES = 256 * 1024;
 
 /** Keeps each user's open sockets and delivers a user's engine events to that user only. */
 export class UserEventHub {
@@ -37,9 +41,21 @@ export class UserEventHub {
     const set = this.sockets.get(userId);
     if (!set) return;
     const data = JSON.stringify(message);
-    for (const socket of set) {
-      if (socket.readyState === socket.OPEN && socket.bufferedAmount < MAX_BUFFERED_BYTES) socket.send(data);
+    for (const socket of [...set]) this.sendOrClose(socket, data);
+  }
+
+  /**
+   * Sends `data` unless the socket already holds `MAX_BUFFERED_BYTES` unsent: then the client is
+   * not reading and the socket is destroyed at once (its buffers freed). True when sent.
+   */
+  sendOrClose(socket: WebSocket, data: string): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount + data.length > MAX_BUFFERED_BYTES) {
+      socket.terminate();
+      return false;
     }
+    socket.send(data);
+    return true;
   }
 
   /** Subscribes to the engine's per-user events; returns the unsubscribe function. */
@@ -55,6 +71,12 @@ export class UserEventHub {
     return () => {
       for (const off of detach) off();
     };
+  }
+
+  /** Closes every socket of one user (their sessions were revoked). */
+  closeUser(userId: string, code = 4001, reason = 'session revoked'): void {
+    for (const socket of this.sockets.get(userId) ?? []) socket.close(code, reason);
+    this.sockets.delete(userId);
   }
 
   closeAll(code = 1001, reason = 'server shutting down'): void {

@@ -31,6 +31,9 @@ async function seededServer(store: Store): Promise<TrdServer> {
     findById: async () => null,
     setExchangeCredentials: async () => {},
     getExchangeCredentials: async () => null,
+    // Every token of these tests is of a live session (version 0).
+    sessionVersion: async () => 0,
+    revokeSessions: async () => 1,
   };
   const account = {
     balances: async () => ({ USDT: { free: '1000', locked: '0' }, BTC: { free: '0.00000945', locked: '0' } }),

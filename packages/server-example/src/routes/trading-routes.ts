@@ -1,4 +1,4 @@
-import { defaultTradingConfig, type TradingConfig, tradingConfigSchema } from '@trd/core';
+import { defaultTradingConfig, type TradingConfig } from '@trd/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
 import {
@@ -18,10 +18,11 @@ import { presentPosition } from './presenters';
 
 /** A user's config, or the reference bot's defaults for a user who never saved one. */
 export async function loadConfig(deps: ServerDeps, userId: string): Promise<TradingConfig> {
-  return (
-    (await deps.store.getConfig(userId)) ??
-    defaultTradingConfig(userId, { symbol: deps.symbols[0] ?? 'BTCUSDT' })
-  );
+  return (await deps.store.getConfig(userId)) ?? initialConfig(deps, userId);
+}
+
+function initialConfig(deps: ServerDeps, userId: string): TradingConfig {
+  return defaultTradingConfig(userId, { symbol: deps.symbols[0] ?? 'BTCUSDT' });
 }
 
 export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
@@ -44,11 +45,9 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     // Authenticate before the body is even read.
     app.addHook('onRequest', app.authenticate);
 
-    const setActive = async (userId: string, isActive: boolean) => {
-      const config = { ...(await loadConfig(deps, userId)), isActive };
-      await deps.store.saveConfig(config);
-      return config;
-    };
+    // Only the flag changes, atomically: a concurrent PUT /trading/config is not undone.
+    const setActive = (userId: string, isActive: boolean) =>
+      deps.store.updateConfig(userId, { isActive }, initialConfig(deps, userId));
 
     app.post(
       '/trading/start',
@@ -119,18 +118,10 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
             { field: 'body.symbol', message: `must be one of ${deps.symbols.join(', ')}` },
           ]);
         }
-        const current = await loadConfig(deps, callerId(request));
-        // Core's schema has the last word on what a valid config is.
-        const merged = tradingConfigSchema.safeParse({ ...current, ...stripUndefined(update) });
-        if (!merged.success) {
-          const issues = merged.error.issues.map((issue) => ({
-            field: ['body', ...issue.path.map(String)].join('.'),
-            message: issue.message,
-          }));
-          throw new RequestValidationError(issues);
-        }
-        await deps.store.saveConfig(merged.data);
-        return present(merged.data);
+        // Only the fields sent change, atomically (core's schema has the last word on validity):
+        // parallel PUTs of different fields all take effect.
+        const userId = callerId(request);
+        return present(await deps.store.updateConfig(userId, update, initialConfig(deps, userId)));
       },
     );
 
@@ -174,6 +165,7 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     app.post(
       '/trading/close/:trade_id',
       {
+        preValidation: refuseBody,
         schema: {
           tags: ['trading'],
           summary: 'Close one of the caller’s open trades at market (exit reason MANUAL)',
@@ -196,8 +188,4 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
       },
     );
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

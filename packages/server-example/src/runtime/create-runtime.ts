@@ -21,7 +21,7 @@ import type { ServerConfig } from '../config/server-config';
 import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
-import { lockDataDir } from './data-dir-lock';
+import { lockDataDir, recordPostgresOwner } from './data-dir-lock';
 import { engineInstanceId } from './engine-instance-id';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { createLoopingReplayFeed } from './looping-replay-feed';
@@ -99,6 +99,9 @@ export async function createRuntime(
     clock,
     ...(options.log ? { logger: options.log } : {}),
   }).catch(releaseOnFailure);
+  const forgetPostgresOwner = embeddedPostgresDir
+    ? recordPostgresOwner(config.dataDir, embeddedPostgresDir)
+    : () => {};
   // Never before what the store already holds (a crash loses up to one clock save): trade
   // times, durations, leases and timeouts stay monotonic across restarts.
   const clockSaver = paper
@@ -171,6 +174,7 @@ export async function createRuntime(
       await exchange.close?.();
       clockSaver?.stop();
       await store.close();
+      forgetPostgresOwner();
       lock.release();
     },
   };

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { UserEventHub } from '../realtime/user-event-hub';
 import { registerWebsocketRoutes, WEBSOCKET_PROTOCOL } from '../realtime/websocket-routes';
@@ -19,8 +19,11 @@ import { portfolioRoutes } from '../routes/portfolio-routes';
 import { tradingRoutes } from '../routes/trading-routes';
 import { registerAuthentication } from '../security/authentication';
 import { registerErrorHandlers } from './error-handler';
+import { errorBody } from './http-errors';
+import { registerJsonBodyParser } from './json-body';
 import { registerSecurityHeaders } from './security-headers';
 import type { ServerDeps } from './server-deps';
+import { refuseBadText } from './text-rules';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -43,10 +46,18 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Path parameters are short ids; anything bigger is abuse.
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals (a malformed URL) answer in the documented error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const statusCode = (error as { statusCode?: number }).statusCode ?? 400;
+      void (reply as FastifyReply).code(statusCode).send(errorBody(statusCode, error.message));
+    },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
+  registerJsonBodyParser(app);
+  // Before every route's schema: NUL, lone surrogates and deep nesting are a 400 naming the field.
+  app.addHook('preValidation', refuseBadText);
 
   registerSecurityHeaders(app);
   await app.register(fastifyRateLimit, {
@@ -57,6 +68,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   await registerAuthentication(app, {
     secret: deps.security.jwtSecret,
     tokenTtlSeconds: deps.security.tokenTtlSeconds,
+    sessionVersion: (userId) => deps.users.sessionVersion(userId),
   });
   await app.register(fastifyWebsocket, {
     options: {
@@ -93,14 +105,14 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   });
 
   await app.register(healthRoutes(deps));
-  await app.register(authRoutes(deps));
+  const hub = new UserEventHub();
+  await app.register(authRoutes(deps, hub));
   await app.register(tradingRoutes(deps));
   await app.register(analysisRoutes(deps));
   await app.register(portfolioRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(marketRoutes(deps));
 
-  const hub = new UserEventHub();
   const detach = hub.attach(deps.engine);
   app.register(async (scope) => {
     registerWebsocketRoutes(scope, {

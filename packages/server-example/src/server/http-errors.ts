@@ -1,17 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-const reasons: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
+/** The reason phrase of a status (Node's table), e.g. 415 → "Unsupported Media Type". */
+const reasonOf = (statusCode: number): string => STATUS_CODES[statusCode] ?? 'Error';
 
 /** Every error the API returns has this shape. */
 export interface ErrorBody {
@@ -22,7 +13,7 @@ export interface ErrorBody {
 }
 
 export function errorBody(statusCode: number, message: string, issues?: ErrorBody['issues']): ErrorBody {
-  return { statusCode, error: reasons[statusCode] ?? 'Error', message, ...(issues ? { issues } : {}) };
+  return { statusCode, error: reasonOf(statusCode), message, ...(issues ? { issues } : {}) };
 }
 
 export function sendError(reply: FastifyReply, statusCode: number, message: string): FastifyReply {
@@ -38,13 +29,16 @@ export class RequestValidationError extends Error {
   }
 }
 
-/** preValidation for routes that take no body: anything sent is refused rather than silently ignored. */
+/**
+ * preValidation for routes that take no body: anything sent is refused rather than silently
+ * ignored. An empty body (with or without a JSON content type) and `{}` are no body; `null`,
+ * `[]` and every other value are refused.
+ */
 export async function refuseBody(request: FastifyRequest): Promise<void> {
   const body = request.body;
   const empty =
     body === undefined ||
-    body === null ||
     body === '' ||
-    (typeof body === 'object' && Object.keys(body).length === 0);
+    (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
   if (!empty) throw new RequestValidationError([{ field: 'body', message: 'this route takes no body' }]);
 }

@@ -16,11 +16,16 @@ export interface UserRecord {
   email: string;
   passwordHash: string;
   createdAt: number | Date;
+  /** Tokens carry it; a token of another version is refused. */
+  sessionVersion: number;
 }
 
 /**
  * Where users live. `create` MUST throw core's `ConflictError` for a username or email that is
- * taken. Exchange credentials are stored as the opaque ciphertext the server gives it.
+ * taken, compared NFKC-normalised and case-folded (and `findByUsername` finds by the same rule);
+ * the display form is kept. Exchange credentials are stored as the opaque ciphertext the server
+ * gives it. `revokeSessions` MUST increment the session version (and throw `NotFoundError` for
+ * an unknown user); `sessionVersion` is `null` once the user is gone.
  */
 export interface UserRepository {
   create(input: { username: string; email: string; passwordHash: string }): Promise<UserRecord>;
@@ -28,6 +33,8 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
   getExchangeCredentials(userId: string): Promise<string | null>;
+  sessionVersion(userId: string): Promise<number | null>;
+  revokeSessions(userId: string): Promise<number>;
 }
 
 type Listener<E extends TradingBotEventName> = (...args: TradingBotEvents[E]) => void;

@@ -5,6 +5,12 @@ export interface UserRow {
   id: string;
   username: string;
   email: string;
+  /** `identityKey(username)`: what uniqueness and login compare. */
+  usernameKey: string;
+  /** `identityKey(email)`. */
+  emailKey: string;
+  /** Tokens carry it; incrementing it ends every session issued before. */
+  sessionVersion: number;
   passwordHash: string;
   /** The user's exchange API keys, encrypted by the caller; never stored in clear. */
   exchangeCredentials: string | null;
@@ -18,6 +24,9 @@ export const UserEntity = new EntitySchema<UserRow>({
     id: { type: 'string', length: 64, primary: true },
     username: { type: 'string', length: 64, unique: 'users_username_unique' },
     email: { type: 'string', length: 320 },
+    usernameKey: { type: 'string', length: 64, unique: 'users_username_key_unique' },
+    emailKey: { type: 'string', length: 320, unique: 'users_email_key_unique' },
+    sessionVersion: { type: 'integer', default: 0 },
     passwordHash: { type: 'text' },
     exchangeCredentials: { type: 'text', nullable: true },
     createdAt: unixMs,

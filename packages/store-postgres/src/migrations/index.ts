@@ -5,6 +5,7 @@ import { CycleBatchReads20261202 } from './cycle-batch-reads';
 import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
 import { PositionProtection20261202 } from './position-protection';
+import { UserIdentity20261202 } from './user-identity';
 
 // Every migration, oldest first. Add new ones at the end; never edit one that has shipped.
 export const migrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'PositionProtection20261202', class: PositionProtection20261202 },
   { name: 'CycleBatchReads20261202', class: CycleBatchReads20261202 },
   { name: 'AnalysisDecision20261202', class: AnalysisDecision20261202 },
+  { name: 'UserIdentity20261202', class: UserIdentity20261202 },
 ];
