@@ -1,48 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, openSocket } from './helpers/api-client';
-
-const packageDir = join(import.meta.dirname, '..');
-
-interface RunningProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/**
- * `pnpm start`'s program as a real process, with nothing configured but where to put its files.
- * Node runs it with tsx as a loader (not tsx's CLI, which relays signals), so SIGTERM reaches it.
- */
-function startMain(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/main.ts'], {
-    cwd: packageDir,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, output: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { type RunningProcess, startMain, waitFor } from './helpers/main-process';
 
 describe('src/main.ts as a process', () => {
   const root = mkdtempSync(join(tmpdir(), 'trd-main-'));
