@@ -11,6 +11,9 @@
  *   --stores=postgres  only one store (memory, postgres)
  *   --cases=hold       only the hold cycle (`buy` is the buy cycle and the monitor pass after it)
  *   --log-slow=50      print PostgreSQL's log of statements slower than 50 ms (to find a slow query)
+ *   --store-calls      print each store method's calls and summed latency per case, and the
+ *                      process's CPU time per cycle (where the time goes)
+ *   --concurrency=64   the engine's analysisConcurrency (default: the engine's, 16)
  *
  * A second table times the store's share of a batched cycle alone (what the engine asks once it
  * uses the batch methods): active configs, open positions and unfinished intents, the heartbeat
@@ -54,6 +57,8 @@ const sizes = flag('sizes')
 ];
 const storeKinds = (flag('stores')?.split(',') as StoreKind[] | undefined) ?? ['memory', 'postgres'];
 const logSlowMs = flag('log-slow');
+const storeCalls = args.includes('--store-calls');
+const concurrency = flag('concurrency') ? Number(flag('concurrency')) : undefined;
 const answers = (flag('cases')?.split(',') as ('hold' | 'buy')[] | undefined) ?? ['hold', 'buy'];
 
 let server: EmbeddedPostgres | undefined;
@@ -83,7 +88,14 @@ async function emptyPostgres(clock: VirtualClock): Promise<PostgresStore> {
     };
   }
   await postgres?.close();
-  postgres = await createPostgresStore({ url: server.url, clock });
+  const socketUrl = process.env.SOCK
+    ? server.url.replace('127.0.0.1:', 'localhost:') +
+      '?host=' +
+      encodeURIComponent(server.dataDir) +
+      '&port=' +
+      server.port
+    : server.url;
+  postgres = await createPostgresStore({ url: socketUrl, clock });
   await postgres.query(
     `truncate "portfolio_dust", "portfolio", "open_positions", "trades", "order_intents", "analysis_records",
        "trading_configs", "user_leases", "engine_heartbeats"`,
@@ -132,6 +144,38 @@ interface Measured {
   monitor?: number;
 }
 
+/** The store with every method's calls counted and their latencies summed (`--store-calls`). */
+function timedStore(store: Store, label: string): { store: Store; report(): void } {
+  const calls = new Map<string, { count: number; ms: number }>();
+  const timed = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return async (...params: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await value.apply(target, params);
+        } finally {
+          const entry = calls.get(property) ?? { count: 0, ms: 0 };
+          entry.count++;
+          entry.ms += performance.now() - started;
+          calls.set(property, entry);
+        }
+      };
+    },
+  });
+  return {
+    store: timed,
+    report() {
+      const lines = [...calls].map(
+        ([name, { count, ms }]) =>
+          `${name} ×${count} ${ms.toFixed(0)} ms (${((ms * 1000) / count).toFixed(0)} µs each)`,
+      );
+      console.error(`${label} store calls: ${lines.join('; ')}`);
+    },
+  };
+}
+
 /** Hold cycle on one seeded store; buy cycle then monitor pass on another. */
 async function measure(kind: StoreKind, users: number): Promise<Measured> {
   const run = async (answer: 'hold' | 'buy') => {
@@ -143,7 +187,9 @@ async function measure(kind: StoreKind, users: number): Promise<Measured> {
         ETHUSDT: { kind: 'random-walk', seed: 2, startPrice: 3_000, volatility: 0.0005 },
       },
     });
-    const store = await seed(kind, users, clock);
+    const seeded = await seed(kind, users, clock);
+    const timing = storeCalls ? timedStore(seeded, `${kind} ${users} ${answer}`) : undefined;
+    const store = timing?.store ?? seeded;
     const analyzer = createScriptedAnalyzer(
       answer === 'hold'
         ? { action: 'hold', confidence: 0 }
@@ -165,13 +211,20 @@ async function measure(kind: StoreKind, users: number): Promise<Measured> {
       store,
       clock,
       instanceId: `bench-${kind}`,
+      ...(concurrency ? { settings: { analysisConcurrency: concurrency } } : {}),
     });
     const errors: unknown[] = [];
     bot.on('error', (event) => errors.push(event));
     global.gc?.();
     let started = performance.now();
+    const cpu0 = process.cpuUsage();
     const report = await bot.runCycle();
     const cycleMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    if (storeCalls)
+      console.error(
+        `${kind} ${users} ${answer}: ${cycleMs.toFixed(0)} ms, of which this process on the CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`,
+      );
     analyzer.inputs.length = 0;
     if (report.analysed !== users || errors.length > 0)
       throw new Error(
@@ -179,6 +232,7 @@ async function measure(kind: StoreKind, users: number): Promise<Measured> {
       );
     if (answer === 'buy' && report.opened !== users)
       throw new Error(`${kind} buy cycle opened ${report.opened} of ${users}`);
+    timing?.report();
     if (answer === 'hold') return { cycleMs, monitorMs: 0 };
 
     // Every user now holds a position whose OCO is open at the venue: the monitor's steady state.

@@ -28,6 +28,11 @@ export interface RawRows<Row> {
    * one statement with one array parameter per column (see `columnArrays`).
    */
   readonly insertMany: string;
+  /**
+   * `unnest(?::type[], …) as "alias"(every column)`: the rows of `columnArrays` as a table, for an
+   * `insert … select` that keeps only some of them.
+   */
+  unnestAs(alias: string): string;
   /** The rows as one PostgreSQL array literal per column, for `insertMany`. */
   columnArrays(rows: readonly Row[]): string[];
   /** The row's values in column order, for `insert` and `typedPlaceholders`. */
@@ -78,6 +83,8 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
     insert,
     typedPlaceholders: columns.map(({ type }) => `?::${type}`).join(', '),
     insertMany: `insert into "${meta.tableName}" (${all}) select * from unnest(${columns.map(({ type }) => `?::${type}[]`).join(', ')})`,
+    unnestAs: (alias) =>
+      `unnest(${columns.map(({ type }) => `?::${type}[]`).join(', ')}) as "${alias}"(${all})`,
     columnArrays: (rows) =>
       columns.map(({ property }) =>
         arrayLiteral(
@@ -105,9 +112,9 @@ export function rawRowsOf<Row extends object>(orm: MikroORM, entity: EntitySchem
  * A PostgreSQL `text[]` literal of `values`, for one `?::text[]` parameter however many ids there
  * are (knex would expand a JavaScript array into one placeholder per element, and PostgreSQL
  * accepts at most 65,535 of them). Every element is quoted, so commas, braces, quotes and the
- * word NULL stay plain text.
+ * word NULL stay plain text; a JavaScript null is SQL NULL.
  */
-export function textArray(values: readonly string[]): string {
+export function textArray(values: readonly (string | null)[]): string {
   return arrayLiteral(values);
 }
 

@@ -9,7 +9,6 @@ import {
   type DustHolding,
   dec,
   dustHoldingSchema,
-  emptyPortfolio,
   exitReasonSchema,
   NotFoundError,
   type OpenPosition,
@@ -17,7 +16,6 @@ import {
   openPositionSchema,
   orderIntentSchema,
   orderIntentStateSchema,
-  type PortfolioStats,
   type PositionExitUpdate,
   type Store,
   type Trade,
@@ -28,15 +26,18 @@ import {
   tradingConfigSchema,
 } from '@trd/core';
 import type { z } from 'zod';
-import type { OpenPositionRow, PortfolioDustRow, TradeRow, TradingConfigRow } from './entities';
+import type { TradeRow, TradingConfigRow } from './entities';
 import {
   AnalysisRecordEntity,
   OpenPositionEntity,
   OrderIntentEntity,
+  PortfolioDustEntity,
   PortfolioEntity,
   TradeEntity,
   TradingConfigEntity,
 } from './entities';
+import { createGroupedStatements, type PositionExitColumns } from './grouped-statements';
+import { preparedStatements } from './prepared-statements';
 import { type RawRows, rawRowsOf, textArray } from './raw-rows';
 import {
   analysisToRow,
@@ -46,13 +47,13 @@ import {
   positionToRow,
   rowToAnalysis,
   rowToConfig,
+  rowToDust,
   rowToIntent,
-  rowToPortfolio,
   rowToPosition,
   rowToTrade,
   tradeToRow,
 } from './row-mapping';
-import { guarded, invalidInput, isUniqueViolation } from './store-errors';
+import { guarded, invalidInput, isUniqueViolation, violatedConstraint } from './store-errors';
 
 const UNFINISHED_STATES: OrderIntentState[] = ['pending', 'entered'];
 
@@ -92,12 +93,25 @@ export function createTradingStore(
    */
   const select = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
     ((await knex.raw(sql, params as never[])) as { rows: T[] }).rows;
+  const prepared = preparedStatements(knex);
   const configRows = rawRowsOf(orm, TradingConfigEntity);
   const intentRows = rawRowsOf(orm, OrderIntentEntity);
   const tradeRows = rawRowsOf(orm, TradeEntity);
   const positionRows = rawRowsOf(orm, OpenPositionEntity);
   const portfolioRows = rawRowsOf(orm, PortfolioEntity);
   const analysisRows = rawRowsOf(orm, AnalysisRecordEntity);
+  const dustRows = rawRowsOf(orm, PortfolioDustEntity);
+  const grouped = createGroupedStatements(
+    prepared,
+    {
+      intents: intentRows,
+      trades: tradeRows,
+      positions: positionRows,
+      portfolios: portfolioRows,
+      analyses: analysisRows,
+    },
+    () => clock.now(),
+  );
 
   return {
     specificationVersion: 'v1',
@@ -157,14 +171,22 @@ export function createTradingStore(
           .sort((a, b) => byString(a.userId, b.userId));
       }),
 
-    journalIntent: (intent) =>
+    journalIntent: (intent, options) =>
       guarded('journalIntent', async () => {
         const row = intentToRow(validated(orderIntentSchema, intent, 'order intent'));
+        const approval = options?.analysis;
+        const analysis = approval
+          ? analysisToRow(validated(analysisRecordSchema, approval, 'analysis record'))
+          : undefined;
         try {
-          await select(intentRows.insert, intentRows.values(row));
+          await grouped.journal(analysis ? { intent: row, analysis } : { intent: row });
         } catch (error) {
           if (isUniqueViolation(error))
-            throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
+            throw new ConflictError(
+              violatedConstraint(error)?.startsWith('analysis_records')
+                ? `analysis ${approval?.id} is already recorded; order intent ${intent.clientOrderId} was not journalled`
+                : `order intent ${intent.clientOrderId} is already journalled`,
+            );
           throw error;
         }
       }),
@@ -210,46 +232,28 @@ export function createTradingStore(
         if (position.tradeId !== trade.id)
           throw invalidInput(`position is for trade ${position.tradeId}, not ${trade.id}`);
         // Trade, position and journal state: all three or none, in ONE statement (a statement is
-        // atomic, and this saves BEGIN and COMMIT: one round trip instead of five). The trade and
-        // the position are inserted only when the intent was found; a duplicate trade id, a
-        // value a column cannot hold or the protection check fails the whole statement, intent
-        // update included. The journal's time never goes backwards: the later of its last update
-        // and the fill.
-        let rows: { intents: number }[];
+        // atomic, and this saves BEGIN and COMMIT), grouped with concurrent fills (group-commit.ts).
+        // A duplicate trade id, a value a column cannot hold or the protection check fails it,
+        // intent update included.
+        let found: boolean;
         try {
-          rows = await select<{ intents: number }>(
-            `with "intent" as (
-               update "order_intents" set "state" = 'open', "updated_at" = greatest("updated_at", ?)
-               where "client_order_id" = ? returning "client_order_id"
-             ), "trade" as (
-               insert into "trades" (${tradeRows.columns()})
-               select ${tradeRows.typedPlaceholders} where exists (select 1 from "intent")
-               returning "id"
-             ), "position" as (
-               insert into "open_positions" (${positionRows.columns()})
-               select ${positionRows.typedPlaceholders} where exists (select 1 from "trade")
-               returning "trade_id"
-             )
-             select (select count(*)::int from "intent") as "intents", (select count(*)::int from "position") as "positions"`,
-            [
-              trade.openedAt,
-              input.intentClientOrderId,
-              ...tradeRows.values(trade),
-              ...positionRows.values(position),
-            ],
-          );
+          found = await grouped.openTrade({
+            trade,
+            position,
+            intentClientOrderId: input.intentClientOrderId,
+          });
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`trade ${trade.id} is already recorded`);
           throw error;
         }
-        if (rows[0]?.intents !== 1) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
+        if (!found) throw new NotFoundError(`no order intent ${input.intentClientOrderId}`);
       }),
 
     recordClosedTrade: (exit) =>
       guarded('recordClosedTrade', () => recordClosedTrade(fork(), tradeRows, exit)),
 
     updatePositionExit: (tradeId, update) =>
-      guarded('updatePositionExit', () => updatePositionExit(fork(), positionRows, tradeId, update)),
+      guarded('updatePositionExit', () => grouped.positionExit(exitColumns(tradeId, update))),
 
     recordFailedTrade: (trade) =>
       guarded('recordFailedTrade', async () => {
@@ -356,6 +360,21 @@ export function createTradingStore(
         return result;
       }),
 
+    dustOf: (userIds) =>
+      guarded('dustOf', async () => {
+        const result = new Map<string, DustHolding[]>(userIds.map((userId) => [userId, []]));
+        if (result.size === 0) return result;
+        const rows = await select(
+          `select ${dustRows.columns()} from "portfolio_dust" where "user_id" = any(?::text[]) order by "user_id", "symbol"`,
+          [textArray([...result.keys()])],
+        );
+        for (const raw of rows) {
+          const row = dustRows.read(raw);
+          result.get(row.userId)?.push(rowToDust(row));
+        }
+        return result;
+      }),
+
     openPositions: (userId) =>
       guarded('openPositions', async (): Promise<OpenPosition[]> => {
         const rows = await select(
@@ -367,21 +386,9 @@ export function createTradingStore(
       }),
 
     getPortfolio: (userId) =>
-      guarded('getPortfolio', async (): Promise<PortfolioStats> => {
-        // One statement, so one snapshot: totals and dust from the same closes, in one round trip
-        // (no BEGIN / COMMIT). Amounts leave as text: a JSON number would lose digits.
-        const [raw] = await select<Record<string, unknown> & { dust_rows: PortfolioDustRow[] }>(
-          `select ${portfolioRows.columns('p')}, coalesce((
-             select json_agg(json_build_object('userId', "d"."user_id", 'symbol', "d"."symbol", 'asset', "d"."asset",
-               'quantity', "d"."quantity"::text, 'cost', "d"."cost"::text))
-             from "portfolio_dust" as "d" where "d"."user_id" = "p"."user_id"
-           ), '[]'::json) as "dust_rows"
-           from "portfolio" as "p" where "p"."user_id" = ?`,
-          [userId],
-        );
-        if (!raw) return emptyPortfolio(userId, clock.now());
-        return rowToPortfolio(portfolioRows.read(raw), raw.dust_rows);
-      }),
+      // One statement, so one snapshot: totals and dust from the same closes, grouped with
+      // concurrent reads. Amounts leave as text: a JSON number would lose digits.
+      guarded('getPortfolio', () => grouped.portfolio(userId)),
 
     recordAnalysis: (record) =>
       guarded('recordAnalysis', async () => {
@@ -405,9 +412,10 @@ export function createTradingStore(
         });
         // One statement, one array parameter per column however many records (unnest: 1.5× faster
         // than json_populate_recordset, 4× faster than 21 placeholders a row): all rows or, on any
-        // existing id (a unique violation), none.
+        // existing id (a unique violation), none. Concurrent calls share it (each call's rows
+        // stay together; a refused group is retried call by call).
         try {
-          await select(analysisRows.insertMany, analysisRows.columnArrays(rows));
+          await grouped.analyses(rows);
         } catch (error) {
           if (isUniqueViolation(error))
             throw new ConflictError(`an analysis of the batch is already recorded; nothing was written`);
@@ -584,54 +592,13 @@ function dustValue(dust: DustHolding): DustHolding {
   return { ...parsed, quantity, cost };
 }
 
-/**
- * The open position's new protection (core's `withPositionExit`) and its trade's exit in ONE
- * statement: atomic, one round trip. The UPDATE takes the position's row lock, which orders it
- * against a concurrent close (that deletes the row first): if the close wins, no row is updated
- * and this throws `NotFoundError`. Unprotected, the position and the trade keep their levels and
- * only lose the exit reference.
- */
-async function updatePositionExit(
-  root: EntityManager,
-  positionRows: RawRows<OpenPositionRow>,
-  tradeId: string,
-  update: PositionExitUpdate,
-): Promise<OpenPosition> {
-  const { protection, exitRef, unprotectedSince, takeProfit, stopLoss } = exitColumns(tradeId, update);
-  const [raw] = await root.execute(
-    `with "position" as (
-       update "open_positions" set "protection" = ?, "exit_ref" = ?, "unprotected_since" = ?,
-         "take_profit" = coalesce(?::numeric, "take_profit"), "stop_loss" = coalesce(?::numeric, "stop_loss")
-       where "trade_id" = ?
-       returning ${positionRows.columns()}
-     ), "trade" as (
-       update "trades" as "t" set "exit_ref" = "p"."exit_ref",
-         "take_profit" = case when "p"."protection" = 'protected' then "p"."take_profit" else "t"."take_profit" end,
-         "stop_loss" = case when "p"."protection" = 'protected' then "p"."stop_loss" else "t"."stop_loss" end
-       from "position" as "p" where "t"."id" = "p"."trade_id"
-     )
-     select * from "position"`,
-    [protection, exitRef, unprotectedSince, takeProfit, stopLoss, tradeId],
-  );
-  if (!raw) throw new NotFoundError(`trade ${tradeId} has no open position`);
-  return rowToPosition(positionRows.read(raw));
-}
-
 /** The protection columns an exit update writes, refused (nothing written) when they contradict. */
-function exitColumns(
-  tradeId: string,
-  update: PositionExitUpdate,
-): {
-  protection: string;
-  exitRef: string | null;
-  unprotectedSince: number | null;
-  takeProfit: string | null;
-  stopLoss: string | null;
-} {
+function exitColumns(tradeId: string, update: PositionExitUpdate): PositionExitColumns {
   if (update.protection === 'protected') {
     if (typeof update.exitRef !== 'string' || update.exitRef.length === 0)
       throw invalidInput(`exit update of trade ${tradeId}: a protected position needs its exitRef`);
     return {
+      tradeId,
       protection: 'protected',
       exitRef: update.exitRef,
       unprotectedSince: null,
@@ -643,6 +610,7 @@ function exitColumns(
     if (!Number.isInteger(update.since))
       throw invalidInput(`exit update of trade ${tradeId}: since must be Unix ms`);
     return {
+      tradeId,
       protection: 'unprotected',
       exitRef: null,
       unprotectedSince: update.since,

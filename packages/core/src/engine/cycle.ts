@@ -1,5 +1,6 @@
 import { buildHistoryContext, HISTORY_TRADE_LIMIT } from '../analysis/history-context';
 import type { AnalysisRecord } from '../domain/analysis-record';
+import type { DustHolding } from '../domain/portfolio';
 import type { RiskViolation } from '../domain/risk-violation';
 import type { Signal, TradeSide } from '../domain/signal';
 import type { Trade } from '../domain/trade';
@@ -118,11 +119,14 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
       candidates.sort((a, b) => waitingSince(a) - waitingSince(b));
       report.symbols = [...new Set(candidates.map((config) => config.symbol))];
       const candidateIds = candidates.map((config) => config.userId);
-      // One round trip each for every candidate: history, today's trade counts, market data.
-      const [snapshots, histories, tradesToday] = await Promise.all([
+      // One round trip each for every candidate: history, today's trade counts, dust, market data.
+      // (Candidates have no open position, so no close changes their dust during the cycle.)
+      const any = candidateIds.length > 0;
+      const [snapshots, histories, tradesToday, dust] = await Promise.all([
         loadMarketSnapshots(context, report.symbols),
-        candidateIds.length > 0 ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT) : new Map(),
-        candidateIds.length > 0 ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map(),
+        any ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT) : new Map<string, Trade[]>(),
+        any ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map<string, number>(),
+        any ? store.dustOf(candidateIds) : new Map<string, DustHolding[]>(),
       ]);
       const records = createAnalysisWriter(context);
       const analyses = new CycleAnalyses(context, state.sharedSignals);
@@ -142,6 +146,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
             cycleTime: at,
             history: histories.get(config.userId) ?? [],
             tradesToday: tradesToday.get(config.userId) ?? 0,
+            dust: dust.get(config.userId) ?? [],
             records,
             analyses,
           });
@@ -221,6 +226,8 @@ async function tradeUser(
     cycleTime: number;
     history: readonly Trade[];
     tradesToday: number;
+    /** The user's dust (loaded with the cycle's batch reads; only a close changes it). */
+    dust: readonly DustHolding[];
     records: AnalysisWriter;
     analyses: CycleAnalyses;
   },
@@ -297,18 +304,10 @@ async function tradeUser(
       ...counts,
     });
     if (!decision.approved) return reject(decision.violations);
-    // The decision is on record, linked to the trade it opens, before the order is sent.
+    // The decision goes on record with the order's journal entry, in one write, before the
+    // order is sent: linked to the trade it opens.
     const clientOrderId = entryClientOrderId(userId, cycleTime);
     unrecorded = null;
-    await store.recordAnalyses([
-      {
-        ...record,
-        verdict: { approved: true, violations: [] },
-        tradeId: tradeIdForEntry(clientOrderId),
-        clientOrderId,
-      },
-    ]);
-
     stage = 'entry';
     const opened = await openTrade(context, {
       config,
@@ -318,6 +317,13 @@ async function tradeUser(
       account,
       rules,
       cycleTime,
+      approval: {
+        ...record,
+        verdict: { approved: true, violations: [] },
+        tradeId: tradeIdForEntry(clientOrderId),
+        clientOrderId,
+      },
+      dust: input.dust,
     });
     return opened ? 'opened' : 'not_opened';
   } catch (error) {

@@ -2,6 +2,7 @@ import { Decimal, dec, toDecimalString } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import { type OpenPosition, openPositionOf } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
+import type { DustHolding } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
 import type { TradingConfig } from '../domain/trading-config';
 import { TrdError } from '../errors';
@@ -35,6 +36,8 @@ export async function completeEntry(
     config: Pick<TradingConfig, 'takeProfitPercent' | 'stopLossPercent'>;
     /** True when recovering: an exit may already exist at the venue. */
     lookUpExitFirst?: boolean;
+    /** The user's dust when already read (the cycle's batch read); else read from the portfolio. */
+    dust?: readonly DustHolding[];
   },
 ): Promise<OpenedTrade> {
   const { intent, entry, account, rules, config } = input;
@@ -69,7 +72,13 @@ export async function completeEntry(
     // The entry was sent right after it was journalled: that is when the position opened.
     openedAt: intent.createdAt,
   };
-  const quantity = await exitQuantity(context, { trade, rules, account, netBase: flows.base });
+  const quantity = await exitQuantity(context, {
+    trade,
+    rules,
+    account,
+    netBase: flows.base,
+    ...(input.dust ? { dust: input.dust } : {}),
+  });
   const position = openPositionOf(trade, { quantity, unprotectedSince: clock.now() });
   try {
     await store.recordOpenedTrade({ trade, position, intentClientOrderId: intent.clientOrderId });
@@ -114,12 +123,18 @@ export async function completeEntry(
  */
 async function exitQuantity(
   context: EngineContext,
-  input: { trade: Trade; rules: MarketRules; account: TradingAccount; netBase: Decimal },
+  input: {
+    trade: Trade;
+    rules: MarketRules;
+    account: TradingAccount;
+    netBase: Decimal;
+    dust?: readonly DustHolding[];
+  },
 ): Promise<string> {
   const { trade, rules, account, netBase } = input;
   if (trade.side === 'sell') return trade.quantity;
-  const portfolio = await context.store.getPortfolio(trade.userId);
-  const dust = dec((portfolio.dust ?? []).find((holding) => holding.symbol === trade.symbol)?.quantity ?? 0);
+  const holdings = input.dust ?? (await context.store.getPortfolio(trade.userId)).dust ?? [];
+  const dust = dec(holdings.find((holding) => holding.symbol === trade.symbol)?.quantity ?? 0);
   let sweep = dec(0);
   if (dust.gt(0)) {
     try {

@@ -1,6 +1,8 @@
 import type { DecimalString } from '../decimal';
+import type { AnalysisRecord } from '../domain/analysis-record';
 import type { MarketRules } from '../domain/market-rules';
 import type { OrderIntent } from '../domain/order-intent';
+import type { DustHolding } from '../domain/portfolio';
 import type { Signal, TradeSide } from '../domain/signal';
 import type { TradingConfig } from '../domain/trading-config';
 import type { ExitDistances } from '../exchange/exit-plan';
@@ -29,6 +31,10 @@ export async function openTrade(
     account: TradingAccount;
     rules: MarketRules;
     cycleTime: number;
+    /** The analysis record that approved the entry: written with the journal entry. */
+    approval?: AnalysisRecord;
+    /** The user's dust, when the caller has read it already (else the exit reads the portfolio). */
+    dust?: readonly DustHolding[];
   },
 ): Promise<OpenedTrade | null> {
   const { config, signal, account, rules } = input;
@@ -52,7 +58,7 @@ export async function openTrade(
   };
   context.inFlight.add(clientOrderId);
   try {
-    await store.journalIntent(intent);
+    await store.journalIntent(intent, input.approval ? { analysis: input.approval } : undefined);
     const outcome = await placeMarketOrderOnce(account, {
       symbol: intent.symbol,
       side: intent.side,
@@ -67,6 +73,7 @@ export async function openTrade(
           account,
           rules,
           config,
+          ...(input.dust ? { dust: input.dust } : {}),
         });
       case 'refused':
       case 'not_sent':

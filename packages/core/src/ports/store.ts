@@ -67,11 +67,18 @@ export interface TradePage {
  * - `updatePositionExit` MUST atomically update the open position and its trade's `exitRef`,
  *   `takeProfit` and `stopLoss` (an unprotected update removes `exitRef` from both); it MUST throw
  *   `NotFoundError` when the trade has no open position.
- * - `journalIntent` MUST throw `ConflictError` for a client order id that exists.
+ * - `journalIntent` MUST throw `ConflictError` for a client order id that exists. With
+ *   `options.analysis` (the decision that approved the order) it MUST write the record and the
+ *   intent atomically: both, or on a conflict of either (`ConflictError`) neither.
  * - `countTradesSince` MUST count trades of every status but `failed` opened at or after `since`.
  * - Reads MUST return copies: mutating a result MUST NOT change the store.
  * - Errors MUST be `TrdError`s.
  */
+export interface JournalOptions {
+  /** The analysis whose approved verdict sends this order, written with the intent. */
+  analysis?: AnalysisRecord;
+}
+
 /** The fields of a trading config a user may change (everything but whose it is). */
 export type TradingConfigChanges = Partial<Omit<TradingConfig, 'userId'>>;
 
@@ -92,7 +99,7 @@ export interface Store {
   /** Configs with `isActive`, in a stable order (by user id). */
   activeConfigs(): Promise<TradingConfig[]>;
 
-  journalIntent(intent: OrderIntent): Promise<void>;
+  journalIntent(intent: OrderIntent, options?: JournalOptions): Promise<void>;
   updateIntent(
     clientOrderId: string,
     patch: { state: OrderIntentState; error?: string; updatedAt: number },
@@ -132,6 +139,13 @@ export interface Store {
    * none), each count exactly what `countTradesSince(userId, since)` returns.
    */
   countTradesSinceOf(userIds: readonly string[], since: number): Promise<Map<string, number>>;
+
+  /**
+   * Batch of the dust of `getPortfolio` in one round trip: every given user id MUST be a key
+   * (`[]` without dust), each list exactly `getPortfolio(userId).dust ?? []`, sorted by symbol.
+   * Users not given MUST NOT appear.
+   */
+  dustOf(userIds: readonly string[]): Promise<Map<string, DustHolding[]>>;
 
   openPositions(userId?: string): Promise<OpenPosition[]>;
   getPortfolio(userId: string): Promise<PortfolioStats>;

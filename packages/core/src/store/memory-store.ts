@@ -83,10 +83,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         .map(copy);
     },
 
-    async journalIntent(intent) {
+    async journalIntent(intent, options) {
       if (intents.has(intent.clientOrderId)) {
         throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
       }
+      // Both or neither: the record is written (or refused) before the intent.
+      if (options?.analysis) await store.recordAnalyses([options.analysis]);
       intents.set(intent.clientOrderId, copy(intent));
     },
     async updateIntent(clientOrderId, patch) {
@@ -231,6 +233,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           ? [...positions.values()]
           : [...(positionIdsByUser.get(userId) ?? [])].map((id) => positions.get(id)!);
       return selected.sort((a, b) => a.openedAt - b.openedAt).map(copy);
+    },
+    async dustOf(userIds) {
+      return new Map(userIds.map((userId) => [userId, copy(portfolios.get(userId)?.dust ?? [])]));
     },
     async getPortfolio(userId) {
       return copy(portfolios.get(userId) ?? emptyPortfolio(userId, clock.now()));

@@ -330,6 +330,34 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
       });
 
+      it('journals an intent with the analysis that approved it: both, or on a conflict of either, neither', async () => {
+        const userId = uniqueId('user');
+        const approval = (id = uniqueId('analysis')): AnalysisRecord => ({
+          id,
+          userId,
+          symbol: 'BTCUSDT',
+          analyzer: 'stub',
+          signal: { action: 'buy', confidence: 80, entryPrice: 50000, stopLoss: 49750, takeProfit: 50150 },
+          price: 50000,
+          verdict: { approved: true, violations: [] },
+          createdAt: T0,
+        });
+        const intent = intentFor(userId);
+        const analysis = { ...approval(), tradeId: intent.tradeId, clientOrderId: intent.clientOrderId };
+        await store.journalIntent(intent, { analysis });
+        expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
+        expect(await store.recentAnalyses(userId, 10)).toEqual([analysis]);
+
+        // The intent exists: the new record is not written either.
+        await expectConflict(store.journalIntent(intent, { analysis: approval() }));
+        // The record exists: the new intent is not journalled.
+        const second = intentFor(userId);
+        await expectConflict(store.journalIntent(second, { analysis: approval(analysis.id) }));
+        expect(await store.getIntent(second.clientOrderId)).toBeNull();
+        if (readBack) expect(await readBack.intentState(second.clientOrderId)).toBeNull();
+        expect(await store.recentAnalyses(userId, 10)).toEqual([analysis]);
+      });
+
       it('updates an intent state, time and error, leaving the rest', async () => {
         const intent = intentFor(uniqueId('user'));
         await store.journalIntent(intent);
@@ -1027,6 +1055,32 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         expect((await store.countTradesSinceOf([], 0)).size).toBe(0);
       });
 
+      it('dustOf gives every user the dust getPortfolio gives, sorted by symbol', async () => {
+        const [withDust, cleared, none] = [uniqueId('user'), uniqueId('user'), uniqueId('user')];
+        const eth = await openTrade(withDust, {}, { symbol: 'ETHUSDT' });
+        const btc = await openTrade(withDust, {}, { symbol: 'BTCUSDT', createdAt: T0 + MINUTE });
+        await store.recordClosedTrade(exitFor(eth.trade, { dust: dustFor(eth.trade, '0.00009', '0.27') }));
+        await store.recordClosedTrade(exitFor(btc.trade, { dust: dustFor(btc.trade, '0.000004', '0.2') }));
+        const gone = await openTrade(cleared);
+        await store.recordClosedTrade(exitFor(gone.trade, { dust: dustFor(gone.trade, '0.001', '50') }));
+        const again = await openTrade(cleared, {}, { createdAt: T0 + MINUTE });
+        await store.recordClosedTrade(exitFor(again.trade));
+
+        const dust = await store.dustOf([none, withDust, cleared, withDust]);
+        expect([...dust.keys()].sort()).toEqual([cleared, none, withDust].sort());
+        for (const userId of [withDust, cleared, none])
+          expect(dust.get(userId), userId).toEqual((await store.getPortfolio(userId)).dust);
+        expect(dust.get(withDust)).toEqual([
+          dustFor(btc.trade, '0.000004', '0.2'),
+          dustFor(eth.trade, '0.00009', '0.27'),
+        ]);
+        expect(dust.get(cleared)).toEqual([]);
+        expect((await store.dustOf([])).size).toBe(0);
+        // A copy: changing it changes nothing stored.
+        (dust.get(withDust)?.[0] as DustHolding).quantity = '5';
+        expect((await store.dustOf([withDust])).get(withDust)?.[0]?.quantity).toBe('0.000004');
+      });
+
       it('reads many users at once, each key once', async () => {
         const users = Array.from({ length: 120 }, () => uniqueId('user'));
         for (const [index, userId] of users.slice(0, 3).entries()) {
@@ -1042,6 +1096,123 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
           users.map((_, i) => (i < 3 ? 1 : 0)),
         );
         expect(users.map((userId) => counts.get(userId))).toEqual(users.map((_, i) => (i < 3 ? 1 : 0)));
+      });
+    });
+
+    describe('concurrent calls', () => {
+      // A store may serve concurrent calls together (one statement for many, as the PostgreSQL
+      // store does); each call MUST still get exactly what it would get alone.
+      it('gives each of many concurrent journals, fills, exit updates and reads its own answer', async () => {
+        const users = Array.from({ length: 30 }, () => uniqueId('user'));
+        const intents = users.map((userId) => intentFor(userId));
+        const journalled = await Promise.allSettled([
+          ...intents.map((intent) => store.journalIntent(intent)),
+          // The same client order id twice at once: exactly one is journalled.
+          store.journalIntent({ ...(intents[0] as OrderIntent), quantity: '7' }),
+        ]);
+        expect(journalled.filter((result) => result.status === 'rejected')).toHaveLength(1);
+        const kept = await store.getIntent((intents[0] as OrderIntent).clientOrderId);
+        expect([(intents[0] as OrderIntent).quantity, '7']).toContain(kept?.quantity);
+        for (const intent of intents.slice(1))
+          expect(await store.getIntent(intent.clientOrderId)).toEqual(intent);
+
+        const trades = intents.map((intent) => tradeFor(intent));
+        const fills = trades.map((trade, i) =>
+          store.recordOpenedTrade({
+            trade,
+            position: positionFor(trade),
+            intentClientOrderId: (intents[i] as OrderIntent).clientOrderId,
+          }),
+        );
+        const orphan = tradeFor(intentFor(users[1] as string));
+        const duplicate = { ...(trades[2] as Trade), clientOrderId: uniqueId('cid') };
+        const duplicateIntent = intentFor(users[2] as string, { tradeId: duplicate.id });
+        await store.journalIntent(duplicateIntent);
+        const [filled, noIntent, sameTrade] = await Promise.all([
+          Promise.allSettled(fills),
+          store
+            .recordOpenedTrade({
+              trade: orphan,
+              position: positionFor(orphan),
+              intentClientOrderId: uniqueId('cid'),
+            })
+            .then(
+              () => 'written',
+              (error: unknown) => error,
+            ),
+          store
+            .recordOpenedTrade({
+              trade: duplicate,
+              position: positionFor(duplicate),
+              intentClientOrderId: duplicateIntent.clientOrderId,
+            })
+            .then(
+              () => 'written',
+              (error: unknown) => error,
+            ),
+        ]);
+        // The trade id raced its first recording: one of the two won, the other is a conflict.
+        const firstOfSame = filled[2] as PromiseSettledResult<void>;
+        expect([firstOfSame.status === 'fulfilled', sameTrade === 'written']).toContain(true);
+        expect(firstOfSame.status === 'fulfilled' && sameTrade === 'written').toBe(false);
+        const loser = firstOfSame.status === 'rejected' ? firstOfSame.reason : sameTrade;
+        await expectConflict(Promise.reject(loser));
+        filled.forEach((result, i) => {
+          if (i !== 2) expect(result.status, `fill ${i}`).toBe('fulfilled');
+        });
+        await expectNotFound(Promise.reject(noIntent));
+        expect(await store.getTrade(orphan.userId, orphan.id)).toBeNull();
+        for (const [i, intent] of intents.entries()) {
+          if (i === 2) continue;
+          expect((await store.getIntent(intent.clientOrderId))?.state).toBe('open');
+          expect(await store.getTrade(intent.userId, intent.tradeId)).toEqual(trades[i]);
+        }
+
+        const open = trades.filter((_, i) => i !== 2);
+        const protect = (exitRef: string): PositionExitUpdate => ({
+          protection: 'protected',
+          exitRef,
+          takeProfit: '50200',
+          stopLoss: '49700',
+        });
+        const updates = open.map((trade) => ({ trade, update: protect(uniqueId('oco')) }));
+        // Three updates of one position at once: all answer, and the position keeps one of them whole.
+        const twice = [protect('oco-a'), { protection: 'unprotected', since: T0 + MINUTE } as const];
+        const [updated, racing, unknown] = await Promise.all([
+          Promise.all(updates.map(({ trade, update }) => store.updatePositionExit(trade.id, update))),
+          Promise.all(twice.map((update) => store.updatePositionExit((open[0] as Trade).id, update))),
+          store.updatePositionExit(uniqueId('trade'), protect('oco-x')).then(
+            () => 'updated',
+            (error: unknown) => error,
+          ),
+        ]);
+        await expectNotFound(Promise.reject(unknown));
+        updates.slice(1).forEach(({ trade, update }, i) => {
+          expect(updated[i + 1]).toEqual(withPositionExit(positionFor(trade), update));
+        });
+        const [first] = open as [Trade];
+        const stored = (await store.openPositions(first.userId)).find((p) => p.tradeId === first.id);
+        const answers = [...racing, updated[0]].map((position) => JSON.stringify(position));
+        expect(answers).toContain(JSON.stringify(stored));
+        const storedTrade = await store.getTrade(first.userId, first.id);
+        expect(storedTrade?.exitRef).toBe(stored?.exitRef);
+
+        // Concurrent portfolio reads, each its own user's.
+        const closed = open.slice(1, 6);
+        await Promise.all(
+          closed.map((trade, i) =>
+            store.recordClosedTrade(exitFor(trade, { dust: dustFor(trade, `0.0000${i + 1}`, `${i + 1}`) })),
+          ),
+        );
+        const portfolios = await Promise.all(open.map((trade) => store.getPortfolio(trade.userId)));
+        portfolios.forEach((portfolio, i) => {
+          const index = i - 1;
+          expect(portfolio.userId).toBe((open[i] as Trade).userId);
+          expect(portfolio.totalTrades).toBe(index >= 0 && index < 5 ? 1 : 0);
+          expect(portfolio.dust).toEqual(
+            index >= 0 && index < 5 ? [dustFor(open[i] as Trade, `0.0000${index + 1}`, `${index + 1}`)] : [],
+          );
+        });
       });
     });
 
