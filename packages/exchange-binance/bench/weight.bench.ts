@@ -95,7 +95,13 @@ async function run(users: number, symbolCount: number, mode: string): Promise<Re
     analyzer,
     store,
     clock,
-    settings: { tradingHours: null, positionTimeoutMs: 24 * 60 * 60_000, analysisConcurrency: 32 },
+    // Personal analysis: the scripted answers say which users enter this minute.
+    settings: {
+      tradingHours: null,
+      positionTimeoutMs: 24 * 60 * 60_000,
+      analysisConcurrency: 32,
+      analysisMode: 'personal',
+    },
   });
   let next = 0;
   const enter = (count: number) => {

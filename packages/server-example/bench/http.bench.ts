@@ -45,42 +45,48 @@ interface Row {
   p99: number;
   errors: number;
   non2xx: number;
-  /** CPU ms per 1,000 requests: the server's Node process, and its PostgreSQL (every backend). */
+  /** CPU ms per 1,000 requests: the server's Node processes, and its PostgreSQL (every backend). */
   serverCpu: number | null;
   postgresCpu: number | null;
 }
 
-/** CPU ms of `pid` and, separately, of all its descendants, from `/proc` (null elsewhere). */
-function cpuOfTree(pid: number): { self: number; descendants: number } | null {
+/**
+ * CPU ms of the process tree under `pid` (the launcher, the server it runs, the embedded
+ * PostgreSQL's processes), split by program: PostgreSQL's processes, and every other (the
+ * server's Node processes). From `/proc`; null elsewhere.
+ */
+function cpuOfTree(pid: number): { node: number; postgres: number } | null {
   try {
     const ticksToMs = 1000 / 100; // USER_HZ is 100 on Linux
-    const stats = new Map<number, { parent: number; ms: number }>();
+    const stats = new Map<number, { parent: number; ms: number; postgres: boolean }>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        // Fields after the command name, which is in parentheses and may hold spaces.
+        // The command name is in parentheses and may hold spaces; the fields follow it.
+        const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         stats.set(Number(entry), {
           parent: Number(fields[1]),
           ms: (Number(fields[11]) + Number(fields[12])) * ticksToMs,
+          postgres: command === 'postgres',
         });
       } catch {
         // the process ended meanwhile
       }
     }
-    const self = stats.get(pid);
-    if (!self) return null;
-    let descendants = 0;
-    for (const stat of stats.values()) {
-      for (let ancestor = stat.parent; ancestor > 1; ancestor = stats.get(ancestor)?.parent ?? 0) {
-        if (ancestor === pid) {
-          descendants += stat.ms;
+    if (!stats.has(pid)) return null;
+    const cpu = { node: 0, postgres: 0 };
+    for (const [id, stat] of stats) {
+      for (let at = id; at > 1; at = stats.get(at)?.parent ?? 0) {
+        if (at === pid) {
+          if (stat.postgres) cpu.postgres += stat.ms;
+          else cpu.node += stat.ms;
           break;
         }
       }
     }
-    return { self: self.ms, descendants };
+    return cpu;
   } catch {
     return null;
   }
@@ -323,8 +329,8 @@ try {
         p99: result.latency.p99,
         errors: result.errors + result.timeouts,
         non2xx: result.non2xx,
-        serverCpu: before && after ? perThousand(after.self - before.self) : null,
-        postgresCpu: before && after ? perThousand(after.descendants - before.descendants) : null,
+        serverCpu: before && after ? perThousand(after.node - before.node) : null,
+        postgresCpu: before && after ? perThousand(after.postgres - before.postgres) : null,
       });
       console.log(
         `${route} @ ${rate}/s: ${Math.round(result.requests.average)}/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.timeouts} errors, ${result.non2xx} non-2xx`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Select } from './grouped-statements';
 
@@ -9,7 +10,10 @@ interface PgClient {
  * Statements run as named prepared statements on node-postgres, past knex: each connection
  * parses and plans a statement once and then sends only its name and parameters (the cycle's
  * grouped statements are kilobytes of SQL, and knex rescans every statement's text for its
- * placeholders on every call). `?` placeholders become `$1…` once per statement text.
+ * placeholders on every call). `?` placeholders become `$1…` once per statement text. A statement
+ * is named after a hash of its text, so every store sharing the pool names it alike (node-postgres
+ * refuses one name for two texts on a connection). Only for statements whose text is fixed or
+ * has a few variants: each distinct text is prepared once per connection and kept.
  */
 export function preparedStatements(knex: Knex): Select {
   const client = knex.client as {
@@ -21,7 +25,8 @@ export function preparedStatements(knex: Knex): Select {
     let statement = known.get(sql);
     if (!statement) {
       let n = 0;
-      statement = { name: `trd_${known.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      statement = { name: `trd_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
       known.set(sql, statement);
     }
     return statement;

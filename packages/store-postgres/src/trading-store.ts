@@ -86,14 +86,16 @@ export function createTradingStore(
   const fork = (): EntityManager => orm.em.fork();
   const knex = orm.em.getConnection().getKnex();
   /**
-   * One raw statement (`?` placeholders) and its rows, through knex with real bind parameters
-   * (PostgreSQL's extended protocol). Not `em.execute`: MikroORM inlines every parameter into the
-   * SQL text as an escaped literal, character by character, which for a batch of 1,000 analyses
-   * (300 kB of JSON) costs more than the insert. No entity manager fork, no identity map.
+   * One raw statement (`?` placeholders) and its rows, with real bind parameters (PostgreSQL's
+   * extended protocol), as a named prepared statement: parsed and planned once per connection.
+   * Not `em.execute`: MikroORM inlines every parameter into the SQL text as an escaped literal,
+   * character by character, which for a batch of 1,000 analyses (300 kB of JSON) costs more
+   * than the insert. No entity manager fork, no identity map.
    */
-  const select = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  const select = preparedStatements(knex);
+  /** As `select`, unprepared: for a statement whose text varies with its input (`updateConfig`). */
+  const selectOnce = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
     ((await knex.raw(sql, params as never[])) as { rows: T[] }).rows;
-  const prepared = preparedStatements(knex);
   const configRows = rawRowsOf(orm, TradingConfigEntity);
   const intentRows = rawRowsOf(orm, OrderIntentEntity);
   const tradeRows = rawRowsOf(orm, TradeEntity);
@@ -102,7 +104,7 @@ export function createTradingStore(
   const analysisRows = rawRowsOf(orm, AnalysisRecordEntity);
   const dustRows = rawRowsOf(orm, PortfolioDustEntity);
   const grouped = createGroupedStatements(
-    prepared,
+    select,
     {
       intents: intentRows,
       trades: tradeRows,
@@ -152,7 +154,7 @@ export function createTradingStore(
           .map((property) => configRows.columnOf(property as keyof TradingConfigRow))
           .map((column) => `"${column}" = excluded."${column}"`)
           .join(', ');
-        const [raw] = await select(
+        const [raw] = await selectOnce(
           `${configRows.insert} on conflict ("user_id") do update set ${assignments} returning ${configRows.columns()}`,
           configRows.values(row),
         );

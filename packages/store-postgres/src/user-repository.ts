@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Clock, ConflictError, NotFoundError } from '@trd/core';
 import { UserEntity, type UserRow } from './entities';
+import { preparedStatements } from './prepared-statements';
 import { guarded, invalidInput, isUniqueViolation, violatedConstraint } from './store-errors';
 
 /** An account of the example server. `passwordHash` is whatever the server's hasher produced. */
@@ -75,6 +76,7 @@ function requireText(field: string, value: unknown, max: number): string {
 export function createUserRepository(orm: MikroORM, clock: Clock): UserRepository {
   const fork = () => orm.em.fork();
   const knex = orm.em.getConnection().getKnex();
+  const select = preparedStatements(knex);
   return {
     create: (user) =>
       guarded('users.create', async () => {
@@ -132,14 +134,22 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
 
     getExchangeCredentials: (userId) =>
       guarded('users.getExchangeCredentials', async () => {
-        const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['exchangeCredentials'] });
-        return row?.exchangeCredentials ?? null;
+        // Raw and prepared: the Binance account of a request or an engine user reads it.
+        const [row] = await select<{ exchange_credentials: string | null }>(
+          'select "exchange_credentials" from "users" where "id" = ?',
+          [userId],
+        );
+        return row?.exchange_credentials ?? null;
       }),
 
     sessionVersion: (userId) =>
       guarded('users.sessionVersion', async () => {
-        const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['sessionVersion'] });
-        return row ? row.sessionVersion : null;
+        // Every authenticated request asks: raw and prepared, no entity manager.
+        const [row] = await select<{ session_version: number }>(
+          'select "session_version" from "users" where "id" = ?',
+          [userId],
+        );
+        return row ? row.session_version : null;
       }),
 
     revokeSessions: (userId) =>
