@@ -65,9 +65,9 @@ export interface BinanceExchangeOptions {
   rulesMaxAgeMs?: number;
   /**
    * A last price (`GET /api/v3/ticker/price`, weight 2) is reused this long per symbol, ms (default
-   * 0: read every time). With many users on few symbols, 1 000 makes the entries of one cycle share
-   * one read per symbol; the exit's price check then uses a price up to that old (Binance still
-   * refuses a pair the market has passed, -2010, mapped to OrderRejectedError).
+   * 1 000: the entries of one cycle on a symbol share one read; 0 reads every time). The exit's
+   * price check then uses a price up to that old (Binance still refuses a pair the market has
+   * passed, -2010, mapped to OrderRejectedError).
    */
   priceMaxAgeMs?: number;
   /** An average price (`GET /api/v3/avgPrice`) is reused this long per symbol, ms (default 10 000). */

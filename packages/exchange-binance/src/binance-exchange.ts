@@ -91,7 +91,7 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
     retry,
     rulesMaxAgeMs: options.rulesMaxAgeMs ?? 15 * 60_000,
     averagePriceMaxAgeMs: options.averagePriceMaxAgeMs ?? 10_000,
-    priceMaxAgeMs: options.priceMaxAgeMs ?? 0,
+    priceMaxAgeMs: options.priceMaxAgeMs ?? 1_000,
   });
   const streamSettings =
     options.userDataStream === true

@@ -21,6 +21,7 @@ import {
   TrdError,
   toDecimalString,
 } from '@trd/core';
+import { passesAcrossAverageBand } from './average-price-band';
 import { toTrdError } from './binance-errors';
 import type { BinanceMarketData } from './binance-market-data';
 import {
@@ -257,14 +258,20 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       assertClientId(request.clientOrderId);
       stream?.ensure();
       const rules = await marketData.symbolRules(request.symbol);
-      // Binance judges a MARKET order's notional at its avgPriceMins average, not the last price.
-      const averagePrice = roundOrderPrice(rules.market, await marketData.averagePrice(request.symbol));
-      assertMarketOrderFits(rules, { quantity: request.quantity, averagePrice });
-      // Binance accepts a filled order's client id again: look first so a retry never buys twice.
-      const existing = await retryRead(clock, retry, () =>
-        lookupOrder(request.symbol, request.clientOrderId),
-      );
-      if (existing) return existing;
+      // Binance judges a MARKET order's notional at its avgPriceMins average, not the last price;
+      // the average is read only when the order is near a notional limit (average-price-band.ts).
+      const fits = (averagePrice: string) =>
+        assertMarketOrderFits(rules, { quantity: request.quantity, averagePrice });
+      if (!(request.lastPrice && passesAcrossAverageBand(rules.market, request.lastPrice, fits)))
+        fits(roundOrderPrice(rules.market, await marketData.averagePrice(request.symbol)));
+      // Binance accepts a filled order's client id again: unless the caller says this id was never
+      // sent, look first so a retry never buys twice.
+      if (!request.firstSend) {
+        const existing = await retryRead(clock, retry, () =>
+          lookupOrder(request.symbol, request.clientOrderId),
+        );
+        if (existing) return existing;
+      }
       return placeOnce(
         request,
         async () => {
@@ -305,11 +312,14 @@ export function createBinanceTradingAccount(options: BinanceTradingAccountOption
       // answers -2010 when the last price (on the tick) is not between the legs.
       assertExitFits(rules, complete);
       assertExitAllowed(symbolRules, complete, undefined);
-      assertExitAllowed(symbolRules, complete, await marketData.averagePrice(request.symbol));
-      assertExitFits(rules, {
-        ...complete,
-        lastPrice: roundOrderPrice(rules, await marketData.price(request.symbol)),
-      });
+      // The caller's fresh price (core checks the pair against the ticker itself) spares a read.
+      const lastPrice = roundOrderPrice(rules, request.lastPrice ?? (await marketData.price(request.symbol)));
+      // PERCENT_PRICE_BY_SIDE is judged at the average price: read only near its bounds.
+      const allowed = (averagePrice: string | undefined) =>
+        assertExitAllowed(symbolRules, complete, averagePrice);
+      if (!passesAcrossAverageBand(rules, lastPrice, allowed))
+        allowed(await marketData.averagePrice(request.symbol));
+      assertExitFits(rules, { ...complete, lastPrice });
       return placeOnce(
         request,
         async () => {

@@ -82,7 +82,7 @@ describe('after -1021 the adapter measures the offset to Binance’s clock again
     expect((error as Error).message).toContain('outside of the recvWindow');
     expect(local.fake.ledger.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
       'GET /api/v3/exchangeInfo 200',
-      'GET /api/v3/avgPrice 200',
+      // No avgPrice: the legs are far inside PERCENT_PRICE_BY_SIDE (average-price-band.ts).
       'GET /api/v3/ticker/price 200',
       'POST /api/v3/orderList/oco 400',
       'GET /api/v3/time 200',

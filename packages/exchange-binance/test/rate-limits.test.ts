@@ -47,7 +47,8 @@ describe('rate limits', () => {
 
   it('slows down before the weight limit: past 80 % of it, requests wait for the next minute', async () => {
     local = await startLocalBinance({
-      exchange: { requestWeight: { limitPerMinute: 6000, slowDownAtRatio: 0.8 } },
+      // Every price() a request (no reuse), so each one spends weight.
+      exchange: { requestWeight: { limitPerMinute: 6000, slowDownAtRatio: 0.8 }, priceMaxAgeMs: 0 },
     });
     const clock = local.clock as VirtualClock;
     // Other clients on the IP already spent 4799 this minute: Binance reports it on the next answer.
@@ -73,7 +74,7 @@ describe('rate limits', () => {
   it('the fake answers 429 (-1003) past the limit when a client ignores the weight', async () => {
     local = await startLocalBinance({
       fake: { weightLimit: 10 },
-      exchange: { retry: { attempts: 1 }, requestWeight: { limitPerMinute: 1_000_000 } },
+      exchange: { retry: { attempts: 1 }, requestWeight: { limitPerMinute: 1_000_000 }, priceMaxAgeMs: 0 },
     });
     for (let i = 0; i < 5; i++) await local.exchange.marketData.price('BTCUSDT');
     const error = await local.exchange.marketData.price('BTCUSDT').catch((caught: unknown) => caught);

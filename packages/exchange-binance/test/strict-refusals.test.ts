@@ -273,9 +273,9 @@ describe('rules kept fresh', () => {
 });
 
 describe('prices reused per symbol (priceMaxAgeMs)', () => {
-  it('reads ticker/price once per symbol for priceMaxAgeMs, every time with the default 0', async () => {
+  it('reads ticker/price once per symbol for priceMaxAgeMs (default 1 000), every time with 0', async () => {
     const clock = new VirtualClock(Date.UTC(2024, 8, 21, 2, 0, 30));
-    local = await startLocalBinance({ clock, exchange: { priceMaxAgeMs: 1000 } });
+    local = await startLocalBinance({ clock });
     const tickers = () => local.fake.server.requests('GET', '/api/v3/ticker/price').length;
     await local.exchange.marketData.price('BTCUSDT');
     await local.exchange.marketData.price('BTCUSDT');
@@ -285,7 +285,7 @@ describe('prices reused per symbol (priceMaxAgeMs)', () => {
     await expect(local.exchange.marketData.price('BTCUSDT')).resolves.toBe(63000);
     expect(tickers()).toBe(2);
     await local.close();
-    local = await startLocalBinance({ clock });
+    local = await startLocalBinance({ clock, exchange: { priceMaxAgeMs: 0 } });
     await local.exchange.marketData.price('BTCUSDT');
     await local.exchange.marketData.price('BTCUSDT');
     expect(tickers()).toBe(2);

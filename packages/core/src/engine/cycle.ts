@@ -1,4 +1,5 @@
 import { buildHistoryContext, HISTORY_TRADE_LIMIT } from '../analysis/history-context';
+import { toDecimalString } from '../decimal';
 import type { AnalysisRecord } from '../domain/analysis-record';
 import type { DustHolding } from '../domain/portfolio';
 import type { RiskViolation } from '../domain/risk-violation';
@@ -324,6 +325,7 @@ async function tradeUser(
         clientOrderId,
       },
       dust: input.dust,
+      lastPrice: toDecimalString(snapshot.price),
     });
     return opened ? 'opened' : 'not_opened';
   } catch (error) {

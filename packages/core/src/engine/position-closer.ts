@@ -126,6 +126,8 @@ export async function closeAtMarket(
         side: intent.side,
         quantity: intent.quantity,
         clientOrderId,
+        // Every send is journalled first and the journal refuses a known id: never sent before.
+        firstSend: true,
       });
       if (outcome.kind === 'filled')
         return await finishMarketClose(context, {

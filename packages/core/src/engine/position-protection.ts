@@ -74,6 +74,8 @@ export async function protectPosition(
         context.riskManager.limits.stopLimitOffsetPercent,
       ),
     };
+    // The venue refuses a pair the last price is not between: checked here, and handed to the
+    // adapter so it need not read the ticker again.
     const lastPrice = await currentPrice(context, trade.symbol);
     const failures = checkExit(rules, { ...exit, ...(lastPrice ? { lastPrice } : {}) });
     if (failures.length > 0) {
@@ -82,7 +84,12 @@ export async function protectPosition(
     }
     let placed: ExitReport;
     try {
-      placed = await account.placeExit({ symbol: trade.symbol, ...exit, clientOrderId: exitId });
+      placed = await account.placeExit({
+        symbol: trade.symbol,
+        ...exit,
+        clientOrderId: exitId,
+        ...(lastPrice ? { lastPrice } : {}),
+      });
     } catch (error) {
       const cause = asError(error);
       const definitive = TrdError.isInstance(error) && DEFINITIVE_REFUSALS.has(error.code);

@@ -33,6 +33,8 @@ export async function openTrade(
     cycleTime: number;
     /** The analysis record that approved the entry: written with the journal entry. */
     approval?: AnalysisRecord;
+    /** The cycle's last price of the symbol, for the venue adapter's pre-send checks. */
+    lastPrice?: DecimalString;
     /** The user's dust, when the caller has read it already (else the exit reads the portfolio). */
     dust?: readonly DustHolding[];
   },
@@ -64,6 +66,9 @@ export async function openTrade(
       side: intent.side,
       quantity: intent.quantity,
       clientOrderId,
+      // Journalled just now and never re-sent: the adapter need not look for it first.
+      firstSend: true,
+      ...(input.lastPrice ? { lastPrice: input.lastPrice } : {}),
     });
     switch (outcome.kind) {
       case 'filled':

@@ -52,6 +52,19 @@ export interface MarketOrderRequest {
   quantity: DecimalString;
   /** Deterministic client order id, at most 36 chars of `[A-Za-z0-9_-]`. */
   clientOrderId: string;
+  /**
+   * The caller guarantees this client order id was never sent before (it was journalled just now,
+   * and an unknown outcome is looked up, never re-sent): an adapter MAY skip its look-before-send
+   * duplicate check (on Binance a `GET order`, weight 4). Without it, an adapter MUST NOT place a
+   * second order for a client id that already filled.
+   */
+  firstSend?: boolean;
+  /**
+   * A last price the caller read moments ago (the cycle's market snapshot): an adapter MAY run its
+   * pre-send checks against it instead of reading the market again. The venue still judges the
+   * order by its own prices.
+   */
+  lastPrice?: DecimalString;
 }
 
 export interface ExitRequest {
@@ -67,6 +80,12 @@ export interface ExitRequest {
   stopLimit?: DecimalString;
   /** Deterministic client id of the exit pair (Binance's listClientOrderId). */
   clientOrderId: string;
+  /**
+   * A price the caller observed moments ago (the entry's fill, or the ticker it checked the pair
+   * against): an adapter MAY check the pair against it instead of reading the ticker again. The
+   * venue still judges the pair by its own last price.
+   */
+  lastPrice?: DecimalString;
 }
 
 export interface ExitReport {
