@@ -68,6 +68,8 @@ export const serverEnvSchema = z.object({
   ALLOWED_ORIGINS: list.default([]),
   RATE_LIMIT_PER_MINUTE: positiveNumber.int().default(300),
   LOGIN_RATE_LIMIT_PER_MINUTE: positiveNumber.int().default(10),
+  /** Bearer token of `GET /metrics` (Prometheus); without it the route does not exist. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
@@ -105,6 +107,7 @@ export interface ServerConfig {
   allowedOrigins: string[];
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
+  metricsToken: string | undefined;
 }
 
 /**
@@ -187,5 +190,6 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     allowedOrigins: env.ALLOWED_ORIGINS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+    metricsToken: env.METRICS_TOKEN,
   };
 }

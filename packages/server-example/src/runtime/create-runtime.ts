@@ -18,6 +18,7 @@ import {
 } from '@trd/exchange-mock';
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
+import { createServerMetrics } from '../metrics/server-metrics';
 import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
@@ -121,17 +122,25 @@ export async function createRuntime(
       ? { apiKey: config.binance.apiKey, secret: config.binance.secret }
       : null,
   });
+  const metrics = createServerMetrics({ store, clock });
+  // Binance's adapter counts its request weight; the paper venue has no budget.
+  const { requestWeight } = exchange as Partial<{ requestWeight(): { usedWeight: number } }>;
+  metrics.setRequestWeight(requestWeight ? () => requestWeight.call(exchange) : undefined);
   const engine = createTradingBot({
     marketData: exchange.marketData,
     accountFor,
-    analyzer,
+    analyzer: metrics.meterAnalyzer(analyzer),
     store,
     clock,
     settings: config.engine,
     instanceId: engineInstanceId(config.dataDir),
   });
 
+  metrics.observeEngine(engine);
+
   const deps: Omit<ServerDeps, 'logger'> = {
+    metrics,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     store,
     users: store.users,
     engine,

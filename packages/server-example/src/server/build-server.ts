@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerMetrics } from '../metrics/metrics-route';
 import { UserEventHub } from '../realtime/user-event-hub';
 import { registerWebsocketRoutes, WEBSOCKET_PROTOCOL } from '../realtime/websocket-routes';
 import { accountRoutes } from '../routes/account-routes';
@@ -104,8 +105,12 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
     allowedPath: (path) => path === '/lightweight-charts.standalone.production.js',
   });
 
-  await app.register(healthRoutes(deps));
   const hub = new UserEventHub();
+  if (deps.metrics) {
+    registerMetrics(app, deps.metrics, deps.metricsToken);
+    deps.metrics.setWebSocketConnections(() => hub.connections());
+  }
+  await app.register(healthRoutes(deps));
   await app.register(authRoutes(deps, hub));
   await app.register(tradingRoutes(deps));
   await app.register(analysisRoutes(deps));

@@ -8,6 +8,7 @@ import type {
   TradingBotEvents,
 } from '@trd/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ServerMetrics } from '../metrics/server-metrics';
 
 /** A registered user as the server keeps it. The password is only ever stored hashed. */
 export interface UserRecord {
@@ -90,6 +91,9 @@ export interface ServerDeps {
   logger?: FastifyBaseLogger;
   /** Largest request body, bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** Prometheus metrics; `GET /metrics` exists only with `metricsToken` (its bearer token). */
+  metrics?: ServerMetrics;
+  metricsToken?: string;
   /** Extra health checks, e.g. a database ping; each resolves true when healthy. */
   healthChecks?: Record<string, () => Promise<boolean>>;
 }

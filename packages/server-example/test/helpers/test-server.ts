@@ -8,6 +8,7 @@ import { createMockExchange, loadReplayCandles, type MockExchange } from '@trd/e
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import { createLoggers } from '../../src/logging/create-loggers';
 import { attachEngineLogging } from '../../src/logging/engine-logging';
+import { createServerMetrics } from '../../src/metrics/server-metrics';
 import { createAccountResolver } from '../../src/runtime/account-resolver';
 import { createCredentialCipher } from '../../src/security/credential-cipher';
 import { buildServer, type TrdServer } from '../../src/server/build-server';
@@ -40,7 +41,7 @@ export interface TestServer {
  * started: tests drive it with runCycle / monitorPositions).
  */
 export async function startTestServer(
-  options: { security?: Partial<SecurityOptions>; bodyLimit?: number } = {},
+  options: { security?: Partial<SecurityOptions>; bodyLimit?: number; metricsToken?: string } = {},
 ): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'trd-server-test-'));
   const logDir = join(root, 'logs');
@@ -63,10 +64,11 @@ export async function startTestServer(
     cipher,
     serverCredentials: null,
   });
+  const metrics = options.metricsToken ? createServerMetrics({ store, clock }) : undefined;
   const engine = createTradingBot({
     marketData: exchange.marketData,
     accountFor,
-    analyzer,
+    analyzer: metrics ? metrics.meterAnalyzer(analyzer) : analyzer,
     store,
     clock,
     // The scripted analyzer answers per user: the per-user analysis.
@@ -82,6 +84,7 @@ export async function startTestServer(
   });
   const loggers = createLoggers({ logDir, stdout, level: 'info' });
   const detachLogging = attachEngineLogging(engine, loggers);
+  metrics?.observeEngine(engine);
   const server = await buildServer({
     store,
     users: store.users,
@@ -92,6 +95,7 @@ export async function startTestServer(
     symbols: ['BTCUSDT'],
     logger: loggers.logger,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(metrics ? { metrics, metricsToken: options.metricsToken } : {}),
     security: {
       jwtSecret: JWT_SECRET,
       tokenTtlSeconds: 3600,
