@@ -99,6 +99,21 @@ describe('users', () => {
     expect(logged.join('\n')).not.toMatch(/must-not-appear/);
   });
 
+  it('stores, replaces and removes encrypted notification settings, per user, and refuses an unknown user', async () => {
+    const [user, other] = [await store.users.create(newUser()), await store.users.create(newUser())];
+    expect(await store.users.getNotificationSettings(user.id)).toBeNull();
+    await store.users.setNotificationSettings(user.id, 'v1:iv:settings-a');
+    await store.users.setNotificationSettings(other.id, 'v1:iv:settings-other');
+    await store.users.setNotificationSettings(user.id, 'v1:iv:settings-b');
+    expect(await store.users.getNotificationSettings(user.id)).toBe('v1:iv:settings-b');
+    expect(await store.users.getNotificationSettings(other.id)).toBe('v1:iv:settings-other');
+    await store.users.setNotificationSettings(user.id, null);
+    expect(await store.users.getNotificationSettings(user.id)).toBeNull();
+    expect(await store.users.getNotificationSettings(other.id)).toBe('v1:iv:settings-other');
+    expect((await caught(store.users.setNotificationSettings('no-such-user', 'x'))).code).toBe('NOT_FOUND');
+    expect((await caught(store.users.setNotificationSettings(user.id, ''))).code).toBe('STORE');
+  });
+
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();

@@ -46,6 +46,13 @@ export interface UserRepository {
   setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
   /** The encrypted credentials, or `null` when none are set or the user does not exist. */
   getExchangeCredentials(userId: string): Promise<string | null>;
+  /**
+   * Replaces (or with `null` removes) the user's notification settings, encrypted by the caller.
+   * `NotFoundError` for an unknown user.
+   */
+  setNotificationSettings(userId: string, encrypted: string | null): Promise<void>;
+  /** The encrypted notification settings, or `null` when none are set. */
+  getNotificationSettings(userId: string): Promise<string | null>;
   /** The user's current session version, or `null` when the user does not exist. */
   sessionVersion(userId: string): Promise<number | null>;
   /** Ends every session: increments the session version and returns it. `NotFoundError` for an unknown user. */
@@ -140,6 +147,34 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           [userId],
         );
         return row?.exchange_credentials ?? null;
+      }),
+
+    setNotificationSettings: (userId, encrypted) =>
+      guarded('users.setNotificationSettings', async () => {
+        if (encrypted === null) {
+          await select('delete from "user_notifications" where "user_id" = ?', [userId]);
+          return;
+        }
+        if (typeof encrypted !== 'string' || encrypted.length === 0)
+          throw invalidInput('encrypted notification settings must be a non-empty string or null');
+        // Only for a user that exists: the insert selects from users, so an unknown id writes nothing.
+        const written = await select(
+          `insert into "user_notifications" ("user_id", "settings", "updated_at")
+           select "id", ?, ? from "users" where "id" = ?
+           on conflict ("user_id") do update set "settings" = excluded."settings", "updated_at" = excluded."updated_at"
+           returning "user_id"`,
+          [encrypted, clock.now(), userId],
+        );
+        if (written.length === 0) throw new NotFoundError(`no user ${userId}`);
+      }),
+
+    getNotificationSettings: (userId) =>
+      guarded('users.getNotificationSettings', async () => {
+        const [row] = await select<{ settings: string }>(
+          'select "settings" from "user_notifications" where "user_id" = ?',
+          [userId],
+        );
+        return row?.settings ?? null;
       }),
 
     sessionVersion: (userId) =>

@@ -68,6 +68,8 @@ export const serverEnvSchema = z.object({
   ALLOWED_ORIGINS: list.default([]),
   RATE_LIMIT_PER_MINUTE: positiveNumber.int().default(300),
   LOGIN_RATE_LIMIT_PER_MINUTE: positiveNumber.int().default(10),
+  /** Allow users' webhooks on loopback / private addresses (a receiver on this host). Off: SSRF. */
+  NOTIFY_ALLOW_PRIVATE_URLS: booleanFromEnv.default(false),
   /** Bearer token of `GET /metrics` (Prometheus); without it the route does not exist. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
@@ -108,6 +110,7 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   metricsToken: string | undefined;
+  allowPrivateWebhookUrls: boolean;
 }
 
 /**
@@ -191,5 +194,6 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
     metricsToken: env.METRICS_TOKEN,
+    allowPrivateWebhookUrls: env.NOTIFY_ALLOW_PRIVATE_URLS,
   };
 }

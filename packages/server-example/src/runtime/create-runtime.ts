@@ -19,6 +19,9 @@ import {
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
 import { createServerMetrics } from '../metrics/server-metrics';
+import { notificationSealer } from '../notifications/notification-settings';
+import { attachNotifications } from '../notifications/notifier';
+import { createWebhookSender } from '../notifications/webhook-sender';
 import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
@@ -137,9 +140,18 @@ export async function createRuntime(
   });
 
   metrics.observeEngine(engine);
+  const webhooks = createWebhookSender({
+    log: (message, details) => options.warn?.(`${message} ${JSON.stringify(details)}`),
+  });
+  attachNotifications(engine, {
+    users: store.users,
+    sealer: notificationSealer(secrets.credentialsKey),
+    sender: webhooks,
+  });
 
   const deps: Omit<ServerDeps, 'logger'> = {
     metrics,
+    allowPrivateWebhookUrls: config.allowPrivateWebhookUrls,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     store,
     users: store.users,
@@ -180,6 +192,7 @@ export async function createRuntime(
       if (closed) return;
       closed = true;
       await engine.stop();
+      await webhooks.close();
       await exchange.close?.();
       clockSaver?.stop();
       await store.close();

@@ -16,6 +16,7 @@ import { analysisRoutes } from '../routes/analysis-routes';
 import { authRoutes } from '../routes/auth-routes';
 import { healthRoutes } from '../routes/health-routes';
 import { marketRoutes } from '../routes/market-routes';
+import { notificationRoutes } from '../routes/notification-routes';
 import { portfolioRoutes } from '../routes/portfolio-routes';
 import { tradingRoutes } from '../routes/trading-routes';
 import { registerAuthentication } from '../security/authentication';
@@ -116,6 +117,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   await app.register(analysisRoutes(deps));
   await app.register(portfolioRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(notificationRoutes(deps));
   await app.register(marketRoutes(deps));
 
   const detach = hub.attach(deps.engine);

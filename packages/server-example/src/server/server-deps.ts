@@ -34,6 +34,9 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
   getExchangeCredentials(userId: string): Promise<string | null>;
+  /** The user's notification settings, sealed by the server; `null` removes them. */
+  setNotificationSettings(userId: string, sealed: string | null): Promise<void>;
+  getNotificationSettings(userId: string): Promise<string | null>;
   sessionVersion(userId: string): Promise<number | null>;
   revokeSessions(userId: string): Promise<number>;
 }
@@ -91,6 +94,11 @@ export interface ServerDeps {
   logger?: FastifyBaseLogger;
   /** Largest request body, bytes (default 64 KiB). */
   bodyLimit?: number;
+  /**
+   * Webhook URLs on loopback or private addresses are refused (a user's URL is a request the
+   * server makes: SSRF) unless this is true (`NOTIFY_ALLOW_PRIVATE_URLS`, a receiver on the host).
+   */
+  allowPrivateWebhookUrls?: boolean;
   /** Prometheus metrics; `GET /metrics` exists only with `metricsToken` (its bearer token). */
   metrics?: ServerMetrics;
   metricsToken?: string;

@@ -9,6 +9,9 @@ import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import { createLoggers } from '../../src/logging/create-loggers';
 import { attachEngineLogging } from '../../src/logging/engine-logging';
 import { createServerMetrics } from '../../src/metrics/server-metrics';
+import { notificationSealer } from '../../src/notifications/notification-settings';
+import { attachNotifications } from '../../src/notifications/notifier';
+import { createWebhookSender } from '../../src/notifications/webhook-sender';
 import { createAccountResolver } from '../../src/runtime/account-resolver';
 import { createCredentialCipher } from '../../src/security/credential-cipher';
 import { buildServer, type TrdServer } from '../../src/server/build-server';
@@ -29,6 +32,8 @@ export interface TestServer {
   engine: TradingBot;
   analyzer: ScriptedAnalyzer;
   server: TrdServer;
+  /** Resolves once every webhook delivery sent so far has finished. */
+  webhooksIdle(): Promise<void>;
   logDir: string;
   /** Everything logged to "stdout" so far. */
   stdout(): string;
@@ -41,7 +46,13 @@ export interface TestServer {
  * started: tests drive it with runCycle / monitorPositions).
  */
 export async function startTestServer(
-  options: { security?: Partial<SecurityOptions>; bodyLimit?: number; metricsToken?: string } = {},
+  options: {
+    security?: Partial<SecurityOptions>;
+    bodyLimit?: number;
+    metricsToken?: string;
+    /** Default true: the tests' webhook receivers listen on 127.0.0.1. */
+    allowPrivateWebhookUrls?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'trd-server-test-'));
   const logDir = join(root, 'logs');
@@ -85,6 +96,17 @@ export async function startTestServer(
   const loggers = createLoggers({ logDir, stdout, level: 'info' });
   const detachLogging = attachEngineLogging(engine, loggers);
   metrics?.observeEngine(engine);
+  // Webhooks as the server sends them, with short backoffs so a retry fits in a test.
+  const webhooks = createWebhookSender({
+    baseDelayMs: 50,
+    timeoutMs: 1_000,
+    log: (message) => lines.push(`${message}\n`),
+  });
+  const notifications = attachNotifications(engine, {
+    users: store.users,
+    sealer: notificationSealer(CREDENTIALS_KEY),
+    sender: webhooks,
+  });
   const server = await buildServer({
     store,
     users: store.users,
@@ -96,6 +118,7 @@ export async function startTestServer(
     logger: loggers.logger,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(metrics ? { metrics, metricsToken: options.metricsToken } : {}),
+    allowPrivateWebhookUrls: options.allowPrivateWebhookUrls ?? true,
     security: {
       jwtSecret: JWT_SECRET,
       tokenTtlSeconds: 3600,
@@ -133,8 +156,11 @@ export async function startTestServer(
     server,
     logDir,
     stdout: () => lines.join(''),
+    webhooksIdle: () => notifications.idle(),
     async close() {
       await engine.stop();
+      notifications.detach();
+      await webhooks.close();
       await server.close();
       detachLogging();
       loggers.close();

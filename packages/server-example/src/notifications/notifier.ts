@@ -1,0 +1,116 @@
+import type { Trade } from '@trd/core';
+import type { TextSealer } from '../security/sealed-text';
+import type { TradingEngine, UserRepository } from '../server/server-deps';
+import {
+  type NotificationEvent,
+  type NotificationSettings,
+  notificationSettingsSchema,
+} from './notification-settings';
+import type { WebhookDelivery, WebhookSender } from './webhook-sender';
+
+function tradeData(trade: Trade): Record<string, unknown> {
+  return {
+    tradeId: trade.id,
+    symbol: trade.symbol,
+    side: trade.side,
+    quantity: trade.quantity,
+    entryPrice: trade.entryPrice,
+    takeProfit: trade.takeProfit,
+    stopLoss: trade.stopLoss,
+    openedAt: trade.openedAt,
+    ...(trade.status === 'closed'
+      ? {
+          exitPrice: trade.exitPrice,
+          exitReason: trade.exitReason,
+          profitLoss: trade.profitLoss,
+          profitLossPercent: trade.profitLossPercent,
+          fees: trade.exitFee,
+          closedAt: trade.closedAt,
+        }
+      : {}),
+  };
+}
+
+/**
+ * Tells users what their engine did, through their webhook: trades opened and closed (with P&L),
+ * and, when they opted in, risk rejections and engine errors. Settings are read per event (events
+ * are few: trades, not cycles), so a change applies at once in every process. Never blocks the
+ * engine: a lookup or delivery failure is logged and forgotten.
+ */
+export function attachNotifications(
+  engine: TradingEngine,
+  deps: {
+    users: Pick<UserRepository, 'getNotificationSettings'>;
+    sealer: TextSealer;
+    sender: WebhookSender;
+    log?: (message: string, details: Record<string, unknown>) => void;
+  },
+): { detach(): void; idle(): Promise<void> } {
+  const log = deps.log ?? (() => {});
+  const lookups = new Set<Promise<void>>();
+  const settingsOf = async (userId: string): Promise<NotificationSettings | null> => {
+    const sealed = await deps.users.getNotificationSettings(userId);
+    if (sealed === null) return null;
+    return notificationSettingsSchema.parse(JSON.parse(deps.sealer.open(userId, sealed)));
+  };
+  const notify = (event: NotificationEvent, delivery: WebhookDelivery) => {
+    const lookup = settingsOf(delivery.userId)
+      .then((settings) => {
+        if (settings?.events[event]) deps.sender.send(settings.webhook, delivery);
+      })
+      .catch((error: unknown) =>
+        log('notification settings unreadable; nothing sent', {
+          userId: delivery.userId,
+          type: delivery.type,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => lookups.delete(lookup));
+    lookups.add(lookup);
+  };
+
+  const subscriptions: (() => void)[] = [];
+  const on: TradingEngine['on'] = (name, listener) => {
+    engine.on(name, listener);
+    subscriptions.push(() => engine.off(name, listener));
+    return undefined;
+  };
+  on('trade:opened', ({ userId, trade, at }) =>
+    notify('tradeOpened', { type: 'trade.opened', at, userId, data: tradeData(trade) }),
+  );
+  on('trade:closed', ({ userId, trade, at }) =>
+    notify('tradeClosed', { type: 'trade.closed', at, userId, data: tradeData(trade) }),
+  );
+  on('trade:rejected', ({ userId, symbol, signal, violations, at }) =>
+    notify('riskRejections', {
+      type: 'trade.rejected',
+      at,
+      userId,
+      data: {
+        symbol,
+        action: signal.action,
+        confidence: signal.confidence,
+        violations: violations.map((violation) => ({ code: violation.code, message: violation.message })),
+      },
+    }),
+  );
+  on('error', ({ userId, stage, symbol, error, at }) => {
+    if (userId === undefined) return;
+    notify('engineErrors', {
+      type: 'engine.error',
+      at,
+      userId,
+      data: { stage, ...(symbol ? { symbol } : {}), message: error.message },
+    });
+  });
+  return {
+    detach() {
+      for (const off of subscriptions) off();
+    },
+    /** Resolves once every event so far has been looked up and its delivery has finished. */
+    async idle() {
+      while (lookups.size > 0) await Promise.all([...lookups]);
+      await deps.sender.idle();
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookSignature } from '../src/notifications/webhook-sender';
+import { apiClient } from './helpers/api-client';
+import { buySignal, startTestServer, type TestServer } from './helpers/test-server';
+
+const MINUTE = 60_000;
+const SECRET = 'whsec-0123456789abcdef';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local webhook receiver: records every delivery; answers each with the next scripted status (then 200). */
+async function startReceiver() {
+  const received: Received[] = [];
+  const statuses: number[] = [];
+  let hang = false;
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      if (hang) return; // never answers: the sender's timeout must end it
+      response.writeHead(statuses.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/hooks/trd`,
+    received,
+    answerNext: (...codes: number[]) => statuses.push(...codes),
+    hangFromNowOn: () => {
+      hang = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('notifications: a signed webhook per user', () => {
+  let t: TestServer;
+  let api: ReturnType<typeof apiClient>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    api = apiClient(t.baseUrl);
+    receiver = await startReceiver();
+  }, 90_000);
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  const put = (token: string, body: unknown) => api.request('PUT', '/account/notifications', { token, body });
+
+  it('stores the settings without ever showing the secret, and refuses bad ones with a 400 naming the field', async () => {
+    const { access_token: token } = await api.register('notify-settings');
+    expect((await api.request('GET', '/account/notifications', { token })).body).toEqual({
+      webhook: null,
+      events: { tradeOpened: false, tradeClosed: false, riskRejections: false, engineErrors: false },
+    });
+    const stored = await put(token, { webhook: { url: receiver.url, secret: SECRET } });
+    expect(stored.status).toBe(200);
+    const shown = await api.request('GET', '/account/notifications', { token });
+    expect(shown.body).toEqual({
+      webhook: { url: receiver.url, secretSet: true },
+      events: { tradeOpened: true, tradeClosed: true, riskRejections: false, engineErrors: false },
+    });
+    expect(JSON.stringify(shown.body) + JSON.stringify(stored.body)).not.toContain(SECRET);
+    // Sealed in the database, never in clear.
+    const [row] = await t.store.query<{ settings: string }>('select "settings" from "user_notifications"');
+    expect(row?.settings).not.toContain(SECRET);
+    expect(row?.settings).not.toContain('127.0.0.1');
+
+    for (const [body, field] of [
+      [{ webhook: { url: 'ftp://example.com/x', secret: SECRET } }, 'webhook.url'],
+      [{ webhook: { url: receiver.url, secret: 'short' } }, 'webhook.secret'],
+      [
+        { webhook: { url: receiver.url, secret: SECRET }, events: { tradeOpened: 'yes' } },
+        'events.tradeOpened',
+      ],
+      [{ webhook: { url: receiver.url, secret: SECRET, extra: 1 } }, 'webhook'],
+    ] as const) {
+      const refused = await put(token, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain(field);
+    }
+    expect((await api.request('DELETE', '/account/notifications', { token })).status).toBe(200);
+    expect((await api.request('GET', '/account/notifications', { token })).body.webhook).toBeNull();
+  });
+
+  it('refuses loopback and private webhook addresses unless the operator allows them (SSRF)', async () => {
+    const strict = await startTestServer({ allowPrivateWebhookUrls: false });
+    try {
+      const client = apiClient(strict.baseUrl);
+      const { access_token: token } = await client.register('notify-ssrf');
+      for (const url of [
+        'https://127.0.0.1/x',
+        'https://localhost:8080/x',
+        'https://10.1.2.3/x',
+        'https://192.168.0.10/x',
+        'https://169.254.169.254/latest/meta-data',
+        'https://[::1]/x',
+        'http://hooks.example.com/x',
+      ]) {
+        const refused = await client.request('PUT', '/account/notifications', {
+          token,
+          body: { webhook: { url, secret: SECRET } },
+        });
+        expect(refused.status, url).toBe(400);
+        expect(refused.body.message).toContain('webhook.url');
+      }
+      const accepted = await client.request('PUT', '/account/notifications', {
+        token,
+        body: { webhook: { url: 'https://hooks.example.com/trd', secret: SECRET } },
+      });
+      expect(accepted.status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  }, 90_000);
+
+  it('delivers trade opened and closed, signed over the timestamp and body, retried after a 500, only to the user who opted in', async () => {
+    const alice = await api.register('notify-alice');
+    const bob = await api.register('notify-bob');
+    await put(alice.access_token, { webhook: { url: receiver.url, secret: SECRET } });
+    await api.request('POST', '/trading/start', { token: alice.access_token });
+    await api.request('POST', '/trading/start', { token: bob.access_token });
+    receiver.received.length = 0;
+    receiver.answerNext(500);
+    t.analyzer.script((input) => buySignal(input.market.price, 80), alice.user.id);
+    t.analyzer.script((input) => buySignal(input.market.price, 80), bob.user.id);
+    await t.engine.runCycle();
+    await t.webhooksIdle();
+
+    // The first try got a 500; the retry delivered the same delivery id.
+    expect(receiver.received).toHaveLength(2);
+    const [failed, delivered] = receiver.received as [Received, Received];
+    expect(delivered.headers['x-trd-delivery']).toBe(failed.headers['x-trd-delivery']);
+    const timestamp = Number(delivered.headers['x-trd-timestamp']);
+    expect(delivered.headers['x-trd-signature']).toBe(webhookSignature(SECRET, timestamp, delivered.body));
+    expect(delivered.headers['x-trd-event']).toBe('trade.opened');
+    const opened = JSON.parse(delivered.body);
+    expect(opened).toMatchObject({
+      type: 'trade.opened',
+      userId: alice.user.id,
+      data: { symbol: 'BTCUSDT', side: 'buy', tradeId: expect.any(String) },
+    });
+    expect(delivered.body).not.toContain(SECRET);
+    expect(delivered.body).not.toContain(bob.user.id);
+
+    // Close it by hand: trade.closed with the P&L.
+    receiver.received.length = 0;
+    await t.clock.advance(MINUTE);
+    await api.request('POST', `/trading/close/${opened.data.tradeId}`, { token: alice.access_token });
+    await t.webhooksIdle();
+    const closed = JSON.parse((receiver.received[0] as Received).body);
+    expect(closed).toMatchObject({
+      type: 'trade.closed',
+      userId: alice.user.id,
+      data: { tradeId: opened.data.tradeId, exitReason: 'MANUAL', profitLoss: expect.any(String) },
+    });
+  });
+
+  it('sends risk rejections only when asked, and a receiver that never answers does not hold the engine', async () => {
+    const carol = await api.register('notify-carol');
+    await put(carol.access_token, {
+      webhook: { url: receiver.url, secret: SECRET },
+      events: { tradeOpened: true, tradeClosed: true, riskRejections: true, engineErrors: false },
+    });
+    await api.request('POST', '/trading/start', { token: carol.access_token });
+    receiver.received.length = 0;
+    receiver.hangFromNowOn();
+    await t.clock.advance(MINUTE);
+    t.analyzer.script((input) => buySignal(input.market.price, 10), carol.user.id);
+    const started = performance.now();
+    await t.engine.runCycle();
+    // The cycle did not wait for the hanging receiver (its timeout is 1 s, retried 4 times).
+    expect(performance.now() - started).toBeLessThan(900);
+    await t.webhooksIdle();
+    const rejection = receiver.received
+      .map((delivery) => JSON.parse(delivery.body))
+      .find((d) => d.userId === carol.user.id);
+    expect(rejection).toMatchObject({ type: 'trade.rejected', data: { action: 'buy', confidence: 10 } });
+    expect(rejection.data.violations.length).toBeGreaterThan(0);
+    expect(t.stdout()).toContain('webhook not delivered');
+    expect(t.stdout()).not.toContain(SECRET);
+  }, 30_000);
+});
