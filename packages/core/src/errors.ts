@@ -28,6 +28,11 @@ export interface TrdErrorOptions {
   retryable?: boolean;
 }
 
+/** `TrdError` or one of its subclasses, whatever its constructor's parameters. */
+type ErrorClass = (abstract new (
+  ...args: never[]
+) => TrdError) & { readonly errorCode: TrdErrorCode | undefined };
+
 export class TrdError extends Error {
   readonly [marker] = true;
   readonly code: TrdErrorCode;
@@ -40,13 +45,26 @@ export class TrdError extends Error {
     this.isRetryable = options.retryable ?? false;
   }
 
-  static isInstance(error: unknown): error is TrdError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  /** Set by each subclass: `ConflictError.isInstance(e)` is true only for a `CONFLICT`. */
+  static readonly errorCode: TrdErrorCode | undefined = undefined;
+
+  /**
+   * `TrdError.isInstance(e)`: any TRD error. On a subclass, only errors of its code:
+   * `ConflictError.isInstance(new NotFoundError('…'))` is false, also across package copies.
+   */
+  static isInstance<T extends ErrorClass>(this: T, error: unknown): error is InstanceType<T> {
+    if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[marker] !== true)
+      return false;
+    // `this` is the class it is called on: TrdError, or a subclass with its own code.
+    // biome-ignore lint/complexity/noThisInStatic: the point is which class is asking.
+    const wanted = this.errorCode;
+    return wanted === undefined || (error as TrdError).code === wanted;
   }
 }
 
 /** The venue could not be reached or failed (network, timeout, 5xx). Reads may be retried. */
 export class ExchangeUnavailableError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'EXCHANGE_UNAVAILABLE';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('EXCHANGE_UNAVAILABLE', message, { retryable: true, ...options });
   }
@@ -54,6 +72,7 @@ export class ExchangeUnavailableError extends TrdError {
 
 /** The venue asked us to slow down (HTTP 429/418). */
 export class RateLimitedError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'RATE_LIMITED';
   /** How long to wait before the next request, ms, when the venue said. */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, retryAfterMs?: number, options: TrdErrorOptions = {}) {
@@ -64,6 +83,7 @@ export class RateLimitedError extends TrdError {
 
 /** The venue refused the order (filters, market closed, unknown symbol…). Never retried as is. */
 export class OrderRejectedError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'ORDER_REJECTED';
   /** The venue's own error code, e.g. Binance's -2010. */
   readonly venueCode: string | number | undefined;
   constructor(message: string, venueCode?: string | number, options: TrdErrorOptions = {}) {
@@ -73,6 +93,7 @@ export class OrderRejectedError extends TrdError {
 }
 
 export class InsufficientFundsError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'INSUFFICIENT_FUNDS';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('INSUFFICIENT_FUNDS', message, options);
   }
@@ -80,6 +101,7 @@ export class InsufficientFundsError extends TrdError {
 
 /** We caught an order the venue would reject (below minimum notional, off step) before sending. */
 export class InvalidOrderError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'INVALID_ORDER';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('INVALID_ORDER', message, options);
   }
@@ -90,6 +112,7 @@ export class InvalidOrderError extends TrdError {
  * MUST be looked up by client order id before anything is sent again.
  */
 export class OrderStatusUnknownError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'ORDER_STATUS_UNKNOWN';
   readonly clientOrderId: string;
   constructor(message: string, clientOrderId: string, options: TrdErrorOptions = {}) {
     super('ORDER_STATUS_UNKNOWN', message, options);
@@ -98,6 +121,7 @@ export class OrderStatusUnknownError extends TrdError {
 }
 
 export class OrderNotFoundError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'ORDER_NOT_FOUND';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('ORDER_NOT_FOUND', message, options);
   }
@@ -105,12 +129,14 @@ export class OrderNotFoundError extends TrdError {
 
 /** The request's timestamp fell outside the venue's receive window (Binance -1021). */
 export class ClockSkewError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'CLOCK_SKEW';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('CLOCK_SKEW', message, { retryable: true, ...options });
   }
 }
 
 export class AuthenticationError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'AUTHENTICATION';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('AUTHENTICATION', message, options);
   }
@@ -118,6 +144,7 @@ export class AuthenticationError extends TrdError {
 
 /** The model's answer could not be used. Analyzers turn it into a `hold`; it is thrown only by helpers. */
 export class ModelOutputInvalidError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'MODEL_OUTPUT_INVALID';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('MODEL_OUTPUT_INVALID', message, options);
   }
@@ -125,6 +152,7 @@ export class ModelOutputInvalidError extends TrdError {
 
 /** The model service could not be reached or kept failing. */
 export class ModelUnavailableError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'MODEL_UNAVAILABLE';
   /**
    * When the analyzer will send again (clock ms), if it paused for a spent quota: the engine's
    * model budget then holds every analysis until then, without calling the analyzer, and does not
@@ -139,12 +167,14 @@ export class ModelUnavailableError extends TrdError {
 }
 
 export class ConfigError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'CONFIG';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('CONFIG', message, options);
   }
 }
 
 export class NotFoundError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'NOT_FOUND';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('NOT_FOUND', message, options);
   }
@@ -152,6 +182,7 @@ export class NotFoundError extends TrdError {
 
 /** A write conflicted with existing state (duplicate client order id, position already closed). */
 export class ConflictError extends TrdError {
+  static override readonly errorCode: TrdErrorCode = 'CONFLICT';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('CONFLICT', message, options);
   }

@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { type ClaimOptions, type Clock, ConfigError, type Store, systemClock, TrdError } from '@trd/core';
+import { type Clock, ConfigError, type Store, systemClock, TrdError } from '@trd/core';
 import {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
@@ -9,7 +9,7 @@ import { createOrmConfig } from './orm-config';
 import { runMigrations } from './run-migrations';
 import { guarded } from './store-errors';
 import { createTradingStore } from './trading-store';
-import { createUserLeases } from './user-leases';
+import { createUserLeases, type UserLeases } from './user-leases';
 import { createUserRepository, type UserRepository } from './user-repository';
 
 export interface PostgresStoreOptions {
@@ -35,16 +35,9 @@ export interface PostgresStoreOptions {
 }
 
 /** A core `Store` on PostgreSQL, plus the example server's accounts. */
-export interface PostgresStore extends Store {
+/** The lease methods are the `Store` port's (declared once, there), required here. */
+export interface PostgresStore extends Omit<Store, keyof UserLeases>, UserLeases {
   readonly users: UserRepository;
-  claimUsers(
-    owner: string,
-    userIds: readonly string[],
-    ttlMs: number,
-    options?: ClaimOptions,
-  ): Promise<string[]>;
-  releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
-  liveOwners(owner: string, ttlMs: number): Promise<number>;
   /** Runs one SQL statement (`?` placeholders) outside the store's logic: for tools and tests. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** The embedded server, when the store started one; `null` with a `url`. */

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type ClaimOptions, type Clock, ConfigError } from '@trd/core';
+import { type Clock, ConfigError, type Store } from '@trd/core';
 import { guarded, sqlState } from './store-errors';
 
 /**
@@ -22,16 +22,7 @@ import { guarded, sqlState } from './store-errors';
  * wall time, so processes on different machines need synchronised clocks (NTP) and a TTL well
  * above their skew; tests drive it with a VirtualClock.
  */
-export interface UserLeases {
-  claimUsers(
-    owner: string,
-    userIds: readonly string[],
-    ttlMs: number,
-    options?: ClaimOptions,
-  ): Promise<string[]>;
-  releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
-  liveOwners(owner: string, ttlMs: number): Promise<number>;
-}
+export type UserLeases = Required<Pick<Store, 'claimUsers' | 'releaseUsers' | 'liveOwners'>>;
 
 const DEADLOCK_OR_SERIALIZATION = new Set(['40P01', '40001']);
 

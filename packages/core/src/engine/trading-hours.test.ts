@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWithinTradingHours } from './trading-hours';
+import { isWithinTradingHours, parseTradingHours } from './trading-hours';
 
 const day = Date.UTC(2025, 5, 2);
 const time = (h: number, m = 0, s = 0, ms = 0) => day + ((h * 60 + m) * 60 + s) * 1000 + ms;
@@ -21,5 +21,15 @@ describe('isWithinTradingHours', () => {
     expect(isWithinTradingHours(time(5, 59), night)).toBe(true);
     expect(isWithinTradingHours(time(6), night)).toBe(false);
     expect(isWithinTradingHours(time(12), night)).toBe(false);
+  });
+});
+
+describe('parseTradingHours (the one parser of the server and the backtest)', () => {
+  it('reads windows, around-the-clock forms and refuses the rest', () => {
+    expect(parseTradingHours('8-16')).toEqual({ startHourUtc: 8, endHourUtc: 16 });
+    expect(parseTradingHours(' 22 - 6 ')).toEqual({ startHourUtc: 22, endHourUtc: 6 });
+    for (const always of ['always', 'ALWAYS', '24h', '0-24']) expect(parseTradingHours(always)).toBeNull();
+    for (const bad of ['', '8', '8-8', '24-2', '8-25', '8:00-16:00', 'nine-five'])
+      expect(parseTradingHours(bad), bad).toBeUndefined();
   });
 });

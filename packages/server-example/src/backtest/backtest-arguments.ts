@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, dec, decimalStringSchema, type TradingHours } from '@trd/core';
+import {
+  ConfigError,
+  dec,
+  decimalStringSchema,
+  parseTradingHours,
+  TRADING_HOURS_FORMAT,
+  type TradingHours,
+} from '@trd/core';
 import { z } from 'zod';
 
 /** What `pnpm backtest` was asked to do, checked. Times are Unix ms, the balance a decimal string. */
@@ -77,17 +84,13 @@ const isoTime = z
   });
 
 /** `8-16` (UTC hours, start inclusive, end exclusive) or `always`. */
-const tradingHours = z.string().transform((value, context): TradingHours | null => {
-  const text = value.trim().toLowerCase();
-  if (text === 'always') return null;
-  const match = /^(\d{1,2})-(\d{1,2})$/.exec(text);
-  const start = Number(match?.[1]);
-  const end = Number(match?.[2]);
-  if (!match || start > 23 || end > 24 || start === end) {
-    context.addIssue({ code: 'custom', message: 'must be "START-END" in UTC hours (e.g. 8-16) or "always"' });
+const tradingHours = z.string().transform((value, context) => {
+  const hours = parseTradingHours(value);
+  if (hours === undefined) {
+    context.addIssue({ code: 'custom', message: TRADING_HOURS_FORMAT });
     return z.NEVER;
   }
-  return { startHourUtc: start, endHourUtc: end };
+  return hours;
 });
 
 const argumentsSchema = z.object({

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '@trd/core';
+import { ConfigError, parseTradingHours, TRADING_HOURS_FORMAT } from '@trd/core';
 import { z } from 'zod';
 
 /** Environment variables are strings; these read them strictly (a typo is an error, not a default). */
@@ -16,16 +16,12 @@ const list = z.string().transform((value) =>
 
 /** `8-16` (UTC hours, start inclusive, end exclusive) or `always`. */
 const tradingHoursFromEnv = z.string().transform((value, context) => {
-  const text = value.trim().toLowerCase();
-  if (text === 'always' || text === '24h' || text === '0-24') return null;
-  const match = /^(\d{1,2})\s*-\s*(\d{1,2})$/.exec(text);
-  const start = Number(match?.[1]);
-  const end = Number(match?.[2]);
-  if (!match || start > 23 || end > 24 || start === end) {
-    context.addIssue({ code: 'custom', message: 'must be "START-END" in UTC hours (e.g. 8-16) or "always"' });
+  const hours = parseTradingHours(value);
+  if (hours === undefined) {
+    context.addIssue({ code: 'custom', message: TRADING_HOURS_FORMAT });
     return z.NEVER;
   }
-  return { startHourUtc: start, endHourUtc: end };
+  return hours;
 });
 
 export const serverEnvSchema = z.object({
