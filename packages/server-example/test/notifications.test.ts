@@ -67,6 +67,7 @@ describe('notifications: a signed webhook per user', () => {
     const { access_token: token } = await api.register('notify-settings');
     expect((await api.request('GET', '/account/notifications', { token })).body).toEqual({
       webhook: null,
+      telegram: null,
       events: { tradeOpened: false, tradeClosed: false, riskRejections: false, engineErrors: false },
     });
     const stored = await put(token, { webhook: { url: receiver.url, secret: SECRET } });
@@ -74,6 +75,7 @@ describe('notifications: a signed webhook per user', () => {
     const shown = await api.request('GET', '/account/notifications', { token });
     expect(shown.body).toEqual({
       webhook: { url: receiver.url, secretSet: true },
+      telegram: null,
       events: { tradeOpened: true, tradeClosed: true, riskRejections: false, engineErrors: false },
     });
     expect(JSON.stringify(shown.body) + JSON.stringify(stored.body)).not.toContain(SECRET);
@@ -90,6 +92,8 @@ describe('notifications: a signed webhook per user', () => {
         'events.tradeOpened',
       ],
       [{ webhook: { url: receiver.url, secret: SECRET, extra: 1 } }, 'webhook'],
+      [{ events: { tradeOpened: true } }, 'webhook'],
+      [{ telegram: { botToken: 'not-a-token', chatId: 42 } }, 'telegram.botToken'],
     ] as const) {
       const refused = await put(token, body);
       expect(refused.status, JSON.stringify(body)).toBe(400);
@@ -193,7 +197,133 @@ describe('notifications: a signed webhook per user', () => {
       .find((d) => d.userId === carol.user.id);
     expect(rejection).toMatchObject({ type: 'trade.rejected', data: { action: 'buy', confidence: 10 } });
     expect(rejection.data.violations.length).toBeGreaterThan(0);
-    expect(t.stdout()).toContain('webhook not delivered');
+    expect(t.stdout()).toMatch(/notification not delivered.*"channel":"webhook".*"outcome":"TimeoutError"/);
     expect(t.stdout()).not.toContain(SECRET);
+  }, 30_000);
+});
+
+/**
+ * A local Telegram Bot API server, from the Bot API documentation (core.telegram.org/bots/api,
+ * "Making requests"): `POST /bot<token>/<method>`, answers `{ ok: true, result }` or
+ * `{ ok: false, error_code, description, parameters? }`; a flood limit is 429 with
+ * `parameters.retry_after` (ResponseParameters). Knows one bot and one chat.
+ */
+async function startFakeTelegram(bot: { token: string; chatId: number }) {
+  const messages: { chatId: unknown; text: string }[] = [];
+  let floodOnce = false;
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const answer = (status: number, payload: unknown) =>
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+      const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? '');
+      if (!match || match[1] !== bot.token)
+        return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      if (match[2] !== 'sendMessage')
+        return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
+      const params = JSON.parse(body || '{}') as { chat_id?: unknown; text?: string };
+      if (floodOnce) {
+        floodOnce = false;
+        return answer(429, {
+          ok: false,
+          error_code: 429,
+          description: 'Too Many Requests: retry after 1',
+          parameters: { retry_after: 1 },
+        });
+      }
+      if (Number(params.chat_id) !== bot.chatId)
+        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+      if (typeof params.text !== 'string' || params.text.length === 0)
+        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+      messages.push({ chatId: params.chat_id, text: params.text });
+      return answer(200, {
+        ok: true,
+        result: {
+          message_id: messages.length,
+          date: 1,
+          chat: { id: bot.chatId, type: 'private' },
+          text: params.text,
+        },
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    apiRoot: `http://127.0.0.1:${address.port}`,
+    messages,
+    floodNext: () => {
+      floodOnce = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('notifications: Telegram', () => {
+  const BOT = { token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', chatId: 4242 };
+  let telegram: Awaited<ReturnType<typeof startFakeTelegram>>;
+  let t: TestServer;
+  let api: ReturnType<typeof apiClient>;
+
+  beforeAll(async () => {
+    telegram = await startFakeTelegram(BOT);
+    t = await startTestServer({ telegramApiRoot: telegram.apiRoot });
+    api = apiClient(t.baseUrl);
+  }, 90_000);
+  afterAll(async () => {
+    await t?.close();
+    await telegram?.close();
+  });
+
+  it('writes trade opened to the user’s chat through the Bot API, waits out a 429’s retry_after, and never shows the bot token', async () => {
+    const dave = await api.register('notify-dave');
+    const stored = await api.request('PUT', '/account/notifications', {
+      token: dave.access_token,
+      body: { telegram: { botToken: BOT.token, chatId: BOT.chatId } },
+    });
+    expect(stored.status).toBe(200);
+    expect(stored.body.telegram).toEqual({ chatId: '4242', botTokenSet: true });
+    const shown = await api.request('GET', '/account/notifications', { token: dave.access_token });
+    expect(JSON.stringify(shown.body)).not.toContain(BOT.token.split(':')[1]);
+
+    await api.request('POST', '/trading/start', { token: dave.access_token });
+    telegram.floodNext();
+    t.analyzer.script((input) => buySignal(input.market.price, 80), dave.user.id);
+    const started = performance.now();
+    await t.engine.runCycle();
+    expect(performance.now() - started).toBeLessThan(900);
+    await t.webhooksIdle();
+    expect(telegram.messages).toHaveLength(1);
+    expect(telegram.messages[0]?.text).toMatch(
+      /^TRD: opened buy [\d.]+ BTCUSDT at [\d.]+ \(take profit [\d.]+, stop loss [\d.]+\)$/,
+    );
+    // Waited the second Telegram asked for.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(t.stdout()).not.toContain(BOT.token);
+  }, 30_000);
+
+  it('gives up at once on a chat the bot cannot write to, logging no token', async () => {
+    const erin = await api.register('notify-erin');
+    await api.request('PUT', '/account/notifications', {
+      token: erin.access_token,
+      body: { telegram: { botToken: BOT.token, chatId: 999 } },
+    });
+    await api.request('POST', '/trading/start', { token: erin.access_token });
+    await t.clock.advance(MINUTE);
+    t.analyzer.script((input) => buySignal(input.market.price, 80), erin.user.id);
+    await t.engine.runCycle();
+    await t.webhooksIdle();
+    expect(t.stdout()).toMatch(
+      /notification refused by the receiver; not retried.*"channel":"telegram".*"outcome":"Telegram 400"/,
+    );
+    expect(t.stdout()).not.toContain(BOT.token);
   }, 30_000);
 });

@@ -11,8 +11,8 @@ export const NOTIFICATION_EVENTS = ['tradeOpened', 'tradeClosed', 'riskRejection
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /**
- * What a user sets (`PUT /account/notifications`). The secret signs every delivery (HMAC-SHA256);
- * it is stored encrypted and never returned. Trades opened and closed are on by default, risk
+ * What a user sets (`PUT /account/notifications`): a webhook (its secret signs every delivery,
+ * HMAC-SHA256), a Telegram bot and chat, or both. Secrets are stored sealed and never returned. Trades opened and closed are on by default, risk
  * rejections (one per refused signal, possibly every minute) and engine errors off.
  */
 export const notificationSettingsSchema = z
@@ -22,7 +22,19 @@ export const notificationSettingsSchema = z
         url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048),
         secret: z.string().min(16, 'must be at least 16 characters').max(256),
       })
-      .strict(),
+      .strict()
+      .optional(),
+    telegram: z
+      .object({
+        // A Bot API token as @BotFather gives it: `<bot id>:<35 characters>`.
+        botToken: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,64}$/, 'must be a bot token from @BotFather'),
+        chatId: z.union([
+          z.number().int(),
+          z.string().regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/, 'must be a chat id or @channelname'),
+        ]),
+      })
+      .strict()
+      .optional(),
     events: z
       .object({
         tradeOpened: z.boolean().default(true),
@@ -33,12 +45,22 @@ export const notificationSettingsSchema = z
       .strict()
       .default({ tradeOpened: true, tradeClosed: true, riskRejections: false, engineErrors: false }),
   })
-  .strict();
+  .strict()
+  .refine((settings) => settings.webhook !== undefined || settings.telegram !== undefined, {
+    message: 'needs a webhook or telegram (or both)',
+    path: ['webhook'],
+  });
 export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
 
-/** What `GET /account/notifications` shows: everything but the secret. */
+/** What `GET /account/notifications` shows: everything but the webhook secret and the bot token. */
 export function publicView(settings: NotificationSettings) {
-  return { webhook: { url: settings.webhook.url, secretSet: true as const }, events: settings.events };
+  return {
+    webhook: settings.webhook ? { url: settings.webhook.url, secretSet: true as const } : null,
+    telegram: settings.telegram
+      ? { chatId: String(settings.telegram.chatId), botTokenSet: true as const }
+      : null,
+    events: settings.events,
+  };
 }
 
 const PRIVATE_HOST =

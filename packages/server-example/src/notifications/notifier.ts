@@ -1,12 +1,15 @@
 import type { Trade } from '@trd/core';
 import type { TextSealer } from '../security/sealed-text';
 import type { TradingEngine, UserRepository } from '../server/server-deps';
+import { createDeliveryQueue, type DeliveryQueueOptions } from './delivery-queue';
 import {
   type NotificationEvent,
   type NotificationSettings,
+  notificationSealer,
   notificationSettingsSchema,
 } from './notification-settings';
-import type { WebhookDelivery, WebhookSender } from './webhook-sender';
+import { createTelegramSender, type TelegramSender } from './telegram-sender';
+import { createWebhookSender, type WebhookDelivery, type WebhookSender } from './webhook-sender';
 
 function tradeData(trade: Trade): Record<string, unknown> {
   return {
@@ -32,7 +35,7 @@ function tradeData(trade: Trade): Record<string, unknown> {
 }
 
 /**
- * Tells users what their engine did, through their webhook: trades opened and closed (with P&L),
+ * Tells users what their engine did, through their webhook and / or Telegram: trades opened and closed (with P&L),
  * and, when they opted in, risk rejections and engine errors. Settings are read per event (events
  * are few: trades, not cycles), so a change applies at once in every process. Never blocks the
  * engine: a lookup or delivery failure is logged and forgotten.
@@ -42,7 +45,10 @@ export function attachNotifications(
   deps: {
     users: Pick<UserRepository, 'getNotificationSettings'>;
     sealer: TextSealer;
-    sender: WebhookSender;
+    webhooks: WebhookSender;
+    telegram: TelegramSender;
+    /** Resolves once the channels' deliveries so far have finished. */
+    deliveriesIdle: () => Promise<void>;
     log?: (message: string, details: Record<string, unknown>) => void;
   },
 ): { detach(): void; idle(): Promise<void> } {
@@ -56,7 +62,9 @@ export function attachNotifications(
   const notify = (event: NotificationEvent, delivery: WebhookDelivery) => {
     const lookup = settingsOf(delivery.userId)
       .then((settings) => {
-        if (settings?.events[event]) deps.sender.send(settings.webhook, delivery);
+        if (!settings?.events[event]) return;
+        if (settings.webhook) deps.webhooks.send(settings.webhook, delivery);
+        if (settings.telegram) deps.telegram.send(settings.telegram, delivery);
       })
       .catch((error: unknown) =>
         log('notification settings unreadable; nothing sent', {
@@ -110,7 +118,47 @@ export function attachNotifications(
     /** Resolves once every event so far has been looked up and its delivery has finished. */
     async idle() {
       while (lookups.size > 0) await Promise.all([...lookups]);
-      await deps.sender.idle();
+      await deps.deliveriesIdle();
+    },
+  };
+}
+
+/**
+ * The server's notifications, whole: one delivery queue, the webhook and Telegram channels on it,
+ * the engine's events wired to them. `close` stops retries and waits for deliveries in flight.
+ */
+export function startNotifications(
+  engine: TradingEngine,
+  options: {
+    users: Pick<UserRepository, 'getNotificationSettings'>;
+    credentialsKey: Buffer;
+    queue?: DeliveryQueueOptions;
+    webhookTimeoutMs?: number;
+    /** A local Bot API server instead of api.telegram.org (tests). */
+    telegramApiRoot?: string;
+    log?: (message: string, details: Record<string, unknown>) => void;
+  },
+) {
+  const queue = createDeliveryQueue({ ...options.queue, ...(options.log ? { log: options.log } : {}) });
+  const attached = attachNotifications(engine, {
+    users: options.users,
+    sealer: notificationSealer(options.credentialsKey),
+    webhooks: createWebhookSender(
+      queue,
+      options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {},
+    ),
+    telegram: createTelegramSender(
+      queue,
+      options.telegramApiRoot ? { apiRoot: options.telegramApiRoot } : {},
+    ),
+    deliveriesIdle: () => queue.idle(),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return {
+    idle: attached.idle,
+    async close() {
+      attached.detach();
+      await queue.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import type { ServerDeps } from '../server/server-deps';
 
 const notificationsViewSchema = z.object({
   webhook: z.object({ url: z.string(), secretSet: z.literal(true) }).nullable(),
+  telegram: z.object({ chatId: z.string(), botTokenSet: z.literal(true) }).nullable(),
   events: z.object({
     tradeOpened: z.boolean(),
     tradeClosed: z.boolean(),
@@ -23,6 +24,7 @@ const notificationsViewSchema = z.object({
 
 const NONE = {
   webhook: null,
+  telegram: null,
   events: { tradeOpened: false, tradeClosed: false, riskRejections: false, engineErrors: false },
 };
 
@@ -65,7 +67,8 @@ export function notificationRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const userId = callerId(request);
-        const problem = webhookUrlProblem(request.body.webhook.url, deps.allowPrivateWebhookUrls ?? false);
+        const { webhook } = request.body;
+        const problem = webhook && webhookUrlProblem(webhook.url, deps.allowPrivateWebhookUrls ?? false);
         if (problem) throw new RequestValidationError([{ field: 'webhook.url', message: problem }]);
         await deps.users.setNotificationSettings(userId, sealer.seal(userId, JSON.stringify(request.body)));
         request.log.info({ userId }, 'notification settings stored');

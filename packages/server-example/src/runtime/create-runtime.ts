@@ -19,9 +19,7 @@ import {
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
 import { createServerMetrics } from '../metrics/server-metrics';
-import { notificationSealer } from '../notifications/notification-settings';
-import { attachNotifications } from '../notifications/notifier';
-import { createWebhookSender } from '../notifications/webhook-sender';
+import { startNotifications } from '../notifications/notifier';
 import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
@@ -140,13 +138,10 @@ export async function createRuntime(
   });
 
   metrics.observeEngine(engine);
-  const webhooks = createWebhookSender({
-    log: (message, details) => options.warn?.(`${message} ${JSON.stringify(details)}`),
-  });
-  attachNotifications(engine, {
+  const notifications = startNotifications(engine, {
     users: store.users,
-    sealer: notificationSealer(secrets.credentialsKey),
-    sender: webhooks,
+    credentialsKey: secrets.credentialsKey,
+    log: (message, details) => options.warn?.(`${message} ${JSON.stringify(details)}`),
   });
 
   const deps: Omit<ServerDeps, 'logger'> = {
@@ -192,7 +187,7 @@ export async function createRuntime(
       if (closed) return;
       closed = true;
       await engine.stop();
-      await webhooks.close();
+      await notifications.close();
       await exchange.close?.();
       clockSaver?.stop();
       await store.close();

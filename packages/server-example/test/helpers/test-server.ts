@@ -9,9 +9,7 @@ import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import { createLoggers } from '../../src/logging/create-loggers';
 import { attachEngineLogging } from '../../src/logging/engine-logging';
 import { createServerMetrics } from '../../src/metrics/server-metrics';
-import { notificationSealer } from '../../src/notifications/notification-settings';
-import { attachNotifications } from '../../src/notifications/notifier';
-import { createWebhookSender } from '../../src/notifications/webhook-sender';
+import { startNotifications } from '../../src/notifications/notifier';
 import { createAccountResolver } from '../../src/runtime/account-resolver';
 import { createCredentialCipher } from '../../src/security/credential-cipher';
 import { buildServer, type TrdServer } from '../../src/server/build-server';
@@ -52,6 +50,8 @@ export async function startTestServer(
     metricsToken?: string;
     /** Default true: the tests' webhook receivers listen on 127.0.0.1. */
     allowPrivateWebhookUrls?: boolean;
+    /** A local Telegram Bot API server. */
+    telegramApiRoot?: string;
   } = {},
 ): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'trd-server-test-'));
@@ -96,16 +96,14 @@ export async function startTestServer(
   const loggers = createLoggers({ logDir, stdout, level: 'info' });
   const detachLogging = attachEngineLogging(engine, loggers);
   metrics?.observeEngine(engine);
-  // Webhooks as the server sends them, with short backoffs so a retry fits in a test.
-  const webhooks = createWebhookSender({
-    baseDelayMs: 50,
-    timeoutMs: 1_000,
-    log: (message) => lines.push(`${message}\n`),
-  });
-  const notifications = attachNotifications(engine, {
+  // Notifications as the server sends them, with short backoffs so a retry fits in a test.
+  const notifications = startNotifications(engine, {
     users: store.users,
-    sealer: notificationSealer(CREDENTIALS_KEY),
-    sender: webhooks,
+    credentialsKey: CREDENTIALS_KEY,
+    queue: { baseDelayMs: 50 },
+    webhookTimeoutMs: 1_000,
+    ...(options.telegramApiRoot ? { telegramApiRoot: options.telegramApiRoot } : {}),
+    log: (message, details) => lines.push(`${message} ${JSON.stringify(details)}\n`),
   });
   const server = await buildServer({
     store,
@@ -159,8 +157,7 @@ export async function startTestServer(
     webhooksIdle: () => notifications.idle(),
     async close() {
       await engine.stop();
-      notifications.detach();
-      await webhooks.close();
+      await notifications.close();
       await server.close();
       detachLogging();
       loggers.close();
