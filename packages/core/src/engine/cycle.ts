@@ -122,12 +122,12 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
       const candidateIds = candidates.map((config) => config.userId);
       // One round trip each for every candidate: history, today's trade counts, dust, market data.
       // (Candidates have no open position, so no close changes their dust during the cycle.)
-      const any = candidateIds.length > 0;
+      const hasCandidates = candidateIds.length > 0;
       const [snapshots, histories, tradesToday, dust] = await Promise.all([
         loadMarketSnapshots(context, report.symbols),
-        any ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT) : new Map<string, Trade[]>(),
-        any ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map<string, number>(),
-        any ? store.dustOf(candidateIds) : new Map<string, DustHolding[]>(),
+        hasCandidates ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT) : new Map<string, Trade[]>(),
+        hasCandidates ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map<string, number>(),
+        hasCandidates ? store.dustOf(candidateIds) : new Map<string, DustHolding[]>(),
       ]);
       const records = createAnalysisWriter(context);
       const analyses = new CycleAnalyses(context, state.sharedSignals);
