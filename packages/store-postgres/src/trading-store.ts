@@ -10,6 +10,7 @@ import {
   dec,
   dustHoldingSchema,
   exitReasonSchema,
+  isWinningTrade,
   NotFoundError,
   type OpenPosition,
   type OrderIntentState,
@@ -557,10 +558,10 @@ async function recordClosedTrade(
          "updated_at" = greatest("portfolio"."updated_at", excluded."updated_at")`,
       [
         trade.userId,
-        // As the reference bot: a trade that did not make money counts as a loss.
-        pnl.gt(0) ? 1 : 0,
-        pnl.gt(0) ? 0 : 1,
-        pnl.gt(0) ? 100 : 0,
+        // Core's one definition: a trade that did not make money counts as a loss.
+        isWinningTrade(pnl) ? 1 : 0,
+        isWinningTrade(pnl) ? 0 : 1,
+        isWinningTrade(pnl) ? 100 : 0,
         profitLoss,
         fees,
         exit.closedAt,

@@ -108,10 +108,11 @@ describe('buildHistoryContext', () => {
     expect(buildHistoryContext([w(), l()]).recentTrend).toBe('mixed');
   });
 
-  it('counts the losing streak from the most recent trade; a break-even ends it', () => {
+  it('counts the losing streak from the most recent trade; a break-even is a loss (isWinningTrade)', () => {
     const l = () => closedTrade('-0.3');
     expect(buildHistoryContext([l(), l(), l(), closedTrade('0.2'), l()]).losingStreak).toBe(3);
     expect(buildHistoryContext([closedTrade('0.2'), l(), l()]).losingStreak).toBe(0);
-    expect(buildHistoryContext([l(), closedTrade('0', 'TIMEOUT'), l()]).losingStreak).toBe(1);
+    expect(buildHistoryContext([l(), closedTrade('0', 'TIMEOUT'), l()]).losingStreak).toBe(3);
+    expect(buildHistoryContext([l(), closedTrade('0.01'), l()]).losingStreak).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { dec } from '../decimal';
 import type { TradeHistoryContext } from '../domain/analysis-input';
 import type { Trade } from '../domain/trade';
+import { isWinningTrade } from '../domain/trade-outcome';
 
 /** Closed trades the context looks at, as the reference bot does. */
 export const HISTORY_TRADE_LIMIT = 15;
@@ -31,18 +32,18 @@ export function buildHistoryContext(closedTradesNewestFirst: readonly Trade[]): 
   }
 
   const pnls = trades.map((trade) => dec(trade.profitLoss ?? '0'));
-  const wins = pnls.filter((pnl) => pnl.gt(0)).length;
+  const wins = pnls.filter((pnl) => isWinningTrade(pnl)).length;
   const totalPnl = pnls.reduce((sum, pnl) => sum.add(pnl), dec(0));
   const share = (count: number) => (count / trades.length) * 100;
 
   const recent = pnls.slice(0, RECENT_TREND_TRADES);
-  const recentWinShare = recent.filter((pnl) => pnl.gt(0)).length / recent.length;
+  const recentWinShare = recent.filter((pnl) => isWinningTrade(pnl)).length / recent.length;
   // 3 of 5 wins is winning, 1 of 5 or fewer is losing (the reference bot's thresholds).
   const recentTrend = recentWinShare >= 0.6 ? 'winning' : recentWinShare <= 0.2 ? 'losing' : 'mixed';
 
   let losingStreak = 0;
   for (const pnl of pnls) {
-    if (!pnl.lt(0)) break;
+    if (isWinningTrade(pnl)) break;
     losingStreak += 1;
   }
 

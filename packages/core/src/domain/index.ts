@@ -9,4 +9,5 @@ export * from './portfolio';
 export * from './risk-violation';
 export * from './signal';
 export * from './trade';
+export * from './trade-outcome';
 export * from './trading-config';

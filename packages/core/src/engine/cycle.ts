@@ -125,7 +125,9 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
       const hasCandidates = candidateIds.length > 0;
       const [snapshots, histories, tradesToday, dust] = await Promise.all([
         loadMarketSnapshots(context, report.symbols),
-        hasCandidates ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT) : new Map<string, Trade[]>(),
+        hasCandidates
+          ? store.recentClosedTradesOf(candidateIds, HISTORY_TRADE_LIMIT)
+          : new Map<string, Trade[]>(),
         hasCandidates ? store.countTradesSinceOf(candidateIds, startOfUtcDay(at)) : new Map<string, number>(),
         hasCandidates ? store.dustOf(candidateIds) : new Map<string, DustHolding[]>(),
       ]);

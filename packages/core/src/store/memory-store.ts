@@ -6,6 +6,7 @@ import { type OpenPosition, type PositionExitUpdate, withPositionExit } from '..
 import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
 import { type DustHolding, emptyPortfolio, type PortfolioStats } from '../domain/portfolio';
 import type { Trade } from '../domain/trade';
+import { isWinningTrade } from '../domain/trade-outcome';
 import type { TradingConfig } from '../domain/trading-config';
 import { ConfigError, ConflictError, NotFoundError, TrdError } from '../errors';
 import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
@@ -376,8 +377,8 @@ function withDust(holdings: readonly DustHolding[], dust: DustHolding): DustHold
 function addToPortfolio(portfolio: PortfolioStats, trade: Trade): PortfolioStats {
   const pnl = dec(trade.profitLoss ?? '0');
   const totalTrades = portfolio.totalTrades + 1;
-  const winningTrades = portfolio.winningTrades + (pnl.gt(0) ? 1 : 0);
-  const losingTrades = portfolio.losingTrades + (pnl.gt(0) ? 0 : 1);
+  const winningTrades = portfolio.winningTrades + (isWinningTrade(pnl) ? 1 : 0);
+  const losingTrades = portfolio.losingTrades + (isWinningTrade(pnl) ? 0 : 1);
   return {
     ...portfolio,
     totalTrades,

@@ -1,4 +1,4 @@
-import { Decimal, type Trade, toDecimalString } from '@trd/core';
+import { Decimal, isWinningTrade, type Trade, toDecimalString } from '@trd/core';
 
 export interface Performance {
   closedTrades: number;
@@ -35,8 +35,8 @@ export function computePerformance(closedTrades: readonly Trade[]): Performance 
     const pnl = new Decimal(trade.profitLoss ?? '0');
     total = total.plus(pnl);
     fees = fees.plus(trade.entryFee).plus(trade.exitFee ?? '0');
-    if (pnl.gt(0)) wins++;
-    else if (pnl.lt(0)) losses++;
+    if (isWinningTrade(pnl)) wins++;
+    else losses++;
     if (best === null || pnl.gt(best)) best = pnl;
     if (worst === null || pnl.lt(worst)) worst = pnl;
     if (trade.durationSeconds !== undefined) {
