@@ -112,7 +112,7 @@ export function defaultAttemptTimeoutMs(analysisTimeoutMs: number, retryBaseDela
 export function resolveModelCallOptions(
   options: ModelCallOptions,
   who: string,
-  defaults: Partial<typeof MODEL_CALL_DEFAULTS> = {},
+  defaults: Partial<Record<keyof typeof MODEL_CALL_DEFAULTS, number>> = {},
 ): ResolvedModelCallOptions {
   const fallback = { ...MODEL_CALL_DEFAULTS, ...defaults };
   const integer = (name: string, value: unknown, minimum: number) => checkInteger(who, name, value, minimum);
