@@ -14,6 +14,9 @@ export function packageProject(name: string, overrides: { testTimeout?: number; 
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 20_000,
       hookTimeout: overrides.hookTimeout ?? 60_000,
+      // eventsource-parser (under the AI SDK) also has a `source` export condition, to its
+      // TypeScript, which Node cannot load: vite processes it and the AI SDK packages importing it.
+      server: { deps: { inline: [/eventsource-parser/, /@ai-sdk[\\/]/, /node_modules[\\/]ai[\\/]/] } },
     },
   });
 }

@@ -1,7 +1,7 @@
 import { buildAnalysisPrompt, ConfigError, modelAnswerJsonSchema, signalSchema } from '@trd/core';
+import { createMemoryAnswerCache } from '@trd/core/model-calls';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryAnswerCache } from './cache/memory-answer-cache';
 import { createGeminiAnalyzer } from './gemini-analyzer';
 import { startFake, TEST_API_KEY } from './test-support';
 import type { FakeGeminiServer } from './testing/fake-gemini-server';

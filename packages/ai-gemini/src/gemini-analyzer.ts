@@ -2,22 +2,17 @@ import { GoogleGenAI } from '@google/genai';
 import {
   type AnalysisInput,
   type Analyzer,
-  AuthenticationError,
   buildAnalysisPrompt,
-  ConfigError,
   holdSignal,
   modelAnswerJsonSchema,
   parseModelAnswer,
   type Signal,
 } from '@trd/core';
+import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
 import { answerText, type GeminiResponseBody } from './answer-text';
-import { answerCacheKey } from './cache/answer-cache';
 import { nextMidnightIn } from './daily-quota-reset';
 import { type GeminiAnalyzerOptions, resolveGeminiAnalyzerOptions } from './gemini-analyzer-options';
 import { describeGeminiError, type GeminiCallFailure, GeminiUnavailableError } from './gemini-api-error';
-import { redactSecret } from './redact-secret';
-import { RequestScheduler } from './request-scheduler';
-import { backoffDelayMs } from './retry-delay';
 import { usageFromResponse } from './usage-from-response';
 
 /** A Gemini-backed `Analyzer`, with its shared queue visible for metrics. */
@@ -41,25 +36,6 @@ interface ModelCall {
   latencyMs: number;
 }
 
-/** Thrown inside one attempt when its deadline passes; never leaves this module. */
-class AttemptTimeout extends Error {}
-
-/** A 429 suspended the shared queue until `until` (clock ms), for the reason `why`. */
-interface Suspension {
-  until: number;
-  why: string;
-}
-
-/** A failed attempt, already described; never leaves this module. */
-class AttemptFailed extends Error {
-  constructor(
-    readonly failure: GeminiCallFailure,
-    readonly suspension?: Suspension,
-  ) {
-    super(failure.message);
-  }
-}
-
 /**
  * An analyzer that asks Gemini for core's model answer as structured JSON. The prompt is core's
  * `buildAnalysisPrompt` (the market-only `buildMarketPrompt` for a shared-mode input), the schema
@@ -79,11 +55,6 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
       apiVersion: settings.apiVersion,
     },
   });
-  const scheduler = new RequestScheduler({
-    clock,
-    concurrency: settings.concurrency,
-    requestsPerMinute: settings.requestsPerMinute,
-  });
   const generation = {
     temperature: settings.temperature,
     thinkingBudget: settings.thinkingBudget,
@@ -101,186 +72,52 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
       ? {}
       : { maxEntryDeviationPercent: settings.maxEntryDeviationPercent };
 
-  async function callOnce(
-    prompt: Prompt,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): Promise<ModelCall> {
-    const controller = new AbortController();
-    const forwardAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', forwardAbort, { once: true });
-    let timedOut = false;
-    const deadline = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort(new AttemptTimeout('timeout'));
-    }, timeoutMs);
-    const started = clock.now();
-    try {
-      const response = await client.models.generateContent({
-        model,
-        contents: prompt.user,
-        config: {
-          systemInstruction: prompt.system,
-          responseMimeType: 'application/json',
-          responseJsonSchema: modelAnswerJsonSchema,
-          candidateCount: 1,
-          temperature: generation.temperature,
-          ...(generation.maxOutputTokens === undefined
-            ? {}
-            : { maxOutputTokens: generation.maxOutputTokens }),
-          ...(generation.thinkingBudget === null
-            ? {}
-            : { thinkingConfig: { thinkingBudget: generation.thinkingBudget } }),
-          abortSignal: controller.signal,
-        },
-      });
-      return { response: responseBody(response as GeminiResponseBody), latencyMs: clock.now() - started };
-    } catch (error) {
-      if (timedOut) throw new AttemptTimeout('timeout');
-      throw error;
-    } finally {
-      deadline.cancel();
-      signal?.removeEventListener('abort', forwardAbort);
-    }
-  }
-
-  /** 429s in a row that said nothing of when to retry; an answer resets it. */
-  let quotaStrikes = 0;
-
-  /** The error every call refused during a suspension gets: fast, and a `ModelUnavailableError`. */
-  function suspensionRefusal(failure: GeminiCallFailure, why: string) {
-    return (until: number) =>
-      new GeminiUnavailableError(
-        `Gemini not called: ${why}; the analyzer sends again at ${new Date(until).toISOString()}`,
-        { ...failure, retryable: true, retryAfterMs: Math.max(0, until - clock.now()) },
-        0,
-        until,
-      );
-  }
-
   /**
-   * What a 429 does to the shared queue (the quota is the project's, not one user's):
-   * - a daily quota: suspended (every call fails fast) until the next midnight in `dailyQuotaTimeZone`;
-   * - RetryInfo longer than `maxRetryAfterMs`: suspended for that long;
-   * - no RetryInfo: suspended with exponential backoff from `quotaBackoffBaseMs`;
-   * - RetryInfo within `maxRetryAfterMs`: paused (queued calls wait, nothing is refused).
-   * Returns the suspension's end, if it suspended.
+   * Core's retry policy and shared queue; what is Gemini's is how its errors read and that a
+   * daily-quota 429 suspends the queue until the next midnight in `dailyQuotaTimeZone`.
    */
-  function onQuotaRefused(failure: GeminiCallFailure): Suspension | undefined {
-    const now = clock.now();
-    let suspension: Suspension | undefined;
-    if (failure.dailyQuota) {
-      const until = nextMidnightIn(now, settings.dailyQuotaTimeZone);
+  const runner = createModelCallRunner<GeminiCallFailure>({
+    service: 'Gemini',
+    retryAfterName: 'RetryInfo',
+    settings,
+    describeError: (error) => describeGeminiError(error, apiKey),
+    timeoutFailure,
+    quotaSuspension: (failure, now) => {
+      if (!failure.dailyQuota) return undefined;
       const quota = failure.quotaIds.find((id) => /PerDay/i.test(id)) ?? 'a per-day quota';
-      suspension = {
-        until,
+      return {
+        until: nextMidnightIn(now, settings.dailyQuotaTimeZone),
         why: `daily quota ${quota} spent; per-day quotas reset at midnight ${settings.dailyQuotaTimeZone}`,
       };
-    } else if (failure.retryAfterMs === undefined) {
-      quotaStrikes++;
-      const pause = backoffDelayMs(quotaStrikes - 1, {
-        baseDelayMs: settings.quotaBackoffBaseMs,
-        maxDelayMs: settings.quotaBackoffMaxMs,
-        random: settings.random,
-      });
-      suspension = {
-        until: now + pause,
-        why: `quota exhausted (429 without RetryInfo, ${quotaStrikes} in a row): backing off ${pause} ms`,
-      };
-    } else if (failure.retryAfterMs > settings.maxRetryAfterMs) {
-      suspension = {
-        until: now + failure.retryAfterMs,
-        why: `quota exhausted: Gemini asked to wait ${failure.retryAfterMs} ms`,
-      };
-    } else {
-      scheduler.pauseUntil(now + failure.retryAfterMs);
-      return undefined;
-    }
-    scheduler.suspendUntil(suspension.until, suspensionRefusal(failure, suspension.why));
-    return suspension;
-  }
+    },
+    unavailable: (message, failure, attempts, resumesAt) =>
+      new GeminiUnavailableError(message, failure, attempts, resumesAt),
+  });
 
-  /** One attempt in a scheduler slot; a failure comes out described, with the key removed. */
-  async function attempt(
-    prompt: Prompt,
-    signal: AbortSignal | undefined,
-    deadline: number,
-  ): Promise<ModelCall> {
-    const timeoutMs = Math.min(settings.timeoutMs, deadline - clock.now());
-    if (timeoutMs <= 0) throw new AttemptFailed(noTimeLeftFailure(settings.analysisTimeoutMs));
-    try {
-      const call = await callOnce(prompt, signal, timeoutMs);
-      quotaStrikes = 0;
-      return call;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const failure =
-        error instanceof AttemptTimeout ? timeoutFailure(timeoutMs) : describeGeminiError(error, apiKey);
-      // Before this slot frees, so no queued call starts into the same refusal.
-      const suspension = failure.httpStatus === 429 ? onQuotaRefused(failure) : undefined;
-      throw new AttemptFailed(failure, suspension);
-    }
-  }
-
-  async function callWithRetries(prompt: Prompt, signal: AbortSignal | undefined): Promise<ModelCall> {
-    const deadline = clock.now() + settings.analysisTimeoutMs;
-    for (let attemptNumber = 1; ; attemptNumber++) {
-      let failure: GeminiCallFailure;
-      let suspension: Suspension | undefined;
-      try {
-        return await scheduler.run(() => attempt(prompt, signal, deadline), signal);
-      } catch (error) {
-        if (signal?.aborted || !(error instanceof AttemptFailed))
-          throw signal?.aborted ? signal.reason : error;
-        failure = error.failure;
-        suspension = error.suspension;
-      }
-      if (failure.authentication) {
-        throw new AuthenticationError(`Gemini rejected the API key: ${failure.message}`);
-      }
-      if (!failure.retryable) {
-        throw new GeminiUnavailableError(
-          `Gemini refused the request: ${failure.message}`,
-          failure,
-          attemptNumber,
-        );
-      }
-      if (suspension) {
-        const why =
-          failure.retryAfterMs !== undefined &&
-          failure.retryAfterMs > settings.maxRetryAfterMs &&
-          !failure.dailyQuota
-            ? `Gemini asked to wait ${failure.retryAfterMs} ms, more than maxRetryAfterMs (${settings.maxRetryAfterMs})`
-            : suspension.why;
-        throw new GeminiUnavailableError(
-          `${why}; queue suspended until ${new Date(suspension.until).toISOString()}: ${failure.message}`,
-          { ...failure, retryAfterMs: failure.retryAfterMs ?? suspension.until - clock.now() },
-          attemptNumber,
-          suspension.until,
-        );
-      }
-      if (attemptNumber > settings.maxRetries) {
-        throw new GeminiUnavailableError(
-          `Gemini unavailable after ${attemptNumber} attempts: ${failure.message}`,
-          failure,
-          attemptNumber,
-        );
-      }
-      const backoff = backoffDelayMs(attemptNumber - 1, {
-        baseDelayMs: settings.retryBaseDelayMs,
-        maxDelayMs: settings.retryMaxDelayMs,
-        random: settings.random,
-      });
-      const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
-      if (clock.now() + wait >= deadline) {
-        throw new GeminiUnavailableError(
-          `Gemini unavailable after ${attemptNumber} attempts, no time left in analysisTimeoutMs (${settings.analysisTimeoutMs}) for a retry in ${wait} ms: ${failure.message}`,
-          failure,
-          attemptNumber,
-        );
-      }
-      await clock.sleep(wait, signal);
-    }
+  async function callGemini(prompt: Prompt, signal: AbortSignal | undefined): Promise<ModelCall> {
+    const call = await runner.call(
+      (abortSignal) =>
+        client.models.generateContent({
+          model,
+          contents: prompt.user,
+          config: {
+            systemInstruction: prompt.system,
+            responseMimeType: 'application/json',
+            responseJsonSchema: modelAnswerJsonSchema,
+            candidateCount: 1,
+            temperature: generation.temperature,
+            ...(generation.maxOutputTokens === undefined
+              ? {}
+              : { maxOutputTokens: generation.maxOutputTokens }),
+            ...(generation.thinkingBudget === null
+              ? {}
+              : { thinkingConfig: { thinkingBudget: generation.thinkingBudget } }),
+            abortSignal,
+          },
+        }),
+      signal,
+    );
+    return { response: responseBody(call.value as GeminiResponseBody), latencyMs: call.latencyMs };
   }
 
   function toSignal(call: ModelCall, input: AnalysisInput, cached: boolean): Signal {
@@ -305,45 +142,25 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
     const signal = callOptions.signal;
     signal?.throwIfAborted();
     const prompt = buildAnalysisPrompt(input, promptOptions);
-    const cache = settings.cache;
-    const key = cache
-      ? answerCacheKey({
+    const answer = await cachedModelCall<GeminiResponseBody>({
+      cache: settings.cache,
+      key: () =>
+        answerCacheKey({
           model,
           system: prompt.system,
           user: prompt.user,
           schema: modelAnswerJsonSchema,
           generation,
-        })
-      : undefined;
-    if (cache && key && cache.mode !== 'record') {
-      const recorded = await cache.store.get(key);
-      if (recorded) return toSignal({ response: recorded.response, latencyMs: 0 }, input, true);
-      if (cache.mode === 'replay') {
-        const reason = `no recorded answer for this prompt (replay mode, key ${key})`;
-        if (cache.replayMiss === 'error')
-          throw new GeminiUnavailableError(`Gemini not called: ${reason}`, undefined, 0);
-        return holdSignal(reason);
-      }
-    }
-    const call = await callWithRetries(prompt, signal);
-    if (cache && key) {
-      try {
-        await cache.store.set(key, {
-          model,
-          response: call.response,
-          recordedAt: clock.now(),
-          latencyMs: call.latencyMs,
-        });
-      } catch (error) {
-        throw new ConfigError(
-          `could not record the Gemini answer: ${redactSecret(String((error as Error)?.message ?? error), apiKey)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
-    return toSignal(call, input, false);
+        }),
+      model,
+      clock,
+      service: 'Gemini',
+      secret: apiKey,
+      call: () => callGemini(prompt, signal),
+      replayMissError: (message) => new GeminiUnavailableError(message, undefined, 0),
+    });
+    if ('missed' in answer) return holdSignal(answer.missed);
+    return toSignal(answer, input, answer.cached);
   }
 
   return {
@@ -351,35 +168,28 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
     name: `gemini:${model}`,
     model,
     get queued() {
-      return scheduler.queued;
+      return runner.queued;
     },
     get running() {
-      return scheduler.running;
+      return runner.running;
     },
     get suspendedUntil() {
-      return scheduler.suspendedUntil;
+      return runner.suspendedUntil;
     },
     analyze,
   };
 }
 
-function timeoutFailure(timeoutMs: number): GeminiCallFailure {
+function timeoutFailure(message: string): GeminiCallFailure {
   return {
     httpStatus: undefined,
     rpcStatus: undefined,
-    message: `no answer within ${timeoutMs} ms`,
+    message,
     retryable: true,
     retryAfterMs: undefined,
     authentication: false,
     dailyQuota: false,
     quotaIds: [],
-  };
-}
-
-function noTimeLeftFailure(analysisTimeoutMs: number): GeminiCallFailure {
-  return {
-    ...timeoutFailure(0),
-    message: `not sent: the slot came after analysisTimeoutMs (${analysisTimeoutMs}) had run out`,
   };
 }
 

@@ -1,6 +1,5 @@
 import { ModelUnavailableError } from '@trd/core';
-import { redactSecret } from './redact-secret';
-import { parseDurationMs } from './retry-delay';
+import { parseDurationMs, redactSecret } from '@trd/core/model-calls';
 
 /** What went wrong with one call to the Gemini API, with the API key already removed. */
 export interface GeminiCallFailure {

@@ -1,4 +1,5 @@
 import type { AnalysisUsage } from '@trd/core';
+import { modelCostUsd } from '@trd/core/model-calls';
 import type { GeminiResponseBody } from './answer-text';
 import type { GeminiPricing } from './gemini-analyzer-options';
 
@@ -33,18 +34,13 @@ export function usageFromResponse(
   if (totalTokens !== undefined) usage.totalTokens = totalTokens;
   const { pricing } = details;
   if (pricing && (usage.inputTokens !== undefined || usage.outputTokens !== undefined)) {
-    usage.costUsd = details.cached ? 0 : costUsd(usage.inputTokens ?? 0, usage.outputTokens ?? 0, pricing);
+    usage.costUsd = details.cached
+      ? 0
+      : modelCostUsd(usage.inputTokens ?? 0, usage.outputTokens ?? 0, pricing);
   }
   if (details.rawAnswer !== undefined) usage.rawAnswer = details.rawAnswer;
   if (details.cached) usage.cached = true;
   return usage;
-}
-
-/** USD for the tokens at per-million prices, rounded to 1e-12 USD so it carries no float noise. */
-function costUsd(inputTokens: number, outputTokens: number, pricing: GeminiPricing): number {
-  const microUsd =
-    inputTokens * pricing.inputPerMillionTokens + outputTokens * pricing.outputPerMillionTokens;
-  return Math.round(microUsd * 1e6) / 1e12;
 }
 
 function count(value: unknown): number | undefined {

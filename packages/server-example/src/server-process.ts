@@ -1,6 +1,7 @@
 // The example server with everything it needs, configured from the environment. `main.ts` (what
 // `pnpm start` runs) starts it in a process group of its own; it also runs on its own.
 import { TrdError } from '@trd/core';
+import { analyzerLabel } from './config/analyzer-choice';
 import { loadServerConfig, type ServerConfig } from './config/server-config';
 import { createLoggers } from './logging/create-loggers';
 import { attachEngineLogging } from './logging/engine-logging';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     {
       demoMode: config.demoMode,
       exchange: config.binance ? (config.binance.testnet ? 'binance-testnet' : 'binance') : 'simulated',
-      analyzer: config.gemini ? `gemini:${config.gemini.model}` : 'technical',
+      analyzer: analyzerLabel(config.analyzer),
       database: config.databaseUrl ? 'DATABASE_URL' : 'embedded',
     },
     'starting',

@@ -31,7 +31,7 @@ describe('parseBacktestArguments', () => {
       to: null,
       balance: '10000',
       analyzer: 'technical',
-      geminiCache: null,
+      cache: null,
       tradingHours: { startHourUtc: 8, endHourUtc: 16 },
       json: false,
       help: false,
@@ -68,7 +68,7 @@ describe('parseBacktestArguments', () => {
       to: Date.UTC(2022, 7, 15, 8, 30, 0, 500),
       balance: '2500.5',
       analyzer: 'gemini',
-      geminiCache: cache,
+      cache,
       tradingHours: null,
       json: true,
       help: false,
@@ -96,7 +96,7 @@ describe('parseBacktestArguments', () => {
     [['--to', '2024-02-31'], '--to', 'not a real date'],
     [['--to', '2024-09-21T24:30:00Z'], '--to', 'not a real date'],
     [['--from', '2024-09-21T09:00:00Z', '--to', '2024-09-21T08:00:00Z'], '--to', 'before --from'],
-    [['--analyzer', 'gpt'], '--analyzer', 'technical or gemini'],
+    [['--analyzer', 'gpt'], '--analyzer', 'technical, gemini, openai, anthropic, openai-compatible'],
     [['--trading-hours', '8-8'], '--trading-hours', 'START-END'],
     [['--trading-hours', '25-3'], '--trading-hours', 'START-END'],
     [['--trading-hours', 'office'], '--trading-hours', 'START-END'],
@@ -107,6 +107,20 @@ describe('parseBacktestArguments', () => {
     [['--gemini-cache', cache], '--gemini-cache', 'only applies with --analyzer gemini'],
     [['--analyzer', 'gemini'], '--analyzer', 'GEMINI_API_KEY'],
     [['--analyzer', 'gemini', '--gemini-cache', join(folder, 'none.json')], '--gemini-cache', 'no such file'],
+    [['--cache', cache], '--cache', 'only applies with a model analyzer'],
+    [
+      ['--analyzer', 'gemini', '--cache', cache, '--gemini-cache', cache],
+      '--gemini-cache',
+      'old name of --cache',
+    ],
+    [['--analyzer', 'openai'], '--analyzer', 'openai needs OPENAI_API_KEY, or a --cache'],
+    [['--analyzer', 'openai', '--cache', join(folder, 'none.json')], '--cache', 'without OPENAI_API_KEY'],
+    [
+      ['--analyzer', 'anthropic', '--cache', cache],
+      '--analyzer',
+      'AI_MODEL: required with AI_PROVIDER=anthropic',
+    ],
+    [['--analyzer', 'openai-compatible'], '--analyzer', 'AI_BASE_URL: required'],
   ])('refuses %j naming %s', (argv, argument, message) => {
     const error = refusal(argv);
     expect(error.argument).toBe(argument);
@@ -118,6 +132,23 @@ describe('parseBacktestArguments', () => {
     expect(parseBacktestArguments(['--analyzer', 'gemini'], { GEMINI_API_KEY: 'key' }).analyzer).toBe(
       'gemini',
     );
-    expect(parseBacktestArguments(['--analyzer', 'gemini', '--gemini-cache', cache]).geminiCache).toBe(cache);
+    expect(parseBacktestArguments(['--analyzer', 'gemini', '--gemini-cache', cache]).cache).toBe(cache);
+  });
+
+  it('takes any model of the server’s AI_PROVIDER list, configured from the same variables', () => {
+    expect(parseBacktestArguments(['--analyzer', 'openai'], { OPENAI_API_KEY: 'sk' }).analyzer).toBe(
+      'openai',
+    );
+    expect(parseBacktestArguments(['--analyzer', 'openai', '--cache', cache]).cache).toBe(cache);
+    expect(
+      parseBacktestArguments(['--analyzer', 'openai-compatible'], {
+        AI_BASE_URL: 'http://localhost:11434/v1',
+        AI_MODEL: 'llama3.1',
+      }).analyzer,
+    ).toBe('openai-compatible');
+    expect(
+      parseBacktestArguments(['--analyzer', 'anthropic'], { ANTHROPIC_API_KEY: 'k', AI_MODEL: 'claude-x' })
+        .analyzer,
+    ).toBe('anthropic');
   });
 });

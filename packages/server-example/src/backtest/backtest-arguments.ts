@@ -10,6 +10,12 @@ import {
   type TradingHours,
 } from '@trd/core';
 import { z } from 'zod';
+import {
+  AI_PROVIDERS,
+  type AiProvider,
+  analyzerChoiceFromEnv,
+  PROVIDER_KEY_VARIABLE,
+} from '../config/analyzer-choice';
 
 /** What `pnpm backtest` was asked to do, checked. Times are Unix ms, the balance a decimal string. */
 export interface BacktestArguments {
@@ -22,9 +28,10 @@ export interface BacktestArguments {
   to: number | null;
   /** Starting quote balance, e.g. `"10000"`. */
   balance: string;
-  analyzer: 'technical' | 'gemini';
-  /** Record/replay JSON file of Gemini answers. */
-  geminiCache: string | null;
+  /** `technical`, or a model: its model, endpoint and key come from the environment (`AI_MODEL`, …). */
+  analyzer: AiProvider;
+  /** Record/replay JSON file of model answers (`--cache`, or its old name `--gemini-cache`). */
+  cache: string | null;
   /** `null` trades around the clock. */
   tradingHours: TradingHours | null;
   json: boolean;
@@ -50,8 +57,11 @@ with an in-memory store and the simulated exchange, then prints a report.
   --from <ISO>                first bar, e.g. 2024-09-21T08:00:00Z (default: after a 100-bar warm-up)
   --to <ISO>                  last bar (default: the last candle)
   --balance <amount>          starting quote balance, default 10000
-  --analyzer technical|gemini default technical (gemini needs GEMINI_API_KEY, or a complete --gemini-cache)
-  --gemini-cache <file.json>  record/replay cache of Gemini answers
+  --analyzer <name>           technical (default), gemini, openai, anthropic or openai-compatible; the model,
+                              endpoint and key come from the environment as for the server: AI_MODEL,
+                              AI_BASE_URL, GEMINI_API_KEY / OPENAI_API_KEY / ANTHROPIC_API_KEY / AI_API_KEY
+                              (without a key, a complete --cache)
+  --cache <file.json>         record/replay cache of the model's answers (--gemini-cache: the old name)
   --trading-hours always|S-E  UTC hours in which trades open, default 8-16 (the reference bot's)
   --json                      print the full report, trades included, as JSON
   --help                      this text
@@ -105,7 +115,10 @@ const argumentsSchema = z.object({
     .pipe(z.string().refine((value) => dec(value).gt(0), 'must be greater than 0'))
     .transform((value) => dec(value).toFixed())
     .default('10000'),
-  analyzer: z.enum(['technical', 'gemini'], { message: 'must be technical or gemini' }).default('technical'),
+  analyzer: z
+    .enum(AI_PROVIDERS, { message: `must be one of ${AI_PROVIDERS.join(', ')}` })
+    .default('technical'),
+  cache: z.string().min(1, 'needs a file path').nullable().default(null),
   'gemini-cache': z.string().min(1, 'needs a file path').nullable().default(null),
   'trading-hours': tradingHours.default({ startHourUtc: 8, endHourUtc: 16 }),
   json: z.boolean().default(false),
@@ -119,6 +132,7 @@ const options = {
   to: { type: 'string' },
   balance: { type: 'string' },
   analyzer: { type: 'string' },
+  cache: { type: 'string' },
   'gemini-cache': { type: 'string' },
   'trading-hours': { type: 'string' },
   json: { type: 'boolean' },
@@ -126,8 +140,9 @@ const options = {
 } as const;
 
 /**
- * Reads the command line (without `node` and the script) and the environment (`GEMINI_API_KEY`;
- * `INIT_CWD`, where relative paths start, else the working directory).
+ * Reads the command line (without `node` and the script) and the environment (the model's
+ * variables, see `config/analyzer-choice.ts`; `INIT_CWD`, where relative paths start, else the
+ * working directory).
  * @throws BacktestArgumentError naming the first bad argument.
  */
 export function parseBacktestArguments(
@@ -151,6 +166,11 @@ export function parseBacktestArguments(
   const value = parsed.data;
   // `pnpm backtest` runs in the package's folder: relative paths are the caller's (pnpm's INIT_CWD).
   const base = env.INIT_CWD || process.cwd();
+  if (value.cache !== null && value['gemini-cache'] !== null) {
+    throw new BacktestArgumentError('--gemini-cache', 'is the old name of --cache: give one of them');
+  }
+  const cacheArgument = value['gemini-cache'] !== null ? '--gemini-cache' : '--cache';
+  const cache = value.cache ?? value['gemini-cache'];
   const result: BacktestArguments = {
     candles: value.candles === null ? null : resolve(base, value.candles),
     symbol: value.symbol,
@@ -158,7 +178,7 @@ export function parseBacktestArguments(
     to: value.to,
     balance: value.balance,
     analyzer: value.analyzer,
-    geminiCache: value['gemini-cache'] === null ? null : resolve(base, value['gemini-cache']),
+    cache: cache === null ? null : resolve(base, cache),
     tradingHours: value['trading-hours'],
     json: value.json,
     help: value.help,
@@ -171,20 +191,30 @@ export function parseBacktestArguments(
   if (result.candles !== null && !existsSync(result.candles)) {
     throw new BacktestArgumentError('--candles', `no such file: ${result.candles}`);
   }
-  if (result.geminiCache !== null && result.analyzer !== 'gemini') {
+  if (cacheArgument === '--gemini-cache' && result.analyzer !== 'gemini') {
     throw new BacktestArgumentError('--gemini-cache', 'only applies with --analyzer gemini');
   }
-  if (result.analyzer === 'gemini' && !env.GEMINI_API_KEY) {
-    if (result.geminiCache === null) {
+  if (result.cache !== null && result.analyzer === 'technical') {
+    throw new BacktestArgumentError(
+      '--cache',
+      'only applies with a model analyzer (--analyzer gemini, openai, …)',
+    );
+  }
+  if (result.analyzer === 'technical') return result;
+  const { choice, problems } = analyzerChoiceFromEnv(env, { provider: result.analyzer, requireKey: false });
+  if (problems.length > 0) throw new BacktestArgumentError('--analyzer', problems.join('; '));
+  const keyVariable = PROVIDER_KEY_VARIABLE[result.analyzer];
+  if (choice.provider !== 'technical' && choice.apiKey === undefined && keyVariable) {
+    if (result.cache === null) {
       throw new BacktestArgumentError(
         '--analyzer',
-        'gemini needs GEMINI_API_KEY, or a --gemini-cache that already holds every answer',
+        `${result.analyzer} needs ${keyVariable}, or a ${cacheArgument} that already holds every answer`,
       );
     }
-    if (!existsSync(result.geminiCache)) {
+    if (!existsSync(result.cache)) {
       throw new BacktestArgumentError(
-        '--gemini-cache',
-        `no such file: ${result.geminiCache} (without GEMINI_API_KEY the cache is only replayed)`,
+        cacheArgument,
+        `no such file: ${result.cache} (without ${keyVariable} the cache is only replayed)`,
       );
     }
   }

@@ -1,7 +1,10 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync } from 'node:fs';
-import { type Analyzer, type Candle, createTechnicalAnalyzer, systemClock, TrdError } from '@trd/core';
+import { type Analyzer, type Candle, systemClock, TrdError } from '@trd/core';
+import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
 import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
+import { analyzerChoiceFromEnv, PROVIDER_KEY_VARIABLE } from '../config/analyzer-choice';
+import { createAnalyzer } from '../runtime/create-analyzer';
 import {
   BACKTEST_USAGE,
   BacktestArgumentError,
@@ -28,7 +31,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     } catch (error) {
       throw new BacktestArgumentError(args.from !== null ? '--from' : '--to', message(error));
     }
-    analyzer = args.analyzer === 'gemini' ? await createGemini(args, env) : createTechnicalAnalyzer();
+    analyzer = await createBacktestAnalyzer(args, env);
   } catch (error) {
     if (error instanceof BacktestArgumentError) {
       process.stderr.write(`backtest: ${error.message}\nRun with --help for the options.\n`);
@@ -77,28 +80,23 @@ function loadCandles(path: string | null): Candle[] {
   return candles;
 }
 
-async function createGemini(args: BacktestArguments, env: NodeJS.ProcessEnv): Promise<Analyzer> {
-  const { createGeminiAnalyzer, createJsonFileAnswerCache } = await import('@trd/ai-gemini');
-  const apiKey = env.GEMINI_API_KEY;
-  let cache: Parameters<typeof createGeminiAnalyzer>[0]['cache'];
-  if (args.geminiCache !== null) {
-    const store = createJsonFileAnswerCache(args.geminiCache);
+/** The analyzer `--analyzer` names, configured from the environment as the server's is. */
+async function createBacktestAnalyzer(args: BacktestArguments, env: NodeJS.ProcessEnv): Promise<Analyzer> {
+  const { choice } = analyzerChoiceFromEnv(env, { provider: args.analyzer, requireKey: false });
+  let cache: AnswerCacheOptions | undefined;
+  if (choice.provider !== 'technical' && args.cache !== null) {
+    const store = createJsonFileAnswerCache(args.cache);
     try {
       await store.get('0'); // reads the file now: a file that is not a cache is a bad argument
     } catch (error) {
-      throw new BacktestArgumentError('--gemini-cache', message(error));
+      throw new BacktestArgumentError('--cache', message(error));
     }
     // Without a key nothing can be recorded: a prompt missing from the cache is an error, not a hold.
-    cache = apiKey ? { store, mode: 'record-replay' } : { store, mode: 'replay', replayMiss: 'error' };
+    const replayOnly = choice.apiKey === undefined && PROVIDER_KEY_VARIABLE[choice.provider] !== undefined;
+    cache = replayOnly ? { store, mode: 'replay', replayMiss: 'error' } : { store, mode: 'record-replay' };
   }
-  return createGeminiAnalyzer({
-    // Replay-only runs never send a request, so no key is needed.
-    apiKey: apiKey || 'replay-only',
-    model: env.GEMINI_MODEL || undefined,
-    // Model calls take real time: their timeouts, backoff and rate limit run on the system clock.
-    clock: systemClock,
-    ...(cache ? { cache } : {}),
-  });
+  // Model calls take real time: their timeouts, backoff and rate limit run on the system clock.
+  return createAnalyzer(choice, systemClock, cache ? { cache } : {});
 }
 
 function message(error: unknown): string {

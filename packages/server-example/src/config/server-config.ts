@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, parseTradingHours, TRADING_HOURS_FORMAT } from '@trd/core';
 import { z } from 'zod';
+import { type AnalyzerChoice, analyzerChoiceFromEnv } from './analyzer-choice';
 
 /** Environment variables are strings; these read them strictly (a typo is an error, not a default). */
 const booleanFromEnv = z
@@ -84,7 +85,9 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   /** `undefined` → generate one for local use. */
   credentialsKey: Buffer | undefined;
-  /** `baseUrl`: another endpoint than Google's (a proxy, or a local fake in tests). */
+  /** The analyzer from `AI_PROVIDER`, `AI_MODEL`, `AI_BASE_URL` and the provider's key (see `analyzer-choice.ts`). */
+  analyzer: AnalyzerChoice;
+  /** Set when the analyzer is Gemini; `baseUrl`: another endpoint than Google's (a proxy, or a local fake in tests). */
   gemini: { apiKey: string; model: string; baseUrl?: string } | null;
   binance: { apiKey: string; secret: string; testnet: boolean } | null;
   /** Simulated exchange replaying real candles, around the clock, short cycle. */
@@ -146,7 +149,10 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
       : null;
   const demoMode = env.DEMO_MODE ?? binance === null;
   if (demoMode && binance) problems.push('DEMO_MODE: cannot be true when Binance keys are set');
+  const analyzerChoice = analyzerChoiceFromEnv(cleaned);
+  problems.push(...analyzerChoice.problems);
   if (problems.length > 0) throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+  const analyzer = analyzerChoice.choice;
 
   // Demo: trade around the clock on a short cycle so a newcomer sees a trade within a minute.
   const engine = {
@@ -171,13 +177,15 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     jwtSecret: env.JWT_SECRET,
     tokenTtlSeconds: Math.round(env.TOKEN_TTL_MINUTES * 60),
     credentialsKey: env.CREDENTIALS_KEY ? Buffer.from(env.CREDENTIALS_KEY, 'base64') : undefined,
-    gemini: env.GEMINI_API_KEY
-      ? {
-          apiKey: env.GEMINI_API_KEY,
-          model: env.GEMINI_MODEL,
-          ...(env.GEMINI_BASE_URL ? { baseUrl: env.GEMINI_BASE_URL } : {}),
-        }
-      : null,
+    analyzer,
+    gemini:
+      analyzer.provider === 'gemini' && analyzer.apiKey
+        ? {
+            apiKey: analyzer.apiKey,
+            model: analyzer.model,
+            ...(analyzer.baseUrl ? { baseUrl: analyzer.baseUrl } : {}),
+          }
+        : null,
     binance,
     demoMode,
     symbols: env.SYMBOLS ?? ['BTCUSDT', 'ETHUSDT'],

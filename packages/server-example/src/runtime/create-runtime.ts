@@ -4,7 +4,6 @@ import {
   type Analyzer,
   type Clock,
   ConfigError,
-  createTechnicalAnalyzer,
   createTradingBot,
   type Exchange,
   systemClock,
@@ -23,6 +22,7 @@ import { startNotifications } from '../notifications/notifier';
 import { createCredentialCipher } from '../security/credential-cipher';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
+import { createAnalyzer } from './create-analyzer';
 import { lockDataDir, recordPostgresOwner } from './data-dir-lock';
 import { engineInstanceId } from './engine-instance-id';
 import { loadOrCreateLocalSecrets } from './local-secrets';
@@ -89,7 +89,7 @@ export async function createRuntime(
   const paper = simulated ? await resumePaper(config, symbols, options.warn).catch(releaseOnFailure) : null;
   const clock: Clock = paper?.clock ?? systemClock;
   const exchange = paper ? paper.exchange : await createBinance(config, clock).catch(releaseOnFailure);
-  const analyzer = config.gemini ? await createGemini(config.gemini, clock) : createTechnicalAnalyzer();
+  const analyzer = await createAnalyzer(config.analyzer, clock);
 
   const secrets =
     config.jwtSecret && config.credentialsKey
@@ -292,19 +292,6 @@ async function createBinance(config: ServerConfig, clock: Clock): Promise<Exchan
     testnet: binance.testnet,
     apiKey: binance.apiKey,
     secret: binance.secret,
-    clock,
-  });
-}
-
-async function createGemini(
-  gemini: { apiKey: string; model: string; baseUrl?: string },
-  clock: Clock,
-): Promise<Analyzer> {
-  const { createGeminiAnalyzer } = await import('@trd/ai-gemini');
-  return createGeminiAnalyzer({
-    apiKey: gemini.apiKey,
-    model: gemini.model,
-    ...(gemini.baseUrl ? { baseUrl: gemini.baseUrl } : {}),
     clock,
   });
 }

@@ -28,3 +28,23 @@ export function parseDurationMs(value: unknown): number | undefined {
   if (!match) return undefined;
   return Math.ceil(Number(match[1]) * 1000);
 }
+
+/**
+ * The wait an HTTP answer asks for, ms, from its headers (names in lower case, as fetch gives
+ * them): `retry-after-ms` (milliseconds, sent by OpenAI and Azure OpenAI) first, else
+ * `retry-after` as delay-seconds or an HTTP-date (RFC 9110, section 10.2.3), measured from `now`
+ * (Unix ms). A date in the past is 0; absent or unreadable headers give undefined.
+ */
+export function retryAfterFromHeaders(
+  headers: Record<string, string | undefined> | undefined,
+  now: number,
+): number | undefined {
+  if (!headers) return undefined;
+  const milliseconds = headers['retry-after-ms']?.trim();
+  if (milliseconds && /^\d+(\.\d+)?$/.test(milliseconds)) return Math.ceil(Number(milliseconds));
+  const value = headers['retry-after']?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

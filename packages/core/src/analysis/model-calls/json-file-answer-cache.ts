@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from '@trd/core';
+import { ConfigError } from '../../errors';
 import type { AnswerCache, CachedAnswer } from './answer-cache';
 
 interface CacheFile {

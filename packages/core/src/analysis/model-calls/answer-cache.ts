@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { GeminiResponseBody } from '../answer-text';
 
-/** One recorded model answer: the response body as Gemini sent it, replayed through the same checks. */
-export interface CachedAnswer {
+/**
+ * One recorded model answer: the response as the adapter read it (plain JSON), replayed through
+ * the same checks. Each adapter decides the shape of `response` (Gemini: the REST response body;
+ * the AI SDK adapter: text, finish reason, usage and model id).
+ */
+export interface CachedAnswer<Response = unknown> {
   /** The model that was asked. */
   model: string;
-  /** The response body (candidates, promptFeedback, usageMetadata, modelVersion). */
-  response: GeminiResponseBody;
+  /** The response, plain JSON (what the adapter reads from it to build the signal). */
+  response: Response;
   /** When it was recorded, Unix ms of the analyzer's clock. */
   recordedAt: number;
   /** How long the recorded call took, ms. */
@@ -18,6 +21,7 @@ export interface CachedAnswer {
  * what was stored under a key, and `undefined` for a key never stored.
  */
 export interface AnswerCache {
+  // `response` is whatever the recording adapter stored; each adapter reads back its own shape.
   get(key: string): Promise<CachedAnswer | undefined>;
   set(key: string, answer: CachedAnswer): Promise<void>;
 }
@@ -29,13 +33,28 @@ export interface AnswerCache {
  */
 export type CacheMode = 'record' | 'replay' | 'record-replay';
 
+/** The modes of `CacheMode`, for validating options. */
+export const CACHE_MODES: readonly CacheMode[] = ['record', 'replay', 'record-replay'];
+
+/** An analyzer's `cache` option: the same for every model adapter. */
+export interface AnswerCacheOptions {
+  /** Where answers are recorded: `createMemoryAnswerCache()` or `createJsonFileAnswerCache(path)`. */
+  store: AnswerCache;
+  mode: CacheMode;
+  /**
+   * In `replay` mode, what a prompt with no recorded answer gives: `hold` (default) a hold whose
+   * reason says so, `error` a `ModelUnavailableError` (for backtests that must be fully recorded).
+   */
+  replayMiss?: 'hold' | 'error';
+}
+
 /** Everything that decides the answer: same inputs, same key. */
 export interface AnswerCacheKeyParts {
   model: string;
   system: string;
   user: string;
   schema: unknown;
-  /** Generation settings (temperature, thinking budget, token limit). */
+  /** Generation settings (temperature, thinking budget, token limit…); adapters add what decides their answer. */
   generation: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer } from '@trd/core';
+import type { Clock, ClockTimer } from '../../clock/clock';
 
 export interface RequestSchedulerOptions {
   clock: Clock;

@@ -1,5 +1,5 @@
-import { VirtualClock } from '@trd/core';
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../clock/virtual-clock';
 import { RequestScheduler } from './request-scheduler';
 
 function deferred() {

@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  openAiChatCompletion,
+  openAiErrorBody,
+  openAiInvalidApiKeyBody,
+  openAiModelNotFoundBody,
+} from './openai-responses';
+
+/**
+ * The request body fields of a non-streamed Chat Completions request
+ * (https://platform.openai.com/docs/api-reference/chat/create). Structured output is
+ * `response_format: { type: 'json_schema', json_schema: { name, schema, strict } }`
+ * (https://platform.openai.com/docs/guides/structured-outputs).
+ */
+export interface ChatCompletionRequestBody {
+  model?: string;
+  messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> }>;
+  response_format?: {
+    type: 'text' | 'json_object' | 'json_schema';
+    json_schema?: { name?: string; description?: string; schema?: unknown; strict?: boolean };
+  };
+  temperature?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stream?: boolean;
+  [key: string]: unknown;
+}
+
+/** One `POST /v1/chat/completions` as the fake received it. */
+export interface RecordedChatRequest {
+  model: string;
+  headers: IncomingMessage['headers'];
+  body: ChatCompletionRequestBody;
+  /** The system message's text. */
+  system: string;
+  /** The user message's text (core's prompt). */
+  user: string;
+  /** `now()` when it arrived. */
+  receivedAt: number;
+}
+
+/** What the fake does with one request. */
+export type FakeOpenAiReply =
+  | { status: number; body: unknown; headers?: Record<string, string> }
+  /** Answers when `release` resolves (to hold requests in flight). */
+  | { status: number; body: unknown; headers?: Record<string, string>; release: Promise<void> }
+  /** Never answers; the connection stays open until the client gives up or the fake closes. */
+  | { hang: true };
+
+export type FakeOpenAiHandler = (request: RecordedChatRequest) => FakeOpenAiReply | undefined;
+
+export interface FakeOpenAiServerOptions {
+  /** The key the fake accepts as `Authorization: Bearer <key>`; others get OpenAI's 401 `invalid_api_key`. */
+  apiKey: string;
+  /** Models it serves; others get OpenAI's 404 `model_not_found`. Default any. */
+  models?: string[];
+  /** Source of `receivedAt`; default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * A local fake of an OpenAI-compatible server on 127.0.0.1 (random port): `POST
+ * /v1/chat/completions` (non-streamed), checking the bearer key and answering with OpenAI's
+ * chat completion and error bodies (see `openai-responses.ts`). Replies are queued with
+ * `reply(...)` (first in, first out) or decided by `handle(fn)`; with neither, it answers a valid
+ * hold. Point a provider at `baseUrl` (which ends in `/v1`).
+ */
+export class FakeOpenAiServer {
+  readonly requests: RecordedChatRequest[] = [];
+  /** Requests being answered now, and the most seen at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Requests whose client went away before the answer. */
+  abandoned = 0;
+  /** Requests refused for a missing or wrong key. */
+  unauthorized = 0;
+  private readonly server: Server;
+  private readonly queue: FakeOpenAiReply[] = [];
+  private handler: FakeOpenAiHandler | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: FakeOpenAiServerOptions) {
+    this.now = options.now ?? Date.now;
+    this.server = createServer((request, response) => {
+      this.serve(request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, 500, openAiErrorBody(String(error), 'server_error', null));
+      });
+    });
+  }
+
+  /** Starts listening; resolves to the base URL to give the provider (`http://127.0.0.1:<port>/v1`). */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.baseUrl;
+  }
+
+  get baseUrl(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}/v1`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queues replies for the next requests, in order. */
+  reply(...replies: FakeOpenAiReply[]): this {
+    this.queue.push(...replies);
+    return this;
+  }
+
+  /** Decides replies once the queue is empty; return undefined for the default answer. */
+  handle(handler: FakeOpenAiHandler | undefined): this {
+    this.handler = handler;
+    return this;
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const text = await readBody(request);
+    const path = (request.url ?? '').split('?')[0];
+    if (request.method !== 'POST' || path !== '/v1/chat/completions') {
+      send(
+        response,
+        404,
+        openAiErrorBody(`Invalid URL (${request.method} ${request.url})`, 'invalid_request_error', null),
+      );
+      return;
+    }
+    const authorization = request.headers.authorization ?? '';
+    if (authorization !== `Bearer ${this.options.apiKey}`) {
+      this.unauthorized++;
+      send(response, 401, openAiInvalidApiKeyBody(authorization.replace(/^Bearer /, '')));
+      return;
+    }
+    let body: ChatCompletionRequestBody;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      send(
+        response,
+        400,
+        openAiErrorBody(
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+          'invalid_request_error',
+          null,
+        ),
+      );
+      return;
+    }
+    const model = String(body.model ?? '');
+    if (model === '' || (this.options.models && !this.options.models.includes(model))) {
+      send(response, 404, openAiModelNotFoundBody(model));
+      return;
+    }
+    const recorded: RecordedChatRequest = {
+      model,
+      headers: request.headers,
+      body,
+      system: messageText(body, 'system'),
+      user: messageText(body, 'user'),
+      receivedAt: this.now(),
+    };
+    this.requests.push(recorded);
+    const reply = this.queue.shift() ??
+      this.handler?.(recorded) ?? {
+        status: 200,
+        body: openAiChatCompletion({
+          signal: 'hold',
+          confidence: 0,
+          entry_price: null,
+          stop_loss: null,
+          take_profit: null,
+          reasoning: 'fake: no reply queued',
+        }),
+      };
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    response.on('close', () => {
+      if (!response.writableFinished) this.abandoned++;
+    });
+    try {
+      if ('hang' in reply) {
+        await new Promise<void>((resolve) => response.on('close', resolve));
+        return;
+      }
+      if ('release' in reply) await reply.release;
+      if (!response.destroyed) send(response, reply.status, reply.body, reply.headers);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** Starts a fake OpenAI-compatible server; close it after the test. */
+export async function startFakeOpenAiServer(options: FakeOpenAiServerOptions): Promise<FakeOpenAiServer> {
+  const server = new FakeOpenAiServer(options);
+  await server.start();
+  return server;
+}
+
+function messageText(body: ChatCompletionRequestBody, role: string): string {
+  const message = body.messages?.find((candidate) => candidate.role === role);
+  if (!message) return '';
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((part) => part.text ?? '').join('');
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'openai-processing-ms': '1',
+    'x-request-id': `req_trd_fake_${status}`,
+    ...headers,
+  });
+  response.end(text);
+}
