@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     {
       demoMode: config.demoMode,
       exchange: config.binance ? (config.binance.testnet ? 'binance-testnet' : 'binance') : 'simulated',
+      singleOperator: config.singleOperatorUser !== null,
       analyzer: config.gemini ? `gemini:${config.gemini.model}` : 'technical',
       database: config.databaseUrl ? 'DATABASE_URL' : 'embedded',
     },

@@ -49,9 +49,17 @@ export const serverEnvSchema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
     .optional(),
+  /** `binance`: Binance spot (each user's own keys); `simulated`: the replaying paper venue. */
+  EXCHANGE: z.enum(['simulated', 'binance'], { message: 'must be simulated or binance' }).optional(),
   BINANCE_API_KEY: z.string().min(1).optional(),
   BINANCE_SECRET: z.string().min(1).optional(),
   BINANCE_TESTNET: booleanFromEnv.default(true),
+  BINANCE_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+    .optional(),
+  /** Single-operator mode: this user, and no one else, trades with BINANCE_API_KEY/BINANCE_SECRET. */
+  SINGLE_OPERATOR_USER: z.string().min(1).max(64).optional(),
   DEMO_MODE: booleanFromEnv.optional(),
   SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols like BTCUSDT')).min(1)).optional(),
   TRADING_HOURS: tradingHoursFromEnv.optional(),
@@ -86,7 +94,21 @@ export interface ServerConfig {
   credentialsKey: Buffer | undefined;
   /** `baseUrl`: another endpoint than Google's (a proxy, or a local fake in tests). */
   gemini: { apiKey: string; model: string; baseUrl?: string } | null;
-  binance: { apiKey: string; secret: string; testnet: boolean } | null;
+  /**
+   * Binance instead of the simulated exchange. `serverKeys` trade only in single-operator mode;
+   * market data needs no keys.
+   */
+  binance: {
+    testnet: boolean;
+    serverKeys: { apiKey: string; secret: string } | null;
+    /** Another origin than Binance's (a local fake in tests). */
+    baseUrl?: string;
+  } | null;
+  /**
+   * Single-operator mode: the username of the one user who trades, with `binance.serverKeys`.
+   * `null` (the default): every user trades with their own stored keys only.
+   */
+  singleOperatorUser: string | null;
   /** Simulated exchange replaying real candles, around the clock, short cycle. */
   demoMode: boolean;
   symbols: string[];
@@ -138,12 +160,30 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
   if (Boolean(env.BINANCE_API_KEY) !== Boolean(env.BINANCE_SECRET)) {
     problems.push('BINANCE_API_KEY/BINANCE_SECRET: set both or neither');
   }
-  const binance =
+  const serverKeys =
     env.BINANCE_API_KEY && env.BINANCE_SECRET
-      ? { apiKey: env.BINANCE_API_KEY, secret: env.BINANCE_SECRET, testnet: env.BINANCE_TESTNET }
+      ? { apiKey: env.BINANCE_API_KEY, secret: env.BINANCE_SECRET }
       : null;
+  // Server keys alone still mean Binance, as before; they trade only in single-operator mode.
+  const exchange = env.EXCHANGE ?? (serverKeys ? 'binance' : 'simulated');
+  if (exchange === 'simulated' && serverKeys) {
+    problems.push('BINANCE_API_KEY: set only with EXCHANGE=binance');
+  }
+  const binance =
+    exchange === 'binance'
+      ? {
+          testnet: env.BINANCE_TESTNET,
+          serverKeys,
+          ...(env.BINANCE_BASE_URL ? { baseUrl: env.BINANCE_BASE_URL } : {}),
+        }
+      : null;
+  if (env.SINGLE_OPERATOR_USER && !serverKeys) {
+    problems.push(
+      'SINGLE_OPERATOR_USER: needs BINANCE_API_KEY and BINANCE_SECRET (the keys the operator trades with)',
+    );
+  }
   const demoMode = env.DEMO_MODE ?? binance === null;
-  if (demoMode && binance) problems.push('DEMO_MODE: cannot be true when Binance keys are set');
+  if (demoMode && binance) problems.push('DEMO_MODE: cannot be true on Binance');
   if (problems.length > 0) throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
 
   // Demo: trade around the clock on a short cycle so a newcomer sees a trade within a minute.
@@ -177,6 +217,7 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
         }
       : null,
     binance,
+    singleOperatorUser: env.SINGLE_OPERATOR_USER ?? null,
     demoMode,
     symbols: env.SYMBOLS ?? ['BTCUSDT', 'ETHUSDT'],
     engine,

@@ -1,21 +1,33 @@
-import type { Exchange, TradingAccount } from '@trd/core';
-import { ConfigError } from '@trd/core';
+import type { Exchange, ExchangeCredentials, TradingAccount } from '@trd/core';
 import type { CredentialCipher } from '../security/credential-cipher';
 import type { UserRepository } from '../server/server-deps';
+import { NoTradingAccountError } from './no-trading-account-error';
 
 /**
- * Finds the account a user trades with. On the simulated exchange every user gets a paper
- * account of their own. On Binance a user's own stored keys are used, else the server's keys.
+ * Finds the account a user trades with, and never lends one user's account to another. On the
+ * simulated exchange every user gets a paper account of their own. On a real venue a user trades
+ * with their own stored keys only; in single-operator mode the named operator, and no one else,
+ * trades with the server's keys.
+ * @throws NoTradingAccountError when the user has no account of their own.
  */
 export function createAccountResolver(options: {
   exchange: Exchange;
   simulated: boolean;
-  users: Pick<UserRepository, 'getExchangeCredentials'>;
+  users: Pick<UserRepository, 'getExchangeCredentials' | 'findByUsername'>;
   cipher: CredentialCipher;
-  serverCredentials: { apiKey: string; secret: string } | null;
+  /** Single-operator mode: the one username trading with `credentials`. `null`: off. */
+  singleOperator: { username: string; credentials: ExchangeCredentials } | null;
 }): (userId: string) => Promise<TradingAccount> {
   // Accounts hold clients; keep one per user for as long as their stored keys do not change.
   const cache = new Map<string, { sealed: string | null; account: TradingAccount }>();
+  let operatorId: string | undefined;
+  const isOperator = async (userId: string): Promise<boolean> => {
+    const operator = options.singleOperator;
+    if (!operator) return false;
+    // Resolved once: user ids never change, and the username is unique.
+    operatorId ??= (await options.users.findByUsername(operator.username))?.id;
+    return operatorId === userId;
+  };
   return async (userId) => {
     if (options.simulated) {
       const cached = cache.get(userId);
@@ -24,14 +36,23 @@ export function createAccountResolver(options: {
       cache.set(userId, { sealed: null, account });
       return account;
     }
+    if (options.singleOperator) {
+      // One account, one owner: anyone else trading on it would share its balance and positions.
+      if (!(await isOperator(userId))) throw new NoTradingAccountError('not-the-operator');
+      const cached = cache.get(userId);
+      if (cached) return cached.account;
+      const account = options.exchange.account(options.singleOperator.credentials);
+      cache.set(userId, { sealed: null, account });
+      return account;
+    }
     const sealed = await options.users.getExchangeCredentials(userId);
+    if (!sealed) {
+      cache.delete(userId);
+      throw new NoTradingAccountError('no-credentials');
+    }
     const cached = cache.get(userId);
     if (cached && cached.sealed === sealed) return cached.account;
-    const credentials = sealed ? options.cipher.decrypt(userId, sealed) : options.serverCredentials;
-    if (!credentials) {
-      throw new ConfigError('no exchange credentials: set them with PUT /account/exchange-credentials');
-    }
-    const account = options.exchange.account(credentials);
+    const account = options.exchange.account(options.cipher.decrypt(userId, sealed));
     cache.set(userId, { sealed, account });
     return account;
   };

@@ -62,6 +62,8 @@ export async function createRuntime(
     log?: (message: string) => void;
     /** What start-up recovered from (a stale pid file, an orphaned embedded PostgreSQL). */
     warn?: (message: string) => void;
+    /** Replaces the analyzer the config selects (tests script their answers). */
+    analyzer?: Analyzer;
   } = {},
 ): Promise<Runtime> {
   const simulated = config.binance === null;
@@ -87,7 +89,9 @@ export async function createRuntime(
   const paper = simulated ? await resumePaper(config, symbols, options.warn).catch(releaseOnFailure) : null;
   const clock: Clock = paper?.clock ?? systemClock;
   const exchange = paper ? paper.exchange : await createBinance(config, clock).catch(releaseOnFailure);
-  const analyzer = config.gemini ? await createGemini(config.gemini, clock) : createTechnicalAnalyzer();
+  const analyzer =
+    options.analyzer ??
+    (config.gemini ? await createGemini(config.gemini, clock) : createTechnicalAnalyzer());
 
   const secrets =
     config.jwtSecret && config.credentialsKey
@@ -117,10 +121,16 @@ export async function createRuntime(
     simulated,
     users: store.users,
     cipher,
-    serverCredentials: config.binance
-      ? { apiKey: config.binance.apiKey, secret: config.binance.secret }
-      : null,
+    singleOperator:
+      config.singleOperatorUser && config.binance?.serverKeys
+        ? { username: config.singleOperatorUser, credentials: config.binance.serverKeys }
+        : null,
   });
+  if (config.binance?.serverKeys && !config.singleOperatorUser) {
+    options.warn?.(
+      'BINANCE_API_KEY is set without SINGLE_OPERATOR_USER: the server keys trade for no one; each user trades with their own stored keys',
+    );
+  }
   const engine = createTradingBot({
     marketData: exchange.marketData,
     accountFor,
@@ -268,14 +278,15 @@ async function newestStoredTime(store: PostgresStore): Promise<number> {
 }
 
 async function createBinance(config: ServerConfig, clock: Clock): Promise<Exchange> {
-  // Loaded only when Binance keys are given, so the default start needs nothing of it.
+  // Loaded only on Binance, so the default start needs nothing of it.
   const { createBinanceExchange } = await import('@trd/exchange-binance');
   const binance = config.binance!;
+  // No default keys: market data is public, and every account is opened with its owner's keys
+  // (the server's only through the resolver's single-operator mode), never by omission.
   return createBinanceExchange({
     testnet: binance.testnet,
-    apiKey: binance.apiKey,
-    secret: binance.secret,
     clock,
+    ...(binance.baseUrl ? { baseUrl: binance.baseUrl } : {}),
   });
 }
 

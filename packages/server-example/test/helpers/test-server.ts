@@ -61,7 +61,7 @@ export async function startTestServer(
     simulated: true,
     users: store.users,
     cipher,
-    serverCredentials: null,
+    singleOperator: null,
   });
   const engine = createTradingBot({
     marketData: exchange.marketData,
