@@ -4,6 +4,7 @@ import { createCredentialCipher } from '../security/credential-cipher';
 import {
   accountResponseSchema,
   credentialsBodySchema,
+  credentialsStoredResponseSchema,
   errorResponses,
   messageResponseSchema,
 } from '../server/api-schemas';
@@ -45,17 +46,22 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['account'],
-          summary: "Store the caller's Binance API key and secret, encrypted (AES-256-GCM); never returned",
+          summary:
+            "Check the caller's Binance API key and secret against Binance, then store them encrypted (AES-256-GCM); never returned. 422 for keys that do not authenticate, cannot trade spot, or allow withdrawals",
           security: [{ bearerAuth: [] }],
           body: credentialsBodySchema,
-          response: { 200: messageResponseSchema, ...errorResponses(400, 401, 413) },
+          response: { 200: credentialsStoredResponseSchema, ...errorResponses(400, 401, 413, 422, 503) },
         },
       },
       async (request) => {
         const userId = callerId(request);
+        // Checked before kept: a key that may withdraw is never stored, not even for a moment.
+        const { warnings } = deps.checkCredentials
+          ? await deps.checkCredentials(request.body)
+          : { warnings: [] };
         await deps.users.setExchangeCredentials(userId, cipher.encrypt(userId, request.body));
-        request.log.info({ userId }, 'exchange credentials stored');
-        return { message: 'exchange credentials stored (encrypted)' };
+        request.log.info({ userId, warnings: warnings.length }, 'exchange credentials stored');
+        return { message: 'exchange credentials stored (encrypted)', warnings };
       },
     );
 

@@ -10,6 +10,7 @@ import {
   systemClock,
   type TradingBot,
 } from '@trd/core';
+import type { BinanceExchange } from '@trd/exchange-binance';
 import {
   createMockExchange,
   loadReplayCandles,
@@ -19,6 +20,7 @@ import {
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
 import { createCredentialCipher } from '../security/credential-cipher';
+import { createBinanceCredentialsCheck } from '../security/credentials-check';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
 import { lockDataDir, recordPostgresOwner } from './data-dir-lock';
@@ -88,7 +90,8 @@ export async function createRuntime(
   // resumes where the last run stopped, and the venue's state with it (see `resumePaper`).
   const paper = simulated ? await resumePaper(config, symbols, options.warn).catch(releaseOnFailure) : null;
   const clock: Clock = paper?.clock ?? systemClock;
-  const exchange = paper ? paper.exchange : await createBinance(config, clock).catch(releaseOnFailure);
+  const binance = paper ? null : await createBinance(config, clock).catch(releaseOnFailure);
+  const exchange: Exchange = paper ? paper.exchange : binance!;
   const analyzer =
     options.analyzer ??
     (config.gemini ? await createGemini(config.gemini, clock) : createTechnicalAnalyzer());
@@ -147,6 +150,7 @@ export async function createRuntime(
     engine,
     marketData: exchange.marketData,
     accountFor,
+    ...(binance ? { checkCredentials: createBinanceCredentialsCheck(binance) } : {}),
     clock,
     symbols,
     security: {
@@ -277,7 +281,7 @@ async function newestStoredTime(store: PostgresStore): Promise<number> {
   return Number(row?.newest ?? 0);
 }
 
-async function createBinance(config: ServerConfig, clock: Clock): Promise<Exchange> {
+async function createBinance(config: ServerConfig, clock: Clock): Promise<BinanceExchange> {
   // Loaded only on Binance, so the default start needs nothing of it.
   const { createBinanceExchange } = await import('@trd/exchange-binance');
   const binance = config.binance!;

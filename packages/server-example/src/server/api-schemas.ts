@@ -132,6 +132,12 @@ export const credentialsBodySchema = z.strictObject({
     .regex(/^[A-Za-z0-9]+$/, 'letters and digits only'),
 });
 
+/** `PUT /account/exchange-credentials`: stored, with what the venue check found worth saying. */
+export const credentialsStoredResponseSchema = z.object({
+  message: z.string(),
+  warnings: z.array(z.string()),
+});
+
 export const accountResponseSchema = z.object({
   id: z.string(),
   username: z.string(),

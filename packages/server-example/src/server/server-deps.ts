@@ -8,6 +8,7 @@ import type {
   TradingBotEvents,
 } from '@trd/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { CredentialsCheck } from '../security/credentials-check';
 
 /** A registered user as the server keeps it. The password is only ever stored hashed. */
 export interface UserRecord {
@@ -80,6 +81,11 @@ export interface ServerDeps {
   users: UserRepository;
   engine: TradingEngine;
   marketData: MarketData;
+  /**
+   * Checks exchange keys against the venue before `PUT /account/exchange-credentials` stores them.
+   * Absent (the simulated exchange): keys are stored unchecked, nothing trades with them there.
+   */
+  checkCredentials?: CredentialsCheck;
   /** The account a user trades with (for balances on the portfolio page). */
   accountFor(userId: string): TradingAccount | Promise<TradingAccount>;
   clock: Clock;
