@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../exchange-binance/test/fake-binance/index';
-import { type BinanceServer, keysOf, startBinanceServer } from './helpers/binance-server';
+import { type BinanceServer, keysOf, signUp, startBinanceServer } from './helpers/binance-server';
 import { buySignal } from './helpers/test-server';
 
 // Issue 18: on Binance every user trades their own account, and only theirs.
@@ -17,16 +17,6 @@ afterEach(async () => {
 });
 
 const signed = (ledger: LedgerEntry[]) => ledger.filter((entry) => entry.params.signature !== undefined);
-
-async function signUp(server: BinanceServer, name: string, keys?: { apiKey: string; secret: string }) {
-  const { access_token: token, user } = await server.api.register(name);
-  if (keys) {
-    const put = await server.api.request('PUT', '/account/exchange-credentials', { token, body: keys });
-    expect(put.status).toBe(200);
-    expect(JSON.stringify(put.body)).not.toContain(keys.secret);
-  }
-  return { token, id: user.id };
-}
 
 describe.each([
   ['without server keys', {}],

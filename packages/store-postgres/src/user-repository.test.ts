@@ -99,6 +99,35 @@ describe('users', () => {
     expect(logged.join('\n')).not.toMatch(/must-not-appear/);
   });
 
+  it('pages through stored credentials by id and replaces them only if unchanged', async () => {
+    const users = [];
+    for (let i = 0; i < 3; i++) {
+      const user = await store.users.create(newUser());
+      await store.users.setExchangeCredentials(user.id, `v1:page:${user.id}`);
+      users.push(user);
+    }
+    await store.users.create(newUser()); // no credentials: never listed
+    const all: { userId: string; encrypted: string }[] = [];
+    for (let after: string | null = null; ; ) {
+      const page = await store.users.exchangeCredentialsPage(after, 2);
+      all.push(...page);
+      if (page.length < 2) break;
+      after = page.at(-1)!.userId;
+    }
+    const ids = all.map((row) => row.userId);
+    expect(ids).toEqual([...ids].sort());
+    for (const user of users)
+      expect(all).toContainEqual({ userId: user.id, encrypted: `v1:page:${user.id}` });
+    const [first] = users;
+    expect(await store.users.replaceExchangeCredentials(first!.id, 'v1:stale', 'v1:new')).toBe(false);
+    expect(await store.users.getExchangeCredentials(first!.id)).toBe(`v1:page:${first!.id}`);
+    expect(await store.users.replaceExchangeCredentials(first!.id, `v1:page:${first!.id}`, 'v1:new')).toBe(
+      true,
+    );
+    expect(await store.users.getExchangeCredentials(first!.id)).toBe('v1:new');
+    expect((await caught(store.users.exchangeCredentialsPage(null, 0))).code).toBe('STORE');
+  });
+
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();

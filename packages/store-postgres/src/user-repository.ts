@@ -45,6 +45,19 @@ export interface UserRepository {
   setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
   /** The encrypted credentials, or `null` when none are set or the user does not exist. */
   getExchangeCredentials(userId: string): Promise<string | null>;
+  /**
+   * Users with stored credentials, ordered by id, after `afterUserId` (from the start when `null`),
+   * at most `limit` (1..1000): for re-encrypting them all under a new key, page by page.
+   */
+  exchangeCredentialsPage(
+    afterUserId: string | null,
+    limit: number,
+  ): Promise<{ userId: string; encrypted: string }[]>;
+  /**
+   * Replaces the user's credentials only if they still are `expected` (compare-and-set), so a
+   * rotation never overwrites keys the user changed meanwhile. Resolves whether it replaced them.
+   */
+  replaceExchangeCredentials(userId: string, expected: string, encrypted: string): Promise<boolean>;
   /** The user's current session version, or `null` when the user does not exist. */
   sessionVersion(userId: string): Promise<number | null>;
   /** Ends every session: increments the session version and returns it. `NotFoundError` for an unknown user. */
@@ -134,6 +147,33 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
       guarded('users.getExchangeCredentials', async () => {
         const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['exchangeCredentials'] });
         return row?.exchangeCredentials ?? null;
+      }),
+
+    exchangeCredentialsPage: (afterUserId, limit) =>
+      guarded('users.exchangeCredentialsPage', async () => {
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw invalidInput('limit must be an integer in 1..1000');
+        const rows = await fork().find(
+          UserEntity,
+          {
+            exchangeCredentials: { $ne: null },
+            ...(afterUserId === null ? {} : { id: { $gt: afterUserId } }),
+          },
+          { fields: ['id', 'exchangeCredentials'], orderBy: { id: 'asc' }, limit },
+        );
+        return rows.map((row) => ({ userId: row.id, encrypted: row.exchangeCredentials as string }));
+      }),
+
+    replaceExchangeCredentials: (userId, expected, encrypted) =>
+      guarded('users.replaceExchangeCredentials', async () => {
+        if (typeof expected !== 'string' || typeof encrypted !== 'string')
+          throw invalidInput('encrypted credentials must be strings');
+        const updated = await fork().nativeUpdate(
+          UserEntity,
+          { id: userId, exchangeCredentials: expected },
+          { exchangeCredentials: encrypted },
+        );
+        return updated === 1;
       }),
 
     sessionVersion: (userId) =>

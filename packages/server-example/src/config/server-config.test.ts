@@ -83,6 +83,14 @@ describe('loadServerConfig', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ BINANCE_API_KEY: 'only-the-key' }, 'BINANCE_API_KEY'],
     [{ EXCHANGE: 'kraken' }, 'EXCHANGE'],
+    [{ CREDENTIALS_KEY_PREVIOUS: Buffer.alloc(32, 1).toString('base64') }, 'CREDENTIALS_KEY_PREVIOUS'],
+    [
+      {
+        CREDENTIALS_KEY: Buffer.alloc(32, 1).toString('base64'),
+        CREDENTIALS_KEY_PREVIOUS: Buffer.alloc(32, 1).toString('base64'),
+      },
+      'CREDENTIALS_KEY_PREVIOUS',
+    ],
     [{ EXCHANGE: 'simulated', BINANCE_API_KEY: 'k', BINANCE_SECRET: 's' }, 'BINANCE_API_KEY'],
     [{ EXCHANGE: 'binance', SINGLE_OPERATOR_USER: 'alice' }, 'SINGLE_OPERATOR_USER'],
   ])('stops on a bad value and names it: %o', (env, name) => {

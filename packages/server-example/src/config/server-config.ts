@@ -43,6 +43,11 @@ export const serverEnvSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  /** The key being replaced, during a rotation: still read, never written. */
+  CREDENTIALS_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
   GEMINI_BASE_URL: z
@@ -92,6 +97,8 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   /** `undefined` → generate one for local use. */
   credentialsKey: Buffer | undefined;
+  /** During a key rotation: the old key, accepted for reading and re-encrypted away at start. */
+  credentialsKeyPrevious: Buffer | undefined;
   /** `baseUrl`: another endpoint than Google's (a proxy, or a local fake in tests). */
   gemini: { apiKey: string; model: string; baseUrl?: string } | null;
   /**
@@ -157,6 +164,12 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
   if (env.NODE_ENV === 'production' && !env.CREDENTIALS_KEY) {
     problems.push('CREDENTIALS_KEY: required when NODE_ENV=production');
   }
+  if (env.CREDENTIALS_KEY_PREVIOUS && !env.CREDENTIALS_KEY) {
+    problems.push('CREDENTIALS_KEY_PREVIOUS: needs CREDENTIALS_KEY (the new key) set too');
+  }
+  if (env.CREDENTIALS_KEY_PREVIOUS && env.CREDENTIALS_KEY_PREVIOUS === env.CREDENTIALS_KEY) {
+    problems.push('CREDENTIALS_KEY_PREVIOUS: must differ from CREDENTIALS_KEY');
+  }
   if (Boolean(env.BINANCE_API_KEY) !== Boolean(env.BINANCE_SECRET)) {
     problems.push('BINANCE_API_KEY/BINANCE_SECRET: set both or neither');
   }
@@ -209,6 +222,9 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     jwtSecret: env.JWT_SECRET,
     tokenTtlSeconds: Math.round(env.TOKEN_TTL_MINUTES * 60),
     credentialsKey: env.CREDENTIALS_KEY ? Buffer.from(env.CREDENTIALS_KEY, 'base64') : undefined,
+    credentialsKeyPrevious: env.CREDENTIALS_KEY_PREVIOUS
+      ? Buffer.from(env.CREDENTIALS_KEY_PREVIOUS, 'base64')
+      : undefined,
     gemini: env.GEMINI_API_KEY
       ? {
           apiKey: env.GEMINI_API_KEY,

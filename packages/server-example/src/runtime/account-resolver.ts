@@ -19,7 +19,10 @@ export function createAccountResolver(options: {
   singleOperator: { username: string; credentials: ExchangeCredentials } | null;
 }): (userId: string) => Promise<TradingAccount> {
   // Accounts hold clients; keep one per user for as long as their stored keys do not change.
-  const cache = new Map<string, { sealed: string | null; account: TradingAccount }>();
+  const cache = new Map<
+    string,
+    { sealed: string | null; credentials?: ExchangeCredentials; account: TradingAccount }
+  >();
   let operatorId: string | undefined;
   const isOperator = async (userId: string): Promise<boolean> => {
     const operator = options.singleOperator;
@@ -52,8 +55,18 @@ export function createAccountResolver(options: {
     }
     const cached = cache.get(userId);
     if (cached && cached.sealed === sealed) return cached.account;
-    const account = options.exchange.account(options.cipher.decrypt(userId, sealed));
-    cache.set(userId, { sealed, account });
+    const credentials = options.cipher.decrypt(userId, sealed);
+    // Re-encrypted (a key rotation) but the same keys: the same account, its state kept.
+    if (cached && sameKeys(cached.credentials, credentials)) {
+      cache.set(userId, { ...cached, sealed });
+      return cached.account;
+    }
+    const account = options.exchange.account(credentials);
+    cache.set(userId, { sealed, credentials, account });
     return account;
   };
+}
+
+function sameKeys(a: ExchangeCredentials | undefined, b: ExchangeCredentials): boolean {
+  return a !== undefined && a.apiKey === b.apiKey && a.secret === b.secret;
 }

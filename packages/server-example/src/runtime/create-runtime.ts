@@ -21,6 +21,7 @@ import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
 import { createCredentialCipher } from '../security/credential-cipher';
 import { createBinanceCredentialsCheck } from '../security/credentials-check';
+import { formatRotationReport, rotateCredentials } from '../security/rotate-credentials';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
 import { lockDataDir, recordPostgresOwner } from './data-dir-lock';
@@ -118,7 +119,20 @@ export async function createRuntime(
       })
     : null;
 
-  const cipher = createCredentialCipher(secrets.credentialsKey);
+  // During a rotation the old key still reads. On the embedded PostgreSQL this process is the
+  // database's only user (the DATA_DIR lock), so what the old key sealed moves to the new one now;
+  // with DATABASE_URL other processes may still have only the old key: the rotation command does
+  // it once every process has both.
+  const cipher = createCredentialCipher(secrets.credentialsKey, {
+    ...(config.credentialsKeyPrevious ? { previousKey: config.credentialsKeyPrevious } : {}),
+  });
+  if (config.credentialsKeyPrevious && !config.databaseUrl) {
+    const report = await rotateCredentials(store.users, cipher).catch(async (error: unknown) => {
+      await store.close();
+      return releaseOnFailure(error);
+    });
+    options.warn?.(formatRotationReport(report));
+  }
   const accountFor = createAccountResolver({
     exchange,
     simulated,

@@ -22,6 +22,22 @@ export function keysOf(name: string): ExchangeCredentials {
   return { apiKey: `${name}ApiKey${'K'.repeat(40)}`, secret: `${name}Secret${'S'.repeat(40)}` };
 }
 
+/** Registers `name` and, given keys, stores them (checked by the fake Binance) and switches to live. */
+export async function signUp(
+  server: BinanceServer,
+  name: string,
+  keys?: ExchangeCredentials,
+): Promise<{ token: string; id: string }> {
+  const { access_token: token, user } = await server.api.register(name);
+  if (keys) {
+    const put = await server.api.request('PUT', '/account/exchange-credentials', { token, body: keys });
+    if (put.status !== 200)
+      throw new Error(`storing ${name}'s keys: ${put.status} ${JSON.stringify(put.body)}`);
+    if (JSON.stringify(put.body).includes(keys.secret)) throw new Error('the answer echoed the secret');
+  }
+  return { token, id: user.id };
+}
+
 export interface BinanceServer {
   fake: FakeBinance;
   runtime: Runtime;
