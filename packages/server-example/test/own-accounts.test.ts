@@ -28,6 +28,15 @@ describe.each([
     const bob = await signUp(t, 'bob', BOB);
     const carol = await signUp(t, 'carol');
 
+    // Carol cannot go live without keys of her own...
+    const noLive = await t.api.request('PUT', '/account/trading-mode', {
+      token: carol.token,
+      body: { mode: 'live', confirm: true },
+    });
+    expect(noLive.status).toBe(400);
+    expect(noLive.body.message).toMatch(/no exchange credentials.*PUT \/account\/exchange-credentials/);
+    // ...nor start live (as when her keys are removed after going live): no one else's account.
+    await t.runtime.store.users.setTradingMode(carol.id, 'live');
     const refused = await t.api.request('POST', '/trading/start', { token: carol.token });
     expect(refused.status).toBe(400);
     expect(refused.body.message).toMatch(/no exchange credentials.*PUT \/account\/exchange-credentials/);
@@ -67,18 +76,25 @@ describe('single-operator mode (SINGLE_OPERATOR_USER)', () => {
       accounts,
       env: { BINANCE_API_KEY: SERVER.apiKey, BINANCE_SECRET: SERVER.secret, SINGLE_OPERATOR_USER: 'alice' },
     });
-    const alice = await signUp(t, 'alice');
-    const bob = await signUp(t, 'bob', BOB);
+    const alice = await signUp(t, 'alice', undefined, { live: true });
+    const bob = await signUp(t, 'bob', BOB, { live: false });
+    const bobLive = await t.api.request('PUT', '/account/trading-mode', {
+      token: bob.token,
+      body: { mode: 'live', confirm: true },
+    });
+    expect(bobLive.status).toBe(403);
+    expect(bobLive.body.message).toMatch(/single-operator mode/);
 
-    const refused = await t.api.request('POST', '/trading/start', { token: bob.token });
-    expect(refused.status).toBe(403);
-    expect(refused.body.message).toMatch(/single-operator mode/);
+    // Bob may paper-trade (his own simulated account), never on the server's.
+    expect((await t.api.request('POST', '/trading/start', { token: bob.token })).status).toBe(200);
     expect((await t.api.request('POST', '/trading/start', { token: alice.token })).status).toBe(200);
 
     const price = await t.runtime.exchange.marketData.price('BTCUSDT');
     t.analyzer.script(buySignal(price));
-    expect(await t.runtime.engine.runCycle()).toMatchObject({ opened: 1, errors: 0 });
+    expect(await t.runtime.engine.runCycle()).toMatchObject({ opened: 2, errors: 0 });
     const [trade] = (await t.runtime.store.listTrades(alice.id, { limit: 10, offset: 0 })).trades;
+    // One order reached Binance: Alice's, on the server's keys. Bob's stayed on paper.
+    expect(t.fake.server.requests('POST', '/api/v3/order')).toHaveLength(1);
     const [entry] = t.fake.server.requests('POST', '/api/v3/order');
     expect(entry).toMatchObject({
       apiKey: SERVER.apiKey,

@@ -128,6 +128,17 @@ describe('users', () => {
     expect((await caught(store.users.exchangeCredentialsPage(null, 0))).code).toBe('STORE');
   });
 
+  it('keeps a trading mode per user: paper for a new user, then what is set', async () => {
+    const user = await store.users.create(newUser());
+    expect(await store.users.getTradingMode(user.id)).toBe('paper');
+    await store.users.setTradingMode(user.id, 'live');
+    expect(await store.users.getTradingMode(user.id)).toBe('live');
+    expect(await store.users.getTradingMode('no-such-user')).toBeNull();
+    expect((await caught(store.users.setTradingMode('no-such-user', 'paper'))).code).toBe('NOT_FOUND');
+    expect((await caught(store.users.setTradingMode(user.id, 'margin' as never))).code).toBe('STORE');
+    expect(JSON.stringify(await store.users.findById(user.id))).not.toContain('live');
+  });
+
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();

@@ -4,6 +4,9 @@ import { type Clock, ConflictError, NotFoundError } from '@trd/core';
 import { UserEntity, type UserRow } from './entities';
 import { guarded, invalidInput, isUniqueViolation, violatedConstraint } from './store-errors';
 
+/** Where a user's orders go: `paper` (a simulated venue) or `live` (their own exchange account). */
+export type TradingMode = 'paper' | 'live';
+
 /** An account of the example server. `passwordHash` is whatever the server's hasher produced. */
 export interface UserRecord {
   id: string;
@@ -58,6 +61,10 @@ export interface UserRepository {
    * rotation never overwrites keys the user changed meanwhile. Resolves whether it replaced them.
    */
   replaceExchangeCredentials(userId: string, expected: string, encrypted: string): Promise<boolean>;
+  /** The user's trading mode (`paper` for a new user), or `null` when the user does not exist. */
+  getTradingMode(userId: string): Promise<TradingMode | null>;
+  /** Sets it. `NotFoundError` for an unknown user. */
+  setTradingMode(userId: string, mode: TradingMode): Promise<void>;
   /** The user's current session version, or `null` when the user does not exist. */
   sessionVersion(userId: string): Promise<number | null>;
   /** Ends every session: increments the session version and returns it. `NotFoundError` for an unknown user. */
@@ -102,6 +109,7 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           sessionVersion: 0,
           passwordHash: requireText('passwordHash', user.passwordHash, 4096),
           exchangeCredentials: null,
+          tradingMode: 'paper',
           createdAt: clock.now(),
         };
         try {
@@ -174,6 +182,19 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           { exchangeCredentials: encrypted },
         );
         return updated === 1;
+      }),
+
+    getTradingMode: (userId) =>
+      guarded('users.getTradingMode', async () => {
+        const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['tradingMode'] });
+        return row ? row.tradingMode : null;
+      }),
+
+    setTradingMode: (userId, mode) =>
+      guarded('users.setTradingMode', async () => {
+        if (mode !== 'paper' && mode !== 'live') throw invalidInput("trading mode must be 'paper' or 'live'");
+        const updated = await fork().nativeUpdate(UserEntity, { id: userId }, { tradingMode: mode });
+        if (updated === 0) throw new NotFoundError(`no user ${userId}`);
       }),
 
     sessionVersion: (userId) =>

@@ -31,6 +31,8 @@ async function seededServer(store: Store): Promise<TrdServer> {
     findById: async () => null,
     setExchangeCredentials: async () => {},
     getExchangeCredentials: async () => null,
+    getTradingMode: async () => 'paper',
+    setTradingMode: async () => {},
     // Every token of these tests is of a live session (version 0).
     sessionVersion: async () => 0,
     revokeSessions: async () => 1,

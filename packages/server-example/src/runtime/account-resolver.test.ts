@@ -24,13 +24,15 @@ const SERVER_KEYS = { apiKey: 'serverKey', secret: 'serverSecret' };
 const findByUsername = async (username: string) =>
   ['a', 'b', 'c'].includes(username) ? ({ id: `id-${username}` } as never) : null;
 
+const getTradingMode = async () => 'live' as const;
+
 describe('account resolver', () => {
   it('gives every user a paper account of their own on the simulated exchange', async () => {
     const { exchange, opened } = recordingExchange();
     const resolve = createAccountResolver({
       exchange,
       simulated: true,
-      users: { getExchangeCredentials: async () => null, findByUsername },
+      users: { getExchangeCredentials: async () => null, findByUsername, getTradingMode },
       cipher,
       singleOperator: null,
     });
@@ -48,7 +50,7 @@ describe('account resolver', () => {
     const resolve = createAccountResolver({
       exchange,
       simulated: false,
-      users: { getExchangeCredentials: async (id) => stored.get(id) ?? null, findByUsername },
+      users: { getExchangeCredentials: async (id) => stored.get(id) ?? null, findByUsername, getTradingMode },
       cipher,
       singleOperator: null,
     });
@@ -70,7 +72,7 @@ describe('account resolver', () => {
     const resolve = createAccountResolver({
       exchange,
       simulated: false,
-      users: { getExchangeCredentials: async (id) => stored.get(id) ?? null, findByUsername },
+      users: { getExchangeCredentials: async (id) => stored.get(id) ?? null, findByUsername, getTradingMode },
       cipher,
       singleOperator: null,
     });
@@ -93,6 +95,7 @@ describe('account resolver', () => {
         // Even a user with keys of their own: one account, one active user.
         getExchangeCredentials: async (id) => cipher.encrypt(id, { apiKey: `own-${id}`, secret: 's' }),
         findByUsername,
+        getTradingMode,
       },
       cipher,
       singleOperator: { username: 'a', credentials: SERVER_KEYS },
@@ -103,5 +106,38 @@ describe('account resolver', () => {
     expect(refused).toBeInstanceOf(NoTradingAccountError);
     expect((refused as NoTradingAccountError).statusCode).toBe(403);
     expect(opened).toEqual([SERVER_KEYS]);
+  });
+
+  it('paper users trade on the paper venue, live users with their own keys only', async () => {
+    const { exchange, opened } = recordingExchange();
+    const modes = new Map<string, 'paper' | 'live'>([['a', 'live']]);
+    const paperOpened: string[] = [];
+    const resolve = createAccountResolver({
+      exchange,
+      simulated: false,
+      users: {
+        getExchangeCredentials: async (id) =>
+          id === 'a' ? cipher.encrypt('a', { apiKey: 'userKeyA', secret: 'userSecretA' }) : null,
+        findByUsername,
+        getTradingMode: async (id) => modes.get(id) ?? 'paper',
+      },
+      cipher,
+      singleOperator: null,
+      paper: {
+        account: async (userId) => {
+          paperOpened.push(userId);
+          return { paper: userId } as unknown as TradingAccount;
+        },
+      },
+    });
+    expect(await resolve('b')).toEqual({ paper: 'b' });
+    expect(await resolve('b')).toBe(await resolve('b'));
+    expect(await resolve('a')).toEqual({ credentials: { apiKey: 'userKeyA', secret: 'userSecretA' } });
+    // b has no keys: no live account, and switching to live would be refused.
+    await expect(resolve.live('b')).rejects.toBeInstanceOf(NoTradingAccountError);
+    modes.set('a', 'paper');
+    expect(await resolve('a')).toEqual({ paper: 'a' });
+    expect(paperOpened).toEqual(['b', 'a']);
+    expect(opened.map((c) => c.apiKey)).toEqual(['userKeyA']);
   });
 });

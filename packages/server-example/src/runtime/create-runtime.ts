@@ -26,6 +26,7 @@ import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
 import { lockDataDir, recordPostgresOwner } from './data-dir-lock';
 import { engineInstanceId } from './engine-instance-id';
+import { createLivePricedPaperVenue } from './live-priced-paper-venue';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { createLoopingReplayFeed } from './looping-replay-feed';
 import { readPaperClock, startPaperClockSaver } from './paper-clock';
@@ -40,6 +41,8 @@ export const REPLAY_FIXTURES: Record<string, ReplayFixtureName> = {
 const WARMUP_BARS = 150;
 /** The simulated venue's state (accounts, orders, exits), in `DATA_DIR`. */
 export const PAPER_VENUE_FILE = 'paper-venue.json';
+/** Paper accounts beside Binance (the simulated venue at Binance's prices), in `DATA_DIR`. */
+export const LIVE_PRICED_PAPER_VENUE_FILE = 'paper-live-priced-venue.json';
 /** The simulated clock's time and the replay's anchor, in `DATA_DIR`. */
 export const PAPER_CLOCK_FILE = 'paper-clock.json';
 /** Wall time between saves of the simulated clock. */
@@ -67,6 +70,8 @@ export async function createRuntime(
     warn?: (message: string) => void;
     /** Replaces the analyzer the config selects (tests script their answers). */
     analyzer?: Analyzer;
+    /** Beside Binance: how long paper accounts reuse copied prices, ms (default 1 000; tests 0). */
+    paperPriceMaxAgeMs?: number;
   } = {},
 ): Promise<Runtime> {
   const simulated = config.binance === null;
@@ -136,6 +141,19 @@ export async function createRuntime(
   const accountFor = createAccountResolver({
     exchange,
     simulated,
+    // Beside Binance, paper users trade on the simulated venue at Binance's prices (dry-run).
+    ...(binance
+      ? {
+          paper: createLivePricedPaperVenue({
+            marketData: binance.marketData,
+            symbols,
+            clock,
+            startingBalances: { USDT: String(config.startingBalanceUsdt) },
+            stateFile: join(config.dataDir, LIVE_PRICED_PAPER_VENUE_FILE),
+            ...(options.paperPriceMaxAgeMs !== undefined ? { refreshMs: options.paperPriceMaxAgeMs } : {}),
+          }),
+        }
+      : {}),
     users: store.users,
     cipher,
     singleOperator:
@@ -164,7 +182,17 @@ export async function createRuntime(
     engine,
     marketData: exchange.marketData,
     accountFor,
-    ...(binance ? { checkCredentials: createBinanceCredentialsCheck(binance) } : {}),
+    ...(binance
+      ? {
+          checkCredentials: createBinanceCredentialsCheck(binance),
+          liveTrading: {
+            venue: binance.name,
+            checkLive: async (userId: string) => {
+              await accountFor.live(userId);
+            },
+          },
+        }
+      : {}),
     clock,
     symbols,
     security: {

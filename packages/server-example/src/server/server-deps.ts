@@ -34,6 +34,9 @@ export interface UserRepository {
   findById(id: string): Promise<UserRecord | null>;
   setExchangeCredentials(userId: string, encrypted: string | null): Promise<void>;
   getExchangeCredentials(userId: string): Promise<string | null>;
+  /** `paper` or `live` (`paper` for a new user); `null` for an unknown user. */
+  getTradingMode(userId: string): Promise<'paper' | 'live' | null>;
+  setTradingMode(userId: string, mode: 'paper' | 'live'): Promise<void>;
   sessionVersion(userId: string): Promise<number | null>;
   revokeSessions(userId: string): Promise<number>;
 }
@@ -86,6 +89,12 @@ export interface ServerDeps {
    * Absent (the simulated exchange): keys are stored unchecked, nothing trades with them there.
    */
   checkCredentials?: CredentialsCheck;
+  /**
+   * Paper or live per user, on a server with a real venue: `venue` is its name, `checkLive`
+   * throws (`NoTradingAccountError`) when the user has no live account to switch to. Absent: every
+   * user trades on the simulated exchange, paper only.
+   */
+  liveTrading?: { venue: string; checkLive(userId: string): Promise<void> };
   /** The account a user trades with (for balances on the portfolio page). */
   accountFor(userId: string): TradingAccount | Promise<TradingAccount>;
   clock: Clock;

@@ -22,11 +22,15 @@ export function keysOf(name: string): ExchangeCredentials {
   return { apiKey: `${name}ApiKey${'K'.repeat(40)}`, secret: `${name}Secret${'S'.repeat(40)}` };
 }
 
-/** Registers `name` and, given keys, stores them (checked by the fake Binance) and switches to live. */
+/**
+ * Registers `name` and, given keys, stores them (checked by the fake Binance); then switches to
+ * live (confirmed) when `live` (default: when keys are given).
+ */
 export async function signUp(
   server: BinanceServer,
   name: string,
   keys?: ExchangeCredentials,
+  options: { live?: boolean } = {},
 ): Promise<{ token: string; id: string }> {
   const { access_token: token, user } = await server.api.register(name);
   if (keys) {
@@ -34,6 +38,14 @@ export async function signUp(
     if (put.status !== 200)
       throw new Error(`storing ${name}'s keys: ${put.status} ${JSON.stringify(put.body)}`);
     if (JSON.stringify(put.body).includes(keys.secret)) throw new Error('the answer echoed the secret');
+  }
+  if (options.live ?? keys !== undefined) {
+    const live = await server.api.request('PUT', '/account/trading-mode', {
+      token,
+      body: { mode: 'live', confirm: true },
+    });
+    if (live.status !== 200)
+      throw new Error(`${name} going live: ${live.status} ${JSON.stringify(live.body)}`);
   }
   return { token, id: user.id };
 }
@@ -83,7 +95,7 @@ export async function startBinanceServer(
     ...options.env,
   });
   const analyzer = createScriptedAnalyzer();
-  const runtime = await createRuntime(config, { analyzer });
+  const runtime = await createRuntime(config, { analyzer, paperPriceMaxAgeMs: 0 });
   const lines: string[] = [];
   const stdout = new Writable({
     write(chunk, _encoding, done) {

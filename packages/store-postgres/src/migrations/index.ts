@@ -6,6 +6,7 @@ import { EngineHeartbeats20261125 } from './engine-heartbeats';
 import { InitialSchema20261125 } from './initial-schema';
 import { PositionProtection20261202 } from './position-protection';
 import { UserIdentity20261202 } from './user-identity';
+import { UserTradingMode20261203 } from './user-trading-mode';
 
 // Every migration, oldest first. Add new ones at the end; never edit one that has shipped.
 export const migrations: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrations: MigrationObject[] = [
   { name: 'CycleBatchReads20261202', class: CycleBatchReads20261202 },
   { name: 'AnalysisDecision20261202', class: AnalysisDecision20261202 },
   { name: 'UserIdentity20261202', class: UserIdentity20261202 },
+  { name: 'UserTradingMode20261203', class: UserTradingMode20261203 },
 ];
