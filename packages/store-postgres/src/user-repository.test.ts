@@ -139,6 +139,26 @@ describe('users', () => {
     expect(JSON.stringify(await store.users.findById(user.id))).not.toContain('live');
   });
 
+  it('migrates users who had stored keys to live (they traded live before modes existed)', async () => {
+    await store.query('create database before_trading_mode');
+    const url = server.url.replace(/\/trd$/, '/before_trading_mode');
+    const first = await createPostgresStore({ url });
+    const withKeys = await first.users.create(newUser());
+    const without = await first.users.create(newUser());
+    await first.users.setExchangeCredentials(withKeys.id, 'v1:sealed');
+    // As the database was before UserTradingMode20261203.
+    await first.query('alter table "users" drop column "trading_mode"');
+    await first.query(`delete from "trd_migrations" where "name" = 'UserTradingMode20261203'`);
+    await first.close();
+    const migrated = await createPostgresStore({ url });
+    try {
+      expect(await migrated.users.getTradingMode(withKeys.id)).toBe('live');
+      expect(await migrated.users.getTradingMode(without.id)).toBe('paper');
+    } finally {
+      await migrated.close();
+    }
+  });
+
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();
