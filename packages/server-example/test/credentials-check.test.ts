@@ -67,6 +67,17 @@ describe('PUT /account/exchange-credentials on Binance', () => {
     expect(text).not.toContain(keys.secret);
   });
 
+  it("limits key checks per user (each costs the server's request weight): 429 past five a minute", async () => {
+    const { access_token: token } = await t.api.register('impatient');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      statuses.push(
+        (await t.api.request('PUT', '/account/exchange-credentials', { token, body: UNKNOWN })).status,
+      );
+    }
+    expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
+  });
+
   it('never logs a key or a secret', () => {
     for (const keys of [GOOD, WITHDRAWS, CANNOT_TRADE, KEY_MAY_NOT_TRADE, ANY_IP, UNKNOWN]) {
       expect(t.logs()).not.toContain(keys.apiKey);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerId } from '../security/authentication';
 import { createCredentialCipher } from '../security/credential-cipher';
+import { createCredentialsCheckLimit } from '../security/credentials-check-limit';
 import {
   accountResponseSchema,
   credentialsBodySchema,
@@ -15,6 +16,7 @@ import type { ServerDeps } from '../server/server-deps';
 
 export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   const cipher = createCredentialCipher(deps.security.credentialsKey);
+  const checkLimit = createCredentialsCheckLimit({ now: () => deps.clock.now() });
 
   return async (app) => {
     // Authenticate before the body is even read.
@@ -118,11 +120,18 @@ export function accountRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
             "Check the caller's Binance API key and secret against Binance, then store them encrypted (AES-256-GCM); never returned. 422 for keys that do not authenticate, cannot trade spot, or allow withdrawals",
           security: [{ bearerAuth: [] }],
           body: credentialsBodySchema,
-          response: { 200: credentialsStoredResponseSchema, ...errorResponses(400, 401, 413, 422, 503) },
+          response: { 200: credentialsStoredResponseSchema, ...errorResponses(400, 401, 413, 422, 429, 503) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const userId = callerId(request);
+        if (deps.checkCredentials) {
+          const waitMs = checkLimit.take(userId);
+          if (waitMs > 0) {
+            reply.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+            return sendError(reply, 429, 'too many key checks: try again in a minute');
+          }
+        }
         // Checked before kept: a key that may withdraw is never stored, not even for a moment.
         const { warnings } = deps.checkCredentials
           ? await deps.checkCredentials(request.body)

@@ -69,9 +69,10 @@ export function createLivePricedPaperVenue(options: {
     if (!feed) return Promise.resolve(); // the simulated venue refuses the unknown symbol itself
     const done = (async () => {
       const mock = await exchange();
-      // Every bar since the last copy (the path open exits are matched against), at least 2.
-      const newest = feed.newestOpenTime();
-      const missed = newest === undefined ? 60 : Math.ceil((clock.now() - newest) / 60_000) + 1;
+      // Every bar since the last copy (the path open exits are matched against), at least 2; after
+      // a restart, since the venue was last saved (Binance serves up to 1 000).
+      const since = feed.newestOpenTime() ?? mock.stateSavedAt() ?? clock.now() - 60 * 60_000;
+      const missed = Math.ceil((clock.now() - since) / 60_000) + 1;
       const [candles, price] = await Promise.all([
         marketData.candles(symbol, { interval: '1m', limit: Math.min(1000, Math.max(2, missed)) }),
         marketData.price(symbol),
