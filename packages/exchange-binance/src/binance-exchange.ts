@@ -12,6 +12,7 @@ import { createBinanceFetch } from './binance-fetch';
 import { type BinanceMarketData, createBinanceMarketData } from './binance-market-data';
 import { createBinanceTradingAccount } from './binance-trading-account';
 import { type CcxtBinance, createAccountClient, createCcxtClient } from './ccxt-client';
+import { type BinanceKeyPermissions, readKeyPermissions } from './key-permissions';
 import { RequestWeightGovernor, type RequestWeightSnapshot } from './request-weight-governor';
 import { ServerClock } from './server-clock';
 import { UserDataStreamHub } from './user-data-stream';
@@ -36,6 +37,13 @@ export interface BinanceExchange extends Exchange {
   readonly marketData: BinanceMarketData;
   /** The account for `credentials`, or for the factory's `apiKey`/`secret` when omitted. No network call. */
   account(credentials?: ExchangeCredentials): TradingAccount;
+  /**
+   * What these keys may do (`canTrade`, spot, and the key's restrictions: withdrawals, trading, IP
+   * list), read from Binance with two signed requests; `restrictions` is `undefined` on the spot
+   * testnet, which has no `/sapi` endpoints. Check keys with it before keeping them.
+   * @throws AuthenticationError when Binance refuses the keys.
+   */
+  keyPermissions(credentials: ExchangeCredentials): Promise<BinanceKeyPermissions>;
   /** Request weight used this minute, as Binance reports it (shared by every account: limits are per IP). */
   requestWeight(): RequestWeightSnapshot;
   /**
@@ -133,6 +141,14 @@ export function createBinanceExchange(options: BinanceExchangeOptions = {}): Bin
         stopLimitOffsetPercent: options.stopLimitOffsetPercent ?? '0.1',
         stopLeg: options.stopLeg ?? 'stop-limit',
         ...(hub ? { stream: hub.account(keys.apiKey, keys.secret) } : {}),
+      });
+    },
+    keyPermissions(credentials) {
+      if (!credentials.apiKey || !credentials.secret)
+        return Promise.reject(new ConfigError('binance: checking keys needs an API key and secret'));
+      return readKeyPermissions(createAccountClient(sharedClient, credentials.apiKey, credentials.secret), {
+        // The real testnet has no /sapi; a local fake (baseUrl) serves it.
+        readRestrictions: !testnet || options.baseUrl !== undefined,
       });
     },
     requestWeight: () => governor.snapshot(),

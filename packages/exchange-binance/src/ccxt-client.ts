@@ -65,7 +65,9 @@ function pointEveryApiAt(client: CcxtBinance, baseUrl: string): void {
   const origin = new URL(baseUrl);
   const base = `${origin.protocol}//${origin.host}`;
   const urls = client.urls as Record<string, unknown>;
-  const groups = ['api', 'test', 'demo'];
+  // `setSandboxMode` moves the production table (with sapi) to `apiBackup` and puts the testnet's
+  // (api only) in `api`: read both, so a local fake serves every group in either mode.
+  const groups = ['apiBackup', 'api', 'test', 'demo'];
   const rewritten: Record<string, string> = {};
   for (const group of groups) {
     const table = urls[group];

@@ -11,6 +11,7 @@ export type { BinanceExchangeOptions, UserDataStreamSettings } from './binance-e
 export type { FetchFunction } from './binance-fetch';
 export type { BinanceMarketData } from './binance-market-data';
 export { BINANCE_SPOT_CAPABILITIES, type OrderLookupOptions } from './binance-trading-account';
+export type { BinanceKeyPermissions } from './key-permissions';
 export type { RetryOptions } from './read-retry';
 export type { RequestWeightOptions, RequestWeightSnapshot } from './request-weight-governor';
 export type { WebSocketFactory, WebSocketLike } from './web-socket';

@@ -112,8 +112,41 @@ async function enter() {
   $('app').hidden = false;
   initCharts();
   connectSocket();
+  showMode(account);
   await Promise.all([loadConfig(), refreshAll(), loadRecentAnalyses()]);
 }
+
+// ---------- paper or live ----------
+/** Paper: the simulated venue at the real prices. Live: the user's own exchange account. */
+function showMode(account) {
+  const live = account.tradingMode === 'live';
+  $('mode').textContent = live ? `live (${account.liveVenue})` : 'paper';
+  $('mode').className = live ? 'live' : '';
+  const button = $('mode-switch');
+  // A server without a live venue has nothing to switch to.
+  button.hidden = account.liveVenue === null;
+  button.textContent = live ? 'Switch to paper' : 'Go live…';
+}
+$('mode-switch').addEventListener('click', async () => {
+  const live = state.user.tradingMode === 'live';
+  const body = live ? { mode: 'paper' } : { mode: 'live', confirm: true };
+  // Going live is an explicit, confirmed action: real orders on the user's own account.
+  if (
+    !live &&
+    !window.confirm(
+      `Trade live on your own ${state.user.liveVenue} account? Orders from the next cycle use real funds, with the keys you stored.`,
+    )
+  )
+    return;
+  try {
+    const result = await api('PUT', '/account/trading-mode', body);
+    $('message').textContent = result.message;
+    state.user = await api('GET', '/account');
+    showMode(state.user);
+  } catch (error) {
+    $('message').textContent = error.message;
+  }
+});
 
 // ---------- trading controls and config ----------
 $('start').addEventListener('click', () => act('POST', '/trading/start'));

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     {
       demoMode: config.demoMode,
       exchange: config.binance ? (config.binance.testnet ? 'binance-testnet' : 'binance') : 'simulated',
+      singleOperator: config.singleOperatorUser !== null,
       analyzer: analyzerLabel(config.analyzer),
       database: config.databaseUrl ? 'DATABASE_URL' : 'embedded',
     },

@@ -86,6 +86,12 @@ describe('bad input on every route: 4xx, nothing written, server still healthy',
       ['PUT', '/account/exchange-credentials', {}, 'body.apiKey'],
       ['PUT', '/account/exchange-credentials', { apiKey: 'OnlyTheKey123' }, 'body.secret'],
       ['PUT', '/account/exchange-credentials', { apiKey: 12345678, secret: 'Secret123456' }, 'body.apiKey'],
+      ['PUT', '/account/trading-mode', {}, 'body.mode'],
+      ['PUT', '/account/trading-mode', { mode: 'margin' }, 'body.mode'],
+      ['PUT', '/account/trading-mode', { mode: 'live', confirm: 'yes' }, 'body.confirm'],
+      ['PUT', '/account/trading-mode', { mode: 'paper', extra: 1 }, 'extra'],
+      // The simulated exchange has no live venue.
+      ['PUT', '/account/trading-mode', { mode: 'live', confirm: true }, 'body.mode'],
     ];
     for (const [method, path, body, field] of cases) {
       const response = await api.request(method, path, { token, body });
@@ -201,6 +207,7 @@ describe('bad input on every route: 4xx, nothing written, server still healthy',
       '/portfolio/performance',
       '/health',
       '/account/exchange-credentials',
+      '/account/trading-mode',
     ]) {
       expect(spec.body.paths, path).toHaveProperty([path]);
     }

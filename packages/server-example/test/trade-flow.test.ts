@@ -73,6 +73,8 @@ describe('end to end: register, trade, close, stop (real HTTP, WebSocket, Postgr
       username: 'alice',
       email: 'alice@example.com',
       hasExchangeCredentials: true,
+      tradingMode: 'paper',
+      liveVenue: null,
     });
     expect(JSON.stringify(account.body)).not.toContain(API_KEY);
     const rows = await t.store.query<Record<string, unknown>>('select * from users where id = ?', [userId]);

@@ -8,5 +8,5 @@ export {
 } from './embedded-postgres';
 export { MONEY_PRECISION, MONEY_SCALE } from './entities/column-types';
 export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres-store';
-export type { NewUser, UserRecord, UserRepository } from './user-repository';
+export type { NewUser, TradingMode, UserRecord, UserRepository } from './user-repository';
 export { identityKey } from './user-repository';

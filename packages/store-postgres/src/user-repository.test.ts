@@ -114,6 +114,66 @@ describe('users', () => {
     expect((await caught(store.users.setNotificationSettings(user.id, ''))).code).toBe('STORE');
   });
 
+  it('pages through stored credentials by id and replaces them only if unchanged', async () => {
+    const users = [];
+    for (let i = 0; i < 3; i++) {
+      const user = await store.users.create(newUser());
+      await store.users.setExchangeCredentials(user.id, `v1:page:${user.id}`);
+      users.push(user);
+    }
+    await store.users.create(newUser()); // no credentials: never listed
+    const all: { userId: string; encrypted: string }[] = [];
+    for (let after: string | null = null; ; ) {
+      const page = await store.users.exchangeCredentialsPage(after, 2);
+      all.push(...page);
+      if (page.length < 2) break;
+      after = page.at(-1)!.userId;
+    }
+    const ids = all.map((row) => row.userId);
+    expect(ids).toEqual([...ids].sort());
+    for (const user of users)
+      expect(all).toContainEqual({ userId: user.id, encrypted: `v1:page:${user.id}` });
+    const [first] = users;
+    expect(await store.users.replaceExchangeCredentials(first!.id, 'v1:stale', 'v1:new')).toBe(false);
+    expect(await store.users.getExchangeCredentials(first!.id)).toBe(`v1:page:${first!.id}`);
+    expect(await store.users.replaceExchangeCredentials(first!.id, `v1:page:${first!.id}`, 'v1:new')).toBe(
+      true,
+    );
+    expect(await store.users.getExchangeCredentials(first!.id)).toBe('v1:new');
+    expect((await caught(store.users.exchangeCredentialsPage(null, 0))).code).toBe('STORE');
+  });
+
+  it('keeps a trading mode per user: paper for a new user, then what is set', async () => {
+    const user = await store.users.create(newUser());
+    expect(await store.users.getTradingMode(user.id)).toBe('paper');
+    await store.users.setTradingMode(user.id, 'live');
+    expect(await store.users.getTradingMode(user.id)).toBe('live');
+    expect(await store.users.getTradingMode('no-such-user')).toBeNull();
+    expect((await caught(store.users.setTradingMode('no-such-user', 'paper'))).code).toBe('NOT_FOUND');
+    expect((await caught(store.users.setTradingMode(user.id, 'margin' as never))).code).toBe('STORE');
+    expect(JSON.stringify(await store.users.findById(user.id))).not.toContain('live');
+  });
+
+  it('migrates users who had stored keys to live (they traded live before modes existed)', async () => {
+    await store.query('create database before_trading_mode');
+    const url = server.url.replace(/\/trd$/, '/before_trading_mode');
+    const first = await createPostgresStore({ url });
+    const withKeys = await first.users.create(newUser());
+    const without = await first.users.create(newUser());
+    await first.users.setExchangeCredentials(withKeys.id, 'v1:sealed');
+    // As the database was before UserTradingMode20261203.
+    await first.query('alter table "users" drop column "trading_mode"');
+    await first.query(`delete from "trd_migrations" where "name" = 'UserTradingMode20261203'`);
+    await first.close();
+    const migrated = await createPostgresStore({ url });
+    try {
+      expect(await migrated.users.getTradingMode(withKeys.id)).toBe('live');
+      expect(await migrated.users.getTradingMode(without.id)).toBe('paper');
+    } finally {
+      await migrated.close();
+    }
+  });
+
   it('throws NotFoundError when setting credentials of an unknown user', async () => {
     expect((await caught(store.users.setExchangeCredentials('no-such-user', 'x'))).code).toBe('NOT_FOUND');
     expect(await store.users.getExchangeCredentials('no-such-user')).toBeNull();

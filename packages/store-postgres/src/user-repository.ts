@@ -5,6 +5,9 @@ import { UserEntity, type UserRow } from './entities';
 import { preparedStatements } from './prepared-statements';
 import { guarded, invalidInput, isUniqueViolation, violatedConstraint } from './store-errors';
 
+/** Where a user's orders go: `paper` (a simulated venue) or `live` (their own exchange account). */
+export type TradingMode = 'paper' | 'live';
+
 /** An account of the example server. `passwordHash` is whatever the server's hasher produced. */
 export interface UserRecord {
   id: string;
@@ -53,6 +56,23 @@ export interface UserRepository {
   setNotificationSettings(userId: string, encrypted: string | null): Promise<void>;
   /** The encrypted notification settings, or `null` when none are set. */
   getNotificationSettings(userId: string): Promise<string | null>;
+  /**
+   * Users with stored credentials, ordered by id, after `afterUserId` (from the start when `null`),
+   * at most `limit` (1..1000): for re-encrypting them all under a new key, page by page.
+   */
+  exchangeCredentialsPage(
+    afterUserId: string | null,
+    limit: number,
+  ): Promise<{ userId: string; encrypted: string }[]>;
+  /**
+   * Replaces the user's credentials only if they still are `expected` (compare-and-set), so a
+   * rotation never overwrites keys the user changed meanwhile. Resolves whether it replaced them.
+   */
+  replaceExchangeCredentials(userId: string, expected: string, encrypted: string): Promise<boolean>;
+  /** The user's trading mode (`paper` for a new user), or `null` when the user does not exist. */
+  getTradingMode(userId: string): Promise<TradingMode | null>;
+  /** Sets it. `NotFoundError` for an unknown user. */
+  setTradingMode(userId: string, mode: TradingMode): Promise<void>;
   /** The user's current session version, or `null` when the user does not exist. */
   sessionVersion(userId: string): Promise<number | null>;
   /** Ends every session: increments the session version and returns it. `NotFoundError` for an unknown user. */
@@ -98,6 +118,7 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           sessionVersion: 0,
           passwordHash: requireText('passwordHash', user.passwordHash, 4096),
           exchangeCredentials: null,
+          tradingMode: 'paper',
           createdAt: clock.now(),
         };
         try {
@@ -175,6 +196,46 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           [userId],
         );
         return row?.settings ?? null;
+      }),
+
+    exchangeCredentialsPage: (afterUserId, limit) =>
+      guarded('users.exchangeCredentialsPage', async () => {
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw invalidInput('limit must be an integer in 1..1000');
+        const rows = await fork().find(
+          UserEntity,
+          {
+            exchangeCredentials: { $ne: null },
+            ...(afterUserId === null ? {} : { id: { $gt: afterUserId } }),
+          },
+          { fields: ['id', 'exchangeCredentials'], orderBy: { id: 'asc' }, limit },
+        );
+        return rows.map((row) => ({ userId: row.id, encrypted: row.exchangeCredentials as string }));
+      }),
+
+    replaceExchangeCredentials: (userId, expected, encrypted) =>
+      guarded('users.replaceExchangeCredentials', async () => {
+        if (typeof expected !== 'string' || typeof encrypted !== 'string')
+          throw invalidInput('encrypted credentials must be strings');
+        const updated = await fork().nativeUpdate(
+          UserEntity,
+          { id: userId, exchangeCredentials: expected },
+          { exchangeCredentials: encrypted },
+        );
+        return updated === 1;
+      }),
+
+    getTradingMode: (userId) =>
+      guarded('users.getTradingMode', async () => {
+        const row = await fork().findOne(UserEntity, { id: userId }, { fields: ['tradingMode'] });
+        return row ? row.tradingMode : null;
+      }),
+
+    setTradingMode: (userId, mode) =>
+      guarded('users.setTradingMode', async () => {
+        if (mode !== 'paper' && mode !== 'live') throw invalidInput("trading mode must be 'paper' or 'live'");
+        const updated = await fork().nativeUpdate(UserEntity, { id: userId }, { tradingMode: mode });
+        if (updated === 0) throw new NotFoundError(`no user ${userId}`);
       }),
 
     sessionVersion: (userId) =>

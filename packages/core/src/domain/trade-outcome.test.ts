@@ -14,7 +14,13 @@ describe('isWinningTrade: the one definition of a win', () => {
 
   it('is what the history the analyzer sees counts: a break-even trade extends a losing streak', () => {
     const closed = (profitLoss: string, i: number) =>
-      ({ id: `t${i}`, status: 'closed', profitLoss, exitReason: 'TIMEOUT', closedAt: 1000 - i }) as unknown as Trade;
+      ({
+        id: `t${i}`,
+        status: 'closed',
+        profitLoss,
+        exitReason: 'TIMEOUT',
+        closedAt: 1000 - i,
+      }) as unknown as Trade;
     const history = buildHistoryContext(['0', '-1', '2'].map(closed));
     expect(history.losingStreak).toBe(2);
     expect(history.winRate).toBeCloseTo(100 / 3);

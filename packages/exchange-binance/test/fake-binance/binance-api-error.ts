@@ -34,6 +34,12 @@ export const rejections = {
   // "Messages for -1010 …, -2010 NEW_ORDER_REJECTED, …": "Account has insufficient balance for requested action."
   insufficientBalance: () =>
     new BinanceApiError(400, -2010, 'Account has insufficient balance for requested action.'),
+  // errors.md:388, the -2010 table: "This account may not place or cancel orders." — "the account has
+  // trading ability disabled" (`canTrade: false` in `GET /api/v3/account`).
+  tradingDisabled: () => new BinanceApiError(400, -2010, 'This account may not place or cancel orders.'),
+  // errors.md:341-342 `### -2015 REJECTED_MBX_KEY`: a key without the endpoint's permission
+  // (rest-api.md:186-196: "By default, an API key cannot `TRADE`").
+  rejectedKey: () => new BinanceApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.'),
   // Same table: "Duplicate order sent." — "The `clOrdId` is already in use."
   duplicate: () => new BinanceApiError(400, -2010, 'Duplicate order sent.'),
   // Same table: "The relationship of the prices for the orders is not correct." (OCO price restrictions)

@@ -12,6 +12,8 @@ export interface EndpointSpec {
   /** Every parameter the endpoint reads. */
   parameters: readonly string[];
   signed: boolean;
+  /** rest-api.md:184-203: `TRADE` endpoints need a key that may trade; others need any valid key. */
+  security?: 'TRADE';
 }
 
 // rest-api.md:205-224: every SIGNED request carries these.
@@ -42,6 +44,9 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
     parameters: ['symbol', 'symbols', 'symbolStatus'],
     signed: false,
   },
+  // https://developers.binance.com/docs/wallet/account/api-key-permission
+  // `GET /sapi/v1/account/apiRestrictions` (USER_DATA): weight 1, recvWindow and timestamp.
+  'GET /sapi/v1/account/apiRestrictions': { weight: () => 1, parameters: [...SIGNED], signed: true },
   // rest-api.md:4174-4189 `GET /api/v3/account`: weight 20.
   'GET /api/v3/account': { weight: () => 20, parameters: ['omitZeroBalances', ...SIGNED], signed: true },
   // rest-api.md:2128-2165 `POST /api/v3/order`: weight 1.
@@ -69,6 +74,7 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
       ...SIGNED,
     ],
     signed: true,
+    security: 'TRADE',
   },
   // rest-api.md:4232-4252 `GET /api/v3/order`: weight 4.
   'GET /api/v3/order': {
@@ -88,6 +94,7 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
       ...SIGNED,
     ],
     signed: true,
+    security: 'TRADE',
   },
   // rest-api.md:4570-4595 `GET /api/v3/myTrades`: 20 without orderId, 5 with it.
   'GET /api/v3/myTrades': {
@@ -124,6 +131,7 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
       ...SIGNED,
     ],
     signed: true,
+    security: 'TRADE',
   },
   // rest-api.md:4400-4419 `GET /api/v3/orderList`: weight 4.
   'GET /api/v3/orderList': {
@@ -136,6 +144,7 @@ export const ENDPOINTS: Record<string, EndpointSpec> = {
     weight: () => 1,
     parameters: ['symbol', 'orderListId', 'listClientOrderId', 'newClientOrderId', ...SIGNED],
     signed: true,
+    security: 'TRADE',
   },
   // rest-api.md:4523-4538 `GET /api/v3/openOrderList`: weight 6.
   'GET /api/v3/openOrderList': { weight: () => 6, parameters: [...SIGNED], signed: true },

@@ -38,6 +38,7 @@ export interface LedgerEntry {
   path: string;
   /** Query and body parameters together (the query wins, as on Binance). */
   params: Params;
+  /** The `X-MBX-APIKEY` header, as sent (so tests check whose key signed each request). */
   apiKey?: string;
   status: number;
   fault?: FakeFault['kind'];
@@ -86,6 +87,7 @@ export class FakeBinanceServer {
       'GET /api/v3/avgPrice': (params) => venue.averagePriceAnswer(params),
       'GET /api/v3/ticker/price': (params) => venue.tickerPrice(params),
       'GET /api/v3/account': (params, key) => venue.accountInfo(key, params),
+      'GET /sapi/v1/account/apiRestrictions': (_params, key) => venue.apiRestrictions(key),
       'POST /api/v3/order': (params, key) => venue.placeOrder(key, params),
       'GET /api/v3/order': (params, key) => venue.queryOrder(key, params),
       'DELETE /api/v3/order': (params, key) => venue.cancelOrder(key, params),
@@ -232,6 +234,13 @@ export class FakeBinanceServer {
       }
       let key = '';
       if (route.spec.signed) key = this.authenticate(apiKey, rawQuery, body, params);
+      // rest-api.md:194-196: "By default, an API key cannot `TRADE`" — such a key is refused on TRADE
+      // endpoints (errors.md:341-342 -2015).
+      if (
+        route.spec.security === 'TRADE' &&
+        !this.options.venue.accounts.get(key)?.permissions.enableSpotAndMarginTrading
+      )
+        throw rejections.rejectedKey();
       // errors.md:93-95 -1104: a parameter the endpoint does not read (misspelled, or unknown) is refused.
       const unread = unreadParameters(route.spec, params);
       const sent = Object.keys(params).length;

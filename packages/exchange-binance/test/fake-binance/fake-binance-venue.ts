@@ -31,10 +31,35 @@ interface Balance {
   locked: Decimal;
 }
 
+/**
+ * What an account and its API key may do: `canTrade` and `canWithdraw` as `GET /api/v3/account`
+ * reports them (rest-api.md:4207-4208), the key's restrictions as `GET /sapi/v1/account/apiRestrictions`
+ * does (https://developers.binance.com/docs/wallet/account/api-key-permission).
+ */
+export interface FakeKeyPermissions {
+  /** The account may trade (false: orders refused with -2010 "This account may not place or cancel orders."). */
+  canTrade: boolean;
+  /** The key allows withdrawals. */
+  enableWithdrawals: boolean;
+  /** The key may call TRADE endpoints (false: -2015 on them, rest-api.md:186-196). */
+  enableSpotAndMarginTrading: boolean;
+  /** The key is restricted to a list of IPs. */
+  ipRestrict: boolean;
+}
+
+/** A trade-only key restricted to the caller's IP: what the server asks users for. */
+export const TRADE_ONLY_KEY: FakeKeyPermissions = {
+  canTrade: true,
+  enableWithdrawals: false,
+  enableSpotAndMarginTrading: true,
+  ipRestrict: true,
+};
+
 export interface FakeAccount {
   apiKey: string;
   secret: string;
   balances: Map<string, Balance>;
+  permissions: FakeKeyPermissions;
 }
 
 export interface FakeOrder {
@@ -294,8 +319,18 @@ export class FakeBinanceVenue {
     else this.averagePriceOverrides.set(symbol, new Decimal(price));
   }
 
-  addAccount(apiKey: string, secret: string, balances: Record<string, string>): FakeAccount {
-    const account: FakeAccount = { apiKey, secret, balances: new Map() };
+  addAccount(
+    apiKey: string,
+    secret: string,
+    balances: Record<string, string>,
+    permissions: Partial<FakeKeyPermissions> = {},
+  ): FakeAccount {
+    const account: FakeAccount = {
+      apiKey,
+      secret,
+      balances: new Map(),
+      permissions: { ...TRADE_ONLY_KEY, ...permissions },
+    };
     for (const [asset, free] of Object.entries(balances))
       account.balances.set(asset, { free: new Decimal(free), locked: new Decimal(0) });
     this.accounts.set(apiKey, account);
@@ -501,8 +536,8 @@ export class FakeBinanceVenue {
         buyer: fmt(new Decimal(0)),
         seller: fmt(new Decimal(0)),
       },
-      canTrade: true,
-      canWithdraw: false,
+      canTrade: account.permissions.canTrade,
+      canWithdraw: account.permissions.enableWithdrawals,
       canDeposit: false,
       brokered: false,
       requireSelfTradePrevention: false,
@@ -515,6 +550,29 @@ export class FakeBinanceVenue {
     };
   }
 
+  /**
+   * GET /sapi/v1/account/apiRestrictions, the answer of
+   * https://developers.binance.com/docs/wallet/account/api-key-permission (its example's fields).
+   */
+  apiRestrictions(apiKey: string): unknown {
+    const { permissions } = this.account(apiKey);
+    return {
+      ipRestrict: permissions.ipRestrict,
+      createTime: 1623840271000,
+      enableReading: true,
+      enableWithdrawals: permissions.enableWithdrawals,
+      enableInternalTransfer: false,
+      enableMargin: false,
+      enableFutures: false,
+      permitsUniversalTransfer: false,
+      enableVanillaOptions: false,
+      enableFixApiTrade: false,
+      enableFixReadOnly: true,
+      enableSpotAndMarginTrading: permissions.enableSpotAndMarginTrading,
+      enablePortfolioMarginTrading: false,
+    };
+  }
+
   // ---- orders ---------------------------------------------------------------------------------
 
   /**
@@ -523,6 +581,7 @@ export class FakeBinanceVenue {
    * then the filters (filters.md), then the balance.
    */
   placeOrder(apiKey: string, params: Params): unknown {
+    if (!this.account(apiKey).permissions.canTrade) throw rejections.tradingDisabled();
     const info = this.symbolInfo(params.symbol);
     if (!params.side) throw rejections.mandatory('side');
     // errors.md:124-125 -1117 "Invalid side." (enums.md:115-118).
@@ -780,6 +839,7 @@ export class FakeBinanceVenue {
    * filters of each leg, the price relations around the last price, the open order counts.
    */
   placeOco(apiKey: string, params: Params): unknown {
+    if (!this.account(apiKey).permissions.canTrade) throw rejections.tradingDisabled();
     const info = this.symbolInfo(params.symbol);
     const side = required(params, 'side');
     const rawQuantity = required(params, 'quantity');

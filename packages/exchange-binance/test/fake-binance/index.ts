@@ -1,18 +1,26 @@
 import exchangeInfo from '../fixtures/exchange-info.json' with { type: 'json' };
 import { type BinanceAnswer, NOT_FOUND_ANSWERS } from './binance-api-error';
 import { FakeBinanceServer, type FakeFault, type LedgerEntry } from './fake-binance-server';
-import { FakeBinanceVenue, type FakeCandle, loadCandleCsv } from './fake-binance-venue';
+import {
+  FakeBinanceVenue,
+  type FakeCandle,
+  type FakeKeyPermissions,
+  loadCandleCsv,
+  TRADE_ONLY_KEY,
+} from './fake-binance-venue';
 import type { FakeUserDataStream } from './fake-user-data-stream';
 import type { SymbolInfo } from './symbol-filters';
 
-export type { BinanceAnswer, FakeCandle, FakeFault, LedgerEntry, SymbolInfo };
-export { NOT_FOUND_ANSWERS };
+export type { BinanceAnswer, FakeCandle, FakeFault, FakeKeyPermissions, LedgerEntry, SymbolInfo };
+export { NOT_FOUND_ANSWERS, TRADE_ONLY_KEY };
 
 export interface FakeBinanceAccount {
   apiKey: string;
   secret: string;
   /** Free balances by asset, decimal strings. */
   balances: Record<string, string>;
+  /** What the account and its key may do; default `TRADE_ONLY_KEY`. */
+  permissions?: Partial<FakeKeyPermissions>;
 }
 
 export interface StartFakeBinanceOptions {
@@ -102,7 +110,7 @@ export async function startFakeBinance(options: StartFakeBinanceOptions = {}): P
     notFoundAnswer: options.notFoundAnswer,
   });
   for (const account of options.accounts ?? [])
-    venue.addAccount(account.apiKey, account.secret, account.balances);
+    venue.addAccount(account.apiKey, account.secret, account.balances, account.permissions);
   const server = new FakeBinanceServer({ venue, now, weightLimit: options.weightLimit });
   const url = await server.listen();
   return {

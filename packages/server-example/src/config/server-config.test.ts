@@ -45,7 +45,8 @@ describe('loadServerConfig', () => {
     expect(config.engine.tradingHours).toEqual({ startHourUtc: 9, endHourUtc: 17 });
     expect(config.engine.cycleMs).toBe(15_000);
     expect(config.demoMode).toBe(false);
-    expect(config.binance).toEqual({ apiKey: 'k', secret: 's', testnet: true });
+    expect(config.binance).toEqual({ testnet: true, serverKeys: { apiKey: 'k', secret: 's' } });
+    expect(config.singleOperatorUser).toBeNull();
     expect(config.gemini).toEqual({ apiKey: 'g', model: 'gemini-2.5-flash' });
     expect(
       loadServerConfig({ GEMINI_API_KEY: 'g', GEMINI_BASE_URL: 'http://127.0.0.1:9000' }).gemini?.baseUrl,
@@ -53,6 +54,20 @@ describe('loadServerConfig', () => {
     expect(config.credentialsKey?.length).toBe(32);
     expect(config.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(loadServerConfig({ TRADING_HOURS: 'always', DEMO_MODE: 'false' }).engine.tradingHours).toBeNull();
+  });
+
+  it('runs Binance without server keys, and single-operator mode only when named', () => {
+    const binance = loadServerConfig({ EXCHANGE: 'binance' });
+    expect(binance.binance).toEqual({ testnet: true, serverKeys: null });
+    expect(binance.demoMode).toBe(false);
+    expect(binance.singleOperatorUser).toBeNull();
+    const operator = loadServerConfig({
+      BINANCE_API_KEY: 'k',
+      BINANCE_SECRET: 's',
+      SINGLE_OPERATOR_USER: 'alice',
+    });
+    expect(operator.singleOperatorUser).toBe('alice');
+    expect(operator.binance?.serverKeys).toEqual({ apiKey: 'k', secret: 's' });
   });
 
   it.each([
@@ -67,6 +82,17 @@ describe('loadServerConfig', () => {
     [{ GEMINI_BASE_URL: 'localhost:9000' }, 'GEMINI_BASE_URL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ BINANCE_API_KEY: 'only-the-key' }, 'BINANCE_API_KEY'],
+    [{ EXCHANGE: 'kraken' }, 'EXCHANGE'],
+    [{ CREDENTIALS_KEY_PREVIOUS: Buffer.alloc(32, 1).toString('base64') }, 'CREDENTIALS_KEY_PREVIOUS'],
+    [
+      {
+        CREDENTIALS_KEY: Buffer.alloc(32, 1).toString('base64'),
+        CREDENTIALS_KEY_PREVIOUS: Buffer.alloc(32, 1).toString('base64'),
+      },
+      'CREDENTIALS_KEY_PREVIOUS',
+    ],
+    [{ EXCHANGE: 'simulated', BINANCE_API_KEY: 'k', BINANCE_SECRET: 's' }, 'BINANCE_API_KEY'],
+    [{ EXCHANGE: 'binance', SINGLE_OPERATOR_USER: 'alice' }, 'SINGLE_OPERATOR_USER'],
   ])('stops on a bad value and names it: %o', (env, name) => {
     expect(() => loadServerConfig(env)).toThrow(new RegExp(name));
   });

@@ -40,15 +40,28 @@ export const serverEnvSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  /** The key being replaced, during a rotation: still read, never written. */
+  CREDENTIALS_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
   GEMINI_BASE_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
     .optional(),
+  /** `binance`: Binance spot (each user's own keys); `simulated`: the replaying paper venue. */
+  EXCHANGE: z.enum(['simulated', 'binance'], { message: 'must be simulated or binance' }).optional(),
   BINANCE_API_KEY: z.string().min(1).optional(),
   BINANCE_SECRET: z.string().min(1).optional(),
   BINANCE_TESTNET: booleanFromEnv.default(true),
+  BINANCE_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+    .optional(),
+  /** Single-operator mode: this user, and no one else, trades with BINANCE_API_KEY/BINANCE_SECRET. */
+  SINGLE_OPERATOR_USER: z.string().min(1).max(64).optional(),
   DEMO_MODE: booleanFromEnv.optional(),
   SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols like BTCUSDT')).min(1)).optional(),
   TRADING_HOURS: tradingHoursFromEnv.optional(),
@@ -87,9 +100,25 @@ export interface ServerConfig {
   credentialsKey: Buffer | undefined;
   /** The analyzer from `AI_PROVIDER`, `AI_MODEL`, `AI_BASE_URL` and the provider's key (see `analyzer-choice.ts`). */
   analyzer: AnalyzerChoice;
+  /** During a key rotation: the old key, accepted for reading and re-encrypted away at start. */
+  credentialsKeyPrevious: Buffer | undefined;
   /** Set when the analyzer is Gemini; `baseUrl`: another endpoint than Google's (a proxy, or a local fake in tests). */
   gemini: { apiKey: string; model: string; baseUrl?: string } | null;
-  binance: { apiKey: string; secret: string; testnet: boolean } | null;
+  /**
+   * Binance instead of the simulated exchange. `serverKeys` trade only in single-operator mode;
+   * market data needs no keys.
+   */
+  binance: {
+    testnet: boolean;
+    serverKeys: { apiKey: string; secret: string } | null;
+    /** Another origin than Binance's (a local fake in tests). */
+    baseUrl?: string;
+  } | null;
+  /**
+   * Single-operator mode: the username of the one user who trades, with `binance.serverKeys`.
+   * `null` (the default): every user trades with their own stored keys only.
+   */
+  singleOperatorUser: string | null;
   /** Simulated exchange replaying real candles, around the clock, short cycle. */
   demoMode: boolean;
   symbols: string[];
@@ -140,15 +169,39 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
   if (env.NODE_ENV === 'production' && !env.CREDENTIALS_KEY) {
     problems.push('CREDENTIALS_KEY: required when NODE_ENV=production');
   }
+  if (env.CREDENTIALS_KEY_PREVIOUS && !env.CREDENTIALS_KEY) {
+    problems.push('CREDENTIALS_KEY_PREVIOUS: needs CREDENTIALS_KEY (the new key) set too');
+  }
+  if (env.CREDENTIALS_KEY_PREVIOUS && env.CREDENTIALS_KEY_PREVIOUS === env.CREDENTIALS_KEY) {
+    problems.push('CREDENTIALS_KEY_PREVIOUS: must differ from CREDENTIALS_KEY');
+  }
   if (Boolean(env.BINANCE_API_KEY) !== Boolean(env.BINANCE_SECRET)) {
     problems.push('BINANCE_API_KEY/BINANCE_SECRET: set both or neither');
   }
-  const binance =
+  const serverKeys =
     env.BINANCE_API_KEY && env.BINANCE_SECRET
-      ? { apiKey: env.BINANCE_API_KEY, secret: env.BINANCE_SECRET, testnet: env.BINANCE_TESTNET }
+      ? { apiKey: env.BINANCE_API_KEY, secret: env.BINANCE_SECRET }
       : null;
+  // Server keys alone still mean Binance, as before; they trade only in single-operator mode.
+  const exchange = env.EXCHANGE ?? (serverKeys ? 'binance' : 'simulated');
+  if (exchange === 'simulated' && serverKeys) {
+    problems.push('BINANCE_API_KEY: set only with EXCHANGE=binance');
+  }
+  const binance =
+    exchange === 'binance'
+      ? {
+          testnet: env.BINANCE_TESTNET,
+          serverKeys,
+          ...(env.BINANCE_BASE_URL ? { baseUrl: env.BINANCE_BASE_URL } : {}),
+        }
+      : null;
+  if (env.SINGLE_OPERATOR_USER && !serverKeys) {
+    problems.push(
+      'SINGLE_OPERATOR_USER: needs BINANCE_API_KEY and BINANCE_SECRET (the keys the operator trades with)',
+    );
+  }
   const demoMode = env.DEMO_MODE ?? binance === null;
-  if (demoMode && binance) problems.push('DEMO_MODE: cannot be true when Binance keys are set');
+  if (demoMode && binance) problems.push('DEMO_MODE: cannot be true on Binance');
   const analyzerChoice = analyzerChoiceFromEnv(cleaned);
   problems.push(...analyzerChoice.problems);
   if (problems.length > 0) throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
@@ -186,7 +239,11 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
             ...(analyzer.baseUrl ? { baseUrl: analyzer.baseUrl } : {}),
           }
         : null,
+    credentialsKeyPrevious: env.CREDENTIALS_KEY_PREVIOUS
+      ? Buffer.from(env.CREDENTIALS_KEY_PREVIOUS, 'base64')
+      : undefined,
     binance,
+    singleOperatorUser: env.SINGLE_OPERATOR_USER ?? null,
     demoMode,
     symbols: env.SYMBOLS ?? ['BTCUSDT', 'ETHUSDT'],
     engine,

@@ -33,6 +33,8 @@ async function seededServer(store: Store): Promise<TrdServer> {
     getExchangeCredentials: async () => null,
     setNotificationSettings: async () => {},
     getNotificationSettings: async () => null,
+    getTradingMode: async () => 'paper',
+    setTradingMode: async () => {},
     // Every token of these tests is of a live session (version 0).
     sessionVersion: async () => 0,
     revokeSessions: async () => 1,

@@ -52,6 +52,8 @@ describe('store reads per request', () => {
       getExchangeCredentials: async () => null,
       setNotificationSettings: async () => {},
       getNotificationSettings: async () => null,
+      getTradingMode: async () => 'paper',
+      setTradingMode: async () => {},
       // Every token of these tests is of a live session (version 0).
       sessionVersion: async () => 0,
       revokeSessions: async () => 1,

@@ -55,13 +55,14 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
         preValidation: refuseBody,
         schema: {
           tags: ['trading'],
-          summary: 'Join the trading loop',
+          summary:
+            'Join the trading loop, on your own account: 400 without stored exchange keys, 403 for anyone but the operator in single-operator mode',
           security: [{ bearerAuth: [] }],
-          response: { 200: messageResponseSchema, ...errorResponses(400, 401) },
+          response: { 200: messageResponseSchema, ...errorResponses(400, 401, 403) },
         },
       },
       async (request) => {
-        // Fails early (400) when the user has no account to trade with, e.g. no Binance keys.
+        // Fails early (NoTradingAccountError: 400 or 403) when the user has no account of their own.
         await deps.accountFor(callerId(request));
         const config = await setActive(callerId(request), true);
         request.log.info({ userId: config.userId, symbol: config.symbol }, 'trading started');

@@ -9,6 +9,7 @@ import {
   systemClock,
   type TradingBot,
 } from '@trd/core';
+import type { BinanceExchange } from '@trd/exchange-binance';
 import {
   createMockExchange,
   loadReplayCandles,
@@ -20,11 +21,14 @@ import type { ServerConfig } from '../config/server-config';
 import { createServerMetrics } from '../metrics/server-metrics';
 import { startNotifications } from '../notifications/notifier';
 import { createCredentialCipher } from '../security/credential-cipher';
+import { createBinanceCredentialsCheck } from '../security/credentials-check';
+import { formatRotationReport, rotateCredentials } from '../security/rotate-credentials';
 import type { ServerDeps } from '../server/server-deps';
 import { createAccountResolver } from './account-resolver';
 import { createAnalyzer } from './create-analyzer';
 import { lockDataDir, recordPostgresOwner } from './data-dir-lock';
 import { engineInstanceId } from './engine-instance-id';
+import { createLivePricedPaperVenue } from './live-priced-paper-venue';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { createLoopingReplayFeed } from './looping-replay-feed';
 import { readPaperClock, startPaperClockSaver } from './paper-clock';
@@ -39,6 +43,8 @@ export const REPLAY_FIXTURES: Record<string, ReplayFixtureName> = {
 const WARMUP_BARS = 150;
 /** The simulated venue's state (accounts, orders, exits), in `DATA_DIR`. */
 export const PAPER_VENUE_FILE = 'paper-venue.json';
+/** Paper accounts beside Binance (the simulated venue at Binance's prices), in `DATA_DIR`. */
+export const LIVE_PRICED_PAPER_VENUE_FILE = 'paper-live-priced-venue.json';
 /** The simulated clock's time and the replay's anchor, in `DATA_DIR`. */
 export const PAPER_CLOCK_FILE = 'paper-clock.json';
 /** Wall time between saves of the simulated clock. */
@@ -64,6 +70,10 @@ export async function createRuntime(
     log?: (message: string) => void;
     /** What start-up recovered from (a stale pid file, an orphaned embedded PostgreSQL). */
     warn?: (message: string) => void;
+    /** Replaces the analyzer the config selects (tests script their answers). */
+    analyzer?: Analyzer;
+    /** Beside Binance: how long paper accounts reuse copied prices, ms (default 1 000; tests 0). */
+    paperPriceMaxAgeMs?: number;
   } = {},
 ): Promise<Runtime> {
   const simulated = config.binance === null;
@@ -88,8 +98,9 @@ export async function createRuntime(
   // resumes where the last run stopped, and the venue's state with it (see `resumePaper`).
   const paper = simulated ? await resumePaper(config, symbols, options.warn).catch(releaseOnFailure) : null;
   const clock: Clock = paper?.clock ?? systemClock;
-  const exchange = paper ? paper.exchange : await createBinance(config, clock).catch(releaseOnFailure);
-  const analyzer = await createAnalyzer(config.analyzer, clock);
+  const binance = paper ? null : await createBinance(config, clock).catch(releaseOnFailure);
+  const exchange: Exchange = paper ? paper.exchange : binance!;
+  const analyzer = options.analyzer ?? (await createAnalyzer(config.analyzer, clock));
 
   const secrets =
     config.jwtSecret && config.credentialsKey
@@ -113,20 +124,52 @@ export async function createRuntime(
       })
     : null;
 
-  const cipher = createCredentialCipher(secrets.credentialsKey);
+  // During a rotation the old key still reads. On the embedded PostgreSQL this process is the
+  // database's only user (the DATA_DIR lock), so what the old key sealed moves to the new one now;
+  // with DATABASE_URL other processes may still have only the old key: the rotation command does
+  // it once every process has both.
+  const cipher = createCredentialCipher(secrets.credentialsKey, {
+    ...(config.credentialsKeyPrevious ? { previousKey: config.credentialsKeyPrevious } : {}),
+  });
+  if (config.credentialsKeyPrevious && !config.databaseUrl) {
+    const report = await rotateCredentials(store.users, cipher).catch(async (error: unknown) => {
+      await store.close();
+      return releaseOnFailure(error);
+    });
+    options.warn?.(formatRotationReport(report));
+  }
   const accountFor = createAccountResolver({
     exchange,
     simulated,
+    // Beside Binance, paper users trade on the simulated venue at Binance's prices (dry-run).
+    ...(binance
+      ? {
+          paper: createLivePricedPaperVenue({
+            marketData: binance.marketData,
+            symbols,
+            clock,
+            startingBalances: { USDT: String(config.startingBalanceUsdt) },
+            stateFile: join(config.dataDir, LIVE_PRICED_PAPER_VENUE_FILE),
+            ...(options.paperPriceMaxAgeMs !== undefined ? { refreshMs: options.paperPriceMaxAgeMs } : {}),
+          }),
+        }
+      : {}),
     users: store.users,
     cipher,
-    serverCredentials: config.binance
-      ? { apiKey: config.binance.apiKey, secret: config.binance.secret }
-      : null,
+    singleOperator:
+      config.singleOperatorUser && config.binance?.serverKeys
+        ? { username: config.singleOperatorUser, credentials: config.binance.serverKeys }
+        : null,
   });
   const metrics = createServerMetrics({ store, clock });
   // Binance's adapter counts its request weight; the paper venue has no budget.
   const { requestWeight } = exchange as Partial<{ requestWeight(): { usedWeight: number } }>;
   metrics.setRequestWeight(requestWeight ? () => requestWeight.call(exchange) : undefined);
+  if (config.binance?.serverKeys && !config.singleOperatorUser) {
+    options.warn?.(
+      'BINANCE_API_KEY is set without SINGLE_OPERATOR_USER: the server keys trade for no one; each user trades with their own stored keys',
+    );
+  }
   const engine = createTradingBot({
     marketData: exchange.marketData,
     accountFor,
@@ -153,6 +196,17 @@ export async function createRuntime(
     engine,
     marketData: exchange.marketData,
     accountFor,
+    ...(binance
+      ? {
+          checkCredentials: createBinanceCredentialsCheck(binance),
+          liveTrading: {
+            venue: binance.name,
+            checkLive: async (userId: string) => {
+              await accountFor.live(userId);
+            },
+          },
+        }
+      : {}),
     clock,
     symbols,
     security: {
@@ -284,14 +338,15 @@ async function newestStoredTime(store: PostgresStore): Promise<number> {
   return Number(row?.newest ?? 0);
 }
 
-async function createBinance(config: ServerConfig, clock: Clock): Promise<Exchange> {
-  // Loaded only when Binance keys are given, so the default start needs nothing of it.
+async function createBinance(config: ServerConfig, clock: Clock): Promise<BinanceExchange> {
+  // Loaded only on Binance, so the default start needs nothing of it.
   const { createBinanceExchange } = await import('@trd/exchange-binance');
   const binance = config.binance!;
+  // No default keys: market data is public, and every account is opened with its owner's keys
+  // (the server's only through the resolver's single-operator mode), never by omission.
   return createBinanceExchange({
     testnet: binance.testnet,
-    apiKey: binance.apiKey,
-    secret: binance.secret,
     clock,
+    ...(binance.baseUrl ? { baseUrl: binance.baseUrl } : {}),
   });
 }

@@ -48,4 +48,20 @@ describe('credential cipher (AES-256-GCM)', () => {
   it('requires a 32-byte key', () => {
     expect(() => createCredentialCipher(randomBytes(16))).toThrow(/32 bytes/);
   });
+
+  it('decrypts under the previous key during a rotation and reseals under the current one', () => {
+    const oldKey = randomBytes(32);
+    const sealedOld = createCredentialCipher(oldKey).encrypt('user-1', credentials);
+    const newKey = randomBytes(32);
+    const rotating = createCredentialCipher(newKey, { previousKey: oldKey });
+    expect(rotating.decrypt('user-1', sealedOld)).toEqual(credentials);
+    const resealed = rotating.reseal('user-1', sealedOld);
+    expect(resealed).not.toBeNull();
+    expect(rotating.reseal('user-1', resealed!)).toBeNull();
+    // Under the new key alone: the old ciphertext is unreadable, the resealed one reads.
+    const newOnly = createCredentialCipher(newKey);
+    expect(() => newOnly.decrypt('user-1', sealedOld)).toThrow(/could not be decrypted/);
+    expect(newOnly.decrypt('user-1', resealed!)).toEqual(credentials);
+    expect(() => rotating.reseal('user-2', sealedOld)).toThrow(/could not be decrypted/);
+  });
 });

@@ -8,13 +8,49 @@ const IV_LENGTH = 12;
 /**
  * Encrypts users' exchange credentials at rest with AES-256-GCM under the server's key. The user
  * id is bound as additional data, so a ciphertext copied onto another user's row does not decrypt.
+ * During a key rotation it also decrypts under the previous key (`CREDENTIALS_KEY_PREVIOUS`), and
+ * `reseal` moves a ciphertext to the current key.
  */
 export interface CredentialCipher {
   encrypt(userId: string, credentials: ExchangeCredentials): string;
   decrypt(userId: string, sealed: string): ExchangeCredentials;
+  /**
+   * The same credentials sealed under the current key, or `null` when `sealed` already is.
+   * @throws AuthenticationError when no key opens it.
+   */
+  reseal(userId: string, sealed: string): string | null;
 }
 
-export function createCredentialCipher(key: Buffer): CredentialCipher {
+export function createCredentialCipher(
+  key: Buffer,
+  options: { previousKey?: Buffer } = {},
+): CredentialCipher {
+  const current = createSingleKeyCipher(key);
+  const previous = options.previousKey ? createSingleKeyCipher(options.previousKey) : undefined;
+  return {
+    encrypt: current.encrypt,
+    decrypt(userId, sealed) {
+      try {
+        return current.decrypt(userId, sealed);
+      } catch (error) {
+        // GCM's tag check fails fast under the wrong key: the previous one is tried only then.
+        if (!previous) throw error;
+        return previous.decrypt(userId, sealed);
+      }
+    },
+    reseal(userId, sealed) {
+      try {
+        current.decrypt(userId, sealed);
+        return null;
+      } catch (error) {
+        if (!previous) throw error;
+        return current.encrypt(userId, previous.decrypt(userId, sealed));
+      }
+    },
+  };
+}
+
+function createSingleKeyCipher(key: Buffer): Omit<CredentialCipher, 'reseal'> {
   if (key.length !== 32) throw new ConfigError('CREDENTIALS_KEY must be 32 bytes (AES-256)');
   return {
     encrypt(userId, credentials) {

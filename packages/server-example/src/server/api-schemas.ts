@@ -132,11 +132,32 @@ export const credentialsBodySchema = z.strictObject({
     .regex(/^[A-Za-z0-9]+$/, 'letters and digits only'),
 });
 
+/** `PUT /account/exchange-credentials`: stored, with what the venue check found worth saying. */
+export const credentialsStoredResponseSchema = z.object({
+  message: z.string(),
+  warnings: z.array(z.string()),
+});
+
 export const accountResponseSchema = z.object({
   id: z.string(),
   username: z.string(),
   email: z.string(),
   hasExchangeCredentials: z.boolean(),
+  /** Where the user's orders go: `paper` (the simulated venue) or `live` (their own account). */
+  tradingMode: z.enum(['paper', 'live']),
+  /** The real venue live trading goes to, `null` on a server with the simulated exchange only. */
+  liveVenue: z.string().nullable(),
+});
+
+/** `PUT /account/trading-mode`: going live is confirmed explicitly, paper needs no confirmation. */
+export const tradingModeBodySchema = z.strictObject({
+  mode: z.enum(['paper', 'live']),
+  confirm: z.boolean().optional(),
+});
+
+export const tradingModeResponseSchema = z.object({
+  tradingMode: z.enum(['paper', 'live']),
+  message: z.string(),
 });
 
 export const candlesQuerySchema = z.strictObject({

@@ -3,6 +3,10 @@ import { TrdError } from '@trd/core';
 /** Maps an error thrown by a route to an HTTP status and a message safe to show the caller. */
 export function mapError(error: unknown): { statusCode: number; message: string } {
   if (TrdError.isInstance(error)) {
+    // A server error that knows its answer (e.g. NoTradingAccountError: 400 or 403).
+    const own = (error as { statusCode?: unknown }).statusCode;
+    if (typeof own === 'number' && own >= 400 && own < 500)
+      return { statusCode: own, message: error.message };
     switch (error.code) {
       case 'NOT_FOUND':
       case 'ORDER_NOT_FOUND':

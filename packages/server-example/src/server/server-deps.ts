@@ -9,6 +9,7 @@ import type {
 } from '@trd/core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerMetrics } from '../metrics/server-metrics';
+import type { CredentialsCheck } from '../security/credentials-check';
 
 /** A registered user as the server keeps it. The password is only ever stored hashed. */
 export interface UserRecord {
@@ -37,6 +38,9 @@ export interface UserRepository {
   /** The user's notification settings, sealed by the server; `null` removes them. */
   setNotificationSettings(userId: string, sealed: string | null): Promise<void>;
   getNotificationSettings(userId: string): Promise<string | null>;
+  /** `paper` or `live` (`paper` for a new user); `null` for an unknown user. */
+  getTradingMode(userId: string): Promise<'paper' | 'live' | null>;
+  setTradingMode(userId: string, mode: 'paper' | 'live'): Promise<void>;
   sessionVersion(userId: string): Promise<number | null>;
   revokeSessions(userId: string): Promise<number>;
 }
@@ -84,6 +88,17 @@ export interface ServerDeps {
   users: UserRepository;
   engine: TradingEngine;
   marketData: MarketData;
+  /**
+   * Checks exchange keys against the venue before `PUT /account/exchange-credentials` stores them.
+   * Absent (the simulated exchange): keys are stored unchecked, nothing trades with them there.
+   */
+  checkCredentials?: CredentialsCheck;
+  /**
+   * Paper or live per user, on a server with a real venue: `venue` is its name, `checkLive`
+   * throws (`NoTradingAccountError`) when the user has no live account to switch to. Absent: every
+   * user trades on the simulated exchange, paper only.
+   */
+  liveTrading?: { venue: string; checkLive(userId: string): Promise<void> };
   /** The account a user trades with (for balances on the portfolio page). */
   accountFor(userId: string): TradingAccount | Promise<TradingAccount>;
   clock: Clock;

@@ -73,7 +73,7 @@ export async function startTestServer(
     simulated: true,
     users: store.users,
     cipher,
-    serverCredentials: null,
+    singleOperator: null,
   });
   const metrics = options.metricsToken ? createServerMetrics({ store, clock }) : undefined;
   const engine = createTradingBot({

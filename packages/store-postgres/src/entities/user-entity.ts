@@ -14,6 +14,8 @@ export interface UserRow {
   passwordHash: string;
   /** The user's exchange API keys, encrypted by the caller; never stored in clear. */
   exchangeCredentials: string | null;
+  /** `paper`: the simulated venue; `live`: the user's own exchange account. */
+  tradingMode: 'paper' | 'live';
   createdAt: number;
 }
 
@@ -29,6 +31,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     sessionVersion: { type: 'integer', default: 0 },
     passwordHash: { type: 'text' },
     exchangeCredentials: { type: 'text', nullable: true },
+    tradingMode: { type: 'string', length: 8, default: 'paper' },
     createdAt: unixMs,
   },
 });

@@ -7,6 +7,7 @@ import { InitialSchema20261125 } from './initial-schema';
 import { PositionProtection20261202 } from './position-protection';
 import { UserIdentity20261202 } from './user-identity';
 import { UserNotifications20261203 } from './user-notifications';
+import { UserTradingMode20261203 } from './user-trading-mode';
 
 // Every migration, oldest first. Add new ones at the end; never edit one that has shipped.
 export const migrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrations: MigrationObject[] = [
   { name: 'AnalysisDecision20261202', class: AnalysisDecision20261202 },
   { name: 'UserIdentity20261202', class: UserIdentity20261202 },
   { name: 'UserNotifications20261203', class: UserNotifications20261203 },
+  { name: 'UserTradingMode20261203', class: UserTradingMode20261203 },
 ];
