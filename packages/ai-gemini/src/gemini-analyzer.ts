@@ -5,8 +5,8 @@ import {
   buildAnalysisPrompt,
   holdSignal,
   modelAnswerJsonSchema,
-  parseModelAnswer,
   type Signal,
+  signalFromAnswer,
 } from '@trd/core';
 import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
 import { answerText, type GeminiResponseBody } from './answer-text';
@@ -129,13 +129,7 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
       cached,
       pricing: settings.pricing,
     });
-    if (!answer.ok) return holdSignal(answer.reason, usage);
-    try {
-      return parseModelAnswer(answer.text, input, usage, answerChecks);
-    } catch (error) {
-      // parseModelAnswer promises not to throw; if it ever does, the answer is still unusable, not fatal.
-      return holdSignal(`model answer could not be checked: ${(error as Error).message}`, usage);
-    }
+    return signalFromAnswer(answer, input, usage, answerChecks);
   }
 
   async function analyze(input: AnalysisInput, callOptions: { signal?: AbortSignal } = {}): Promise<Signal> {

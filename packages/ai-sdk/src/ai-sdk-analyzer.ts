@@ -4,8 +4,8 @@ import {
   buildAnalysisPrompt,
   holdSignal,
   modelAnswerJsonSchema,
-  parseModelAnswer,
   type Signal,
+  signalFromAnswer,
 } from '@trd/core';
 import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
@@ -127,13 +127,7 @@ export function createAiSdkAnalyzer(options: AiSdkAnalyzerOptions): AiSdkAnalyze
       pricing: settings.pricing,
     });
     const answer = answerText(response);
-    if (!answer.ok) return holdSignal(answer.reason, usage);
-    try {
-      return parseModelAnswer(answer.text, input, usage, answerChecks);
-    } catch (error) {
-      // parseModelAnswer promises not to throw; if it ever does, the answer is still unusable, not fatal.
-      return holdSignal(`model answer could not be checked: ${(error as Error).message}`, usage);
-    }
+    return signalFromAnswer(answer, input, usage, answerChecks);
   }
 
   async function analyze(input: AnalysisInput, callOptions: { signal?: AbortSignal } = {}): Promise<Signal> {

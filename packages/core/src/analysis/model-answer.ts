@@ -112,3 +112,22 @@ function readJson(text: string): JsonRead {
   }
   return { ok: false, problem };
 }
+
+/**
+ * The signal of a model's answer, for every model adapter: a `hold` with the reason when the
+ * answer is unusable (cut by the token limit, blocked, empty), else `parseModelAnswer`'s result.
+ * Never throws: should parsing ever throw, the answer is unusable, not fatal.
+ */
+export function signalFromAnswer(
+  answer: { ok: true; text: string } | { ok: false; reason: string },
+  input: Pick<AnalysisInput, 'market'>,
+  usage: AnalysisUsage,
+  options: ParseModelAnswerOptions = {},
+): Signal {
+  if (!answer.ok) return holdSignal(answer.reason, usage);
+  try {
+    return parseModelAnswer(answer.text, input, usage, options);
+  } catch (error) {
+    return holdSignal(`model answer could not be checked: ${(error as Error).message}`, usage);
+  }
+}

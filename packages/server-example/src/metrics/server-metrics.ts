@@ -1,5 +1,6 @@
-import type { Analyzer, Clock, Store, TradingBotEventName, TradingBotEvents } from '@trd/core';
+import type { Analyzer, Clock, Store } from '@trd/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { engineListeners } from '../server/engine-listeners';
 import type { TradingEngine } from '../server/server-deps';
 
 /**
@@ -175,14 +176,8 @@ export function createServerMetrics(options: { store: Store; clock: Clock }): Se
   return {
     registry,
     observeEngine(engine) {
-      const subscriptions: (() => void)[] = [];
-      const on = <E extends TradingBotEventName>(
-        name: E,
-        listener: (...args: TradingBotEvents[E]) => void,
-      ) => {
-        engine.on(name, listener);
-        subscriptions.push(() => engine.off(name, listener));
-      };
+      const listeners = engineListeners(engine);
+      const on = listeners.on;
       on('cycle:end', (event) => {
         cycleDuration.observe(event.durationMs / 1000);
         usersSeen.set(event.usersSeen);
@@ -199,9 +194,7 @@ export function createServerMetrics(options: { store: Store; clock: Clock }): Se
       on('position:unprotected', () => unprotectedEvents.inc());
       on('model:limited', () => modelLimited.inc());
       on('error', (event) => errors.inc({ stage: event.stage }));
-      return () => {
-        for (const off of subscriptions) off();
-      };
+      return listeners.detach;
     },
     meterAnalyzer(analyzer) {
       const labels = { analyzer: analyzer.name };

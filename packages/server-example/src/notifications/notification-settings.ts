@@ -3,7 +3,10 @@ import { createTextSealer, type TextSealer } from '../security/sealed-text';
 
 /** The settings are sealed under the credentials key, bound to this purpose and the user. */
 export function notificationSealer(credentialsKey: Buffer): TextSealer {
-  return createTextSealer(credentialsKey, 'notification settings');
+  return createTextSealer(credentialsKey, {
+    what: 'notification settings',
+    purpose: 'notification settings',
+  });
 }
 
 /** The events a user can be told about. */

@@ -1,5 +1,6 @@
 import type { Trade } from '@trd/core';
 import type { TextSealer } from '../security/sealed-text';
+import { engineListeners } from '../server/engine-listeners';
 import type { TradingEngine, UserRepository } from '../server/server-deps';
 import { createDeliveryQueue, type DeliveryQueueOptions } from './delivery-queue';
 import {
@@ -77,12 +78,8 @@ export function attachNotifications(
     lookups.add(lookup);
   };
 
-  const subscriptions: (() => void)[] = [];
-  const on: TradingEngine['on'] = (name, listener) => {
-    engine.on(name, listener);
-    subscriptions.push(() => engine.off(name, listener));
-    return undefined;
-  };
+  const listeners = engineListeners(engine);
+  const on = listeners.on;
   on('trade:opened', ({ userId, trade, at }) =>
     notify('tradeOpened', { type: 'trade.opened', at, userId, data: tradeData(trade) }),
   );
@@ -112,9 +109,7 @@ export function attachNotifications(
     });
   });
   return {
-    detach() {
-      for (const off of subscriptions) off();
-    },
+    detach: listeners.detach,
     /** Resolves once every event so far has been looked up and its delivery has finished. */
     async idle() {
       while (lookups.size > 0) await Promise.all([...lookups]);

@@ -1,9 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { ExchangeCredentials } from '@trd/core';
-import { AuthenticationError, ConfigError } from '@trd/core';
-
-const VERSION = 'v1';
-const IV_LENGTH = 12;
+import { createTextSealer } from './sealed-text';
 
 /**
  * Encrypts users' exchange credentials at rest with AES-256-GCM under the server's key. The user
@@ -51,46 +47,13 @@ export function createCredentialCipher(
 }
 
 function createSingleKeyCipher(key: Buffer): Omit<CredentialCipher, 'reseal'> {
-  if (key.length !== 32) throw new ConfigError('CREDENTIALS_KEY must be 32 bytes (AES-256)');
+  const sealer = createTextSealer(key, { what: 'exchange credentials' });
   return {
-    encrypt(userId, credentials) {
-      const iv = randomBytes(IV_LENGTH);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(userId, 'utf8'));
-      const plaintext = Buffer.from(
-        JSON.stringify({ apiKey: credentials.apiKey, secret: credentials.secret }),
-        'utf8',
-      );
-      const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      const tag = cipher.getAuthTag();
-      return [VERSION, iv.toString('base64'), tag.toString('base64'), ciphertext.toString('base64')].join(
-        ':',
-      );
-    },
+    encrypt: (userId, credentials) =>
+      sealer.seal(userId, JSON.stringify({ apiKey: credentials.apiKey, secret: credentials.secret })),
     decrypt(userId, sealed) {
-      const [version, iv, tag, ciphertext] = sealed.split(':');
-      if (version !== VERSION || !iv || !tag || !ciphertext) {
-        throw new AuthenticationError('stored exchange credentials are unreadable');
-      }
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-        decipher.setAAD(Buffer.from(userId, 'utf8'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64'));
-        const plaintext = Buffer.concat([
-          decipher.update(Buffer.from(ciphertext, 'base64')),
-          decipher.final(),
-        ]);
-        const parsed = JSON.parse(plaintext.toString('utf8')) as ExchangeCredentials;
-        return { apiKey: parsed.apiKey, secret: parsed.secret };
-      } catch (error) {
-        // Never include the plaintext or key material in the error.
-        throw new AuthenticationError(
-          'stored exchange credentials could not be decrypted (wrong key or tampered)',
-          {
-            cause: error instanceof Error ? new Error(error.message) : undefined,
-          },
-        );
-      }
+      const parsed = JSON.parse(sealer.open(userId, sealed)) as ExchangeCredentials;
+      return { apiKey: parsed.apiKey, secret: parsed.secret };
     },
   };
 }

@@ -5,18 +5,20 @@ const VERSION = 'v1';
 const IV_LENGTH = 12;
 
 /**
- * Text sealed at rest with AES-256-GCM under the server's `CREDENTIALS_KEY`, bound to the user and
- * to what it is (`purpose`) as additional data: a ciphertext copied onto another user's row, or
- * into another column, does not open.
+ * Text sealed at rest with AES-256-GCM under the server's `CREDENTIALS_KEY`, bound to the user (and
+ * to `purpose`, when given) as additional data: a ciphertext copied onto another user's row, or
+ * into another column, does not open. `what` names it in errors.
  */
 export interface TextSealer {
   seal(userId: string, text: string): string;
   open(userId: string, sealed: string): string;
 }
 
-export function createTextSealer(key: Buffer, purpose: string): TextSealer {
+export function createTextSealer(key: Buffer, options: { what: string; purpose?: string }): TextSealer {
   if (key.length !== 32) throw new ConfigError('CREDENTIALS_KEY must be 32 bytes (AES-256)');
-  const aad = (userId: string) => Buffer.from(`${purpose}:${userId}`, 'utf8');
+  const { what, purpose } = options;
+  // The exchange credentials predate `purpose`: their additional data is the user id alone.
+  const aad = (userId: string) => Buffer.from(purpose ? `${purpose}:${userId}` : userId, 'utf8');
   return {
     seal(userId, text) {
       const iv = randomBytes(IV_LENGTH);
@@ -33,7 +35,7 @@ export function createTextSealer(key: Buffer, purpose: string): TextSealer {
     open(userId, sealed) {
       const [version, iv, tag, ciphertext] = sealed.split(':');
       if (version !== VERSION || !iv || !tag || !ciphertext)
-        throw new AuthenticationError(`stored ${purpose} are unreadable`);
+        throw new AuthenticationError(`stored ${what} are unreadable`);
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
         decipher.setAAD(aad(userId));
@@ -43,7 +45,7 @@ export function createTextSealer(key: Buffer, purpose: string): TextSealer {
         );
       } catch (error) {
         // Never the plaintext or key material in the error.
-        throw new AuthenticationError(`stored ${purpose} could not be decrypted (wrong key or tampered)`, {
+        throw new AuthenticationError(`stored ${what} could not be decrypted (wrong key or tampered)`, {
           cause: error instanceof Error ? new Error(error.message) : undefined,
         });
       }
