@@ -13,7 +13,7 @@
  *   --log-slow=50      print PostgreSQL's log of statements slower than 50 ms (to find a slow query)
  *   --store-calls      print each store method's calls and summed latency per case, and the
  *                      process's CPU time per cycle (where the time goes)
- *   --concurrency=64   the engine's analysisConcurrency (default: the engine's, 16)
+ *   --concurrency=64   the engine's tradeConcurrency (default: the engine's, 256)
  *
  * A second table times the store's share of a batched cycle alone (what the engine asks once it
  * uses the batch methods): active configs, open positions and unfinished intents, the heartbeat
@@ -211,7 +211,7 @@ async function measure(kind: StoreKind, users: number): Promise<Measured> {
       store,
       clock,
       instanceId: `bench-${kind}`,
-      ...(concurrency ? { settings: { analysisConcurrency: concurrency } } : {}),
+      ...(concurrency ? { settings: { tradeConcurrency: concurrency } } : {}),
     });
     const errors: unknown[] = [];
     bot.on('error', (event) => errors.push(event));

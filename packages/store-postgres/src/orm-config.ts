@@ -14,10 +14,11 @@ export interface OrmConfigOptions {
 }
 
 /**
- * Connections per process: the engine works on `analysisConcurrency` (16) users at once and the
- * monitor pass on as many again, each holding at most one connection at a time; 20 lets a cycle
- * and a monitor pass overlap without queueing on the pool, and three processes (60) stay well
- * under PostgreSQL's default `max_connections` of 100.
+ * Connections per process: the engine has up to `tradeConcurrency` (256) users in flight, but
+ * their per-trade writes go out grouped (one statement of each kind at a time) and the monitor
+ * pass works on `analysisConcurrency` (16) positions at once, each holding at most one connection
+ * at a time; 20 lets a cycle and a monitor pass overlap without queueing long on the pool, and
+ * three processes (60) stay well under PostgreSQL's default `max_connections` of 100.
  */
 export const DEFAULT_POOL_SIZE = 20;
 /**

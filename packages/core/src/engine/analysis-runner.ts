@@ -4,6 +4,7 @@ import type { AnalysisInput, TradeHistoryContext } from '../domain/analysis-inpu
 import { holdSignal, type Signal } from '../domain/signal';
 import { defaultTradingConfig, type TradingConfig } from '../domain/trading-config';
 import { type ModelUnavailableError, TrdError } from '../errors';
+import { createLimiter, type Limiter } from './concurrency';
 import { asError, type EngineContext } from './engine-context';
 import type { MarketSnapshot } from './market-snapshot';
 import { stableHash } from './stable-hash';
@@ -43,11 +44,15 @@ export type SharedSignals = Map<string, { closedCandle: number; inputHash: strin
  */
 export class CycleAnalyses {
   private readonly calls = new Map<string, Promise<Signal>>();
+  /** The cycle runs `tradeConcurrency` users at once; the analyzer sees `analysisConcurrency`. */
+  private readonly modelSlots: Limiter;
 
   constructor(
     private readonly context: EngineContext,
     private readonly shared: SharedSignals,
-  ) {}
+  ) {
+    this.modelSlots = createLimiter(context.settings.analysisConcurrency);
+  }
 
   async forUser(input: {
     config: TradingConfig;
@@ -149,11 +154,14 @@ export class CycleAnalyses {
     }
     let raw: Signal;
     try {
-      raw = await withTimeout(
-        context.clock,
-        context.settings.analysisTimeoutMs,
-        `analysis of ${snapshot.symbol}${userId === undefined ? '' : ` for user ${userId}`}`,
-        (signal) => context.analyzer.analyze(input, { signal }),
+      // The timeout starts with the call, not while it waits for a slot.
+      raw = await this.modelSlots.run(() =>
+        withTimeout(
+          context.clock,
+          context.settings.analysisTimeoutMs,
+          `analysis of ${snapshot.symbol}${userId === undefined ? '' : ` for user ${userId}`}`,
+          (signal) => context.analyzer.analyze(input, { signal }),
+        ),
       );
     } catch (error) {
       const resumesAt = pausedUntil(error, context.clock.now());

@@ -59,8 +59,8 @@ export function createCycleState(): CycleState {
 /**
  * One trading cycle (DESIGN.md): active configs from the store; outside trading hours nothing is
  * analysed; market data fetched once per symbol for the users who may trade now; then per user,
- * with bounded concurrency: history → analyzer (with a timeout) → sanitised signal → audit record →
- * risk → entry. One user's failure is an 'error' event and never stops the others.
+ * `tradeConcurrency` at a time: history → analyzer (`analysisConcurrency` calls at once, each with a
+ * timeout) → sanitised signal → audit record → risk → entry. One user's failure is an 'error' event and never stops the others.
  */
 export async function runTradingCycle(context: EngineContext, state: CycleState): Promise<CycleReport> {
   const { clock, store, settings } = context;
@@ -134,7 +134,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
       const records = createAnalysisWriter(context);
       const analyses = new CycleAnalyses(context, state.sharedSignals);
 
-      await forEachWithConcurrency(candidates, settings.analysisConcurrency, async (config) => {
+      await forEachWithConcurrency(candidates, settings.tradeConcurrency, async (config) => {
         const snapshot = snapshots.get(config.symbol);
         if (!snapshot) {
           skip('no_market_data');

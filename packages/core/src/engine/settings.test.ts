@@ -24,6 +24,10 @@ describe('resolveEngineSettings', () => {
   it('names the bad setting', () => {
     expect(() => resolveEngineSettings({ cycleMs: 0 })).toThrow(ConfigError);
     expect(() => resolveEngineSettings({ analysisConcurrency: 2.5 })).toThrow(/analysisConcurrency/);
+    expect(() => resolveEngineSettings({ tradeConcurrency: 0 })).toThrow(/tradeConcurrency/);
+    expect(() => resolveEngineSettings({ tradeConcurrency: 1.5 })).toThrow(
+      /tradeConcurrency must be an integer/,
+    );
     expect(() => resolveEngineSettings({ tradingHours: { startHourUtc: 8, endHourUtc: 25 } })).toThrow(
       /endHourUtc/,
     );

@@ -23,8 +23,17 @@ export interface EngineSettings {
   positionTimeoutMs: number;
   /** 1m candles fetched per symbol per cycle. Default 100. */
   candleLimit: number;
-  /** Users analysed at the same time. Default 16. */
+  /**
+   * Model calls (and market-data fetches) in flight at once. Default 16. In shared mode most users
+   * make no call of their own, so this bounds the analyzer, not the cycle.
+   */
   analysisConcurrency: number;
+  /**
+   * Users going through a cycle at once: their store reads and writes, risk checks and orders.
+   * More in flight lets the store group their writes (one statement for many users); each venue
+   * account still sees one order at a time. Default 256.
+   */
+  tradeConcurrency: number;
   /** An analysis that takes longer is aborted and reported as that user's error. Default 30 000. */
   analysisTimeoutMs: number;
   /** Signals whose prices are further than this from the market become `hold`. Default 5 (%). */
@@ -61,6 +70,7 @@ export const DEFAULT_ENGINE_SETTINGS: Readonly<Omit<EngineSettings, 'claimTtlMs'
   positionTimeoutMs: 30 * 60_000,
   candleLimit: 100,
   analysisConcurrency: 16,
+  tradeConcurrency: 256,
   analysisTimeoutMs: 30_000,
   maxPriceDeviationPercent: 5,
   orderLookupGraceMs: 60_000,
@@ -83,6 +93,7 @@ export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSe
     'positionTimeoutMs',
     'candleLimit',
     'analysisConcurrency',
+    'tradeConcurrency',
     'analysisTimeoutMs',
     'maxPriceDeviationPercent',
     'claimTtlMs',
@@ -98,8 +109,8 @@ export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSe
       throw new ConfigError(`setting ${key} must be zero or more, got ${String(settings[key])}`);
     }
   }
-  if (!Number.isInteger(settings.candleLimit) || !Number.isInteger(settings.analysisConcurrency)) {
-    throw new ConfigError('settings candleLimit and analysisConcurrency must be integers');
+  for (const key of ['candleLimit', 'analysisConcurrency', 'tradeConcurrency'] as const) {
+    if (!Number.isInteger(settings[key])) throw new ConfigError(`setting ${key} must be an integer`);
   }
   if (settings.analysisMode !== 'shared' && settings.analysisMode !== 'personal') {
     throw new ConfigError(
