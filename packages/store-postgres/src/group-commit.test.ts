@@ -3,7 +3,7 @@ import { groupCommit } from './group-commit';
 
 /** A statement whose groups are recorded; `refuse` makes a group fail as PostgreSQL or as a dropped connection would. */
 function recordingStatement(
-  options: { maxRows?: number; refuse?: (inputs: readonly string[]) => unknown } = {},
+  options: { maxRows?: number; refuse?: (inputs: readonly string[]) => unknown; read?: boolean } = {},
 ) {
   const groups: string[][] = [];
   const alone: string[] = [];
@@ -11,6 +11,7 @@ function recordingStatement(
     key: (input) => input.split(':')[0] as string,
     rows: (input) => (input.endsWith('+') ? 3 : 1),
     maxRows: options.maxRows ?? 100,
+    ...(options.read ? { read: true } : {}),
     one: async (input) => {
       alone.push(input);
       await Promise.resolve();
@@ -53,6 +54,22 @@ describe('groupCommit', () => {
     expect(groups).toEqual([['k:1', 'm']]);
     expect(alone).toEqual(['x', 'k:2', 'k:3']);
     expect(answers).toEqual(['one(x)', 'many(k:1)', 'one(k:2)', 'many(m)', 'one(k:3)']);
+  });
+
+  it('reads: calls with one key queued together share one slot and its answer, never a running one', async () => {
+    const { run, groups, alone } = recordingStatement({ read: true });
+    const first = run('k:0');
+    // Queued while k:0 runs alone: it must not get that statement's answer (it may predate a write).
+    const answers = await settle([first, ...['k:1', 'm', 'k:2'].map(run)]);
+    expect(alone).toEqual(['k:0']);
+    expect(groups).toEqual([['k:1', 'm']]);
+    expect(answers).toEqual(['one(k:0)', 'many(k:1)', 'many(m)', 'many(k:1)']);
+  });
+
+  it('reads: a shared slot that fails fails every call sharing it', async () => {
+    const { run } = recordingStatement({ read: true });
+    const answers = await settle(['x', 'missing:1', 'missing:2', 'y'].map(run));
+    expect(answers).toEqual(['one(x)', 'error: no missing:1', 'error: no missing:1', 'many(y)']);
   });
 
   it('stops a group at maxRows, never splitting a call', async () => {

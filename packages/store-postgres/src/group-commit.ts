@@ -19,8 +19,17 @@
  *   as it would fail one call: nothing is retried that may have been written.
  */
 export interface GroupedStatement<In, Out> {
-  /** Calls with the same key never run in one statement. */
+  /**
+   * Calls with the same key never run in one statement, unless `read`: then they share one slot
+   * and its answer.
+   */
   key(input: In): string;
+  /**
+   * A read: calls with the same key queued together get one answer. Safe because a group's
+   * statement starts after every call in it was made, so each sees what was committed before it
+   * asked (a call never shares the answer of a statement already running).
+   */
+  read?: boolean;
   /** Rows a call adds to a group (default 1); a group stops growing at `maxRows`. */
   rows?(input: In): number;
   maxRows: number;
@@ -49,17 +58,23 @@ export function groupCommit<In, Out>(statement: GroupedStatement<In, Out>): (inp
   /** The next group: the oldest calls, FIFO, with distinct keys, up to `maxRows` (at least one call). */
   const nextGroup = (): Waiting<In, Out>[] => {
     const group: Waiting<In, Out>[] = [];
-    const keys = new Set<string>();
+    const slots = new Map<string, Waiting<In, Out>>();
     let rows = 0;
     for (let i = 0; i < queue.length; ) {
       const call = queue[i] as Waiting<In, Out>;
+      const slot = slots.get(call.key);
+      if (slot && statement.read) {
+        shareSlot(slot, call);
+        queue.splice(i, 1);
+        continue;
+      }
       const size = rowsOf(call.input);
       if (group.length > 0 && rows + size > statement.maxRows) break;
-      if (keys.has(call.key)) {
+      if (slot) {
         i++;
         continue;
       }
-      keys.add(call.key);
+      slots.set(call.key, call);
       rows += size;
       group.push(call);
       queue.splice(i, 1);
@@ -109,6 +124,19 @@ export function groupCommit<In, Out>(statement: GroupedStatement<In, Out>): (inp
       queue.push({ input, key: statement.key(input), resolve, reject });
       if (!running) void drain();
     });
+}
+
+/** `call` gets whatever `slot` gets. */
+function shareSlot<In, Out>(slot: Waiting<In, Out>, call: Waiting<In, Out>): void {
+  const { resolve, reject } = slot;
+  slot.resolve = (value) => {
+    resolve(value);
+    call.resolve(value);
+  };
+  slot.reject = (error) => {
+    reject(error);
+    call.reject(error);
+  };
 }
 
 /**

@@ -219,6 +219,7 @@ export function createGroupedStatements(select: Select, rows: TableRows, now: ()
     /** One user's portfolio: totals and dust from one snapshot. */
     portfolio: groupCommit<string, PortfolioStats>({
       key: (userId) => userId,
+      read: true,
       maxRows: MAX_ROWS,
       one: async (userId) => {
         const [raw] = await select<PortfolioRaw>(

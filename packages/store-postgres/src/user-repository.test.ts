@@ -198,6 +198,23 @@ describe('users', () => {
     expect((await store.users.findByUsername(fullWidth))?.id).toBe(created.id);
   });
 
+  it('answers concurrent session-version reads of many users, each its own, a revocation seen by reads after it', async () => {
+    const users = await Promise.all([...Array(6).keys()].map(() => store.users.create(newUser())));
+    const [revoked] = users;
+    if (!revoked) throw new Error('no user');
+    await store.users.revokeSessions(revoked.id);
+    await store.users.revokeSessions(revoked.id);
+    const ids = [...users.map((user) => user.id), revoked.id, 'no-such-user', revoked.id];
+    const versions = await Promise.all(ids.map((id) => store.users.sessionVersion(id)));
+    expect(versions).toEqual([2, 0, 0, 0, 0, 0, 2, null, 2]);
+    // A read made after a revocation returned sees it, however many reads run around it.
+    const reads = ids.map((id) => store.users.sessionVersion(id));
+    await store.users.revokeSessions(revoked.id);
+    const after = await store.users.sessionVersion(revoked.id);
+    await Promise.all(reads);
+    expect(after).toBe(3);
+  });
+
   it('revokeSessions increments the session version; unknown users have none', async () => {
     const created = await store.users.create(newUser());
     expect(await store.users.sessionVersion(created.id)).toBe(0);

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Clock, ConflictError, NotFoundError } from '@trd/core';
 import { UserEntity, type UserRow } from './entities';
+import { groupCommit } from './group-commit';
 import { preparedStatements } from './prepared-statements';
+import { textArray } from './raw-rows';
 import { guarded, invalidInput, isUniqueViolation, violatedConstraint } from './store-errors';
 
 /** Where a user's orders go: `paper` (a simulated venue) or `live` (their own exchange account). */
@@ -104,6 +106,28 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
   const fork = () => orm.em.fork();
   const knex = orm.em.getConnection().getKnex();
   const select = preparedStatements(knex);
+  // Every authenticated request asks, so concurrent requests share one prepared read (of several
+  // users, and one answer for the same user asked twice while a read runs).
+  const sessionVersion = groupCommit<string, number | null>({
+    key: (userId) => userId,
+    read: true,
+    maxRows: 500,
+    one: async (userId) => {
+      const [row] = await select<{ session_version: number }>(
+        'select "session_version" from "users" where "id" = ?',
+        [userId],
+      );
+      return row ? row.session_version : null;
+    },
+    many: async (userIds) => {
+      const rows = await select<{ id: string; session_version: number }>(
+        'select "id", "session_version" from "users" where "id" = any(?::text[])',
+        [textArray(userIds)],
+      );
+      const byId = new Map(rows.map((row) => [row.id, row.session_version]));
+      return userIds.map((userId) => byId.get(userId) ?? null);
+    },
+  });
   return {
     create: (user) =>
       guarded('users.create', async () => {
@@ -238,15 +262,7 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
         if (updated === 0) throw new NotFoundError(`no user ${userId}`);
       }),
 
-    sessionVersion: (userId) =>
-      guarded('users.sessionVersion', async () => {
-        // Every authenticated request asks: raw and prepared, no entity manager.
-        const [row] = await select<{ session_version: number }>(
-          'select "session_version" from "users" where "id" = ?',
-          [userId],
-        );
-        return row ? row.session_version : null;
-      }),
+    sessionVersion: (userId) => guarded('users.sessionVersion', () => sessionVersion(userId)),
 
     revokeSessions: (userId) =>
       guarded('users.revokeSessions', async () => {
