@@ -35,7 +35,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CLOSED_TRADES = 300;
 const USERNAME = 'bench-user';
 const PASSWORD = 'bench-password-0123';
-const ROUTES = ['/portfolio', '/trading/trades?limit=20'] as const;
+const ALL_ROUTES = ['/portfolio', '/trading/trades?limit=20'];
+/** `BENCH_ROUTES=/trading/trades?limit=20` runs one route (e.g. to profile it alone). */
+const ROUTES = process.env.BENCH_ROUTES ? process.env.BENCH_ROUTES.split(',') : ALL_ROUTES;
 
 interface Row {
   route: string;

@@ -7,7 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerMetrics } from '../metrics/metrics-route';
 import { UserEventHub } from '../realtime/user-event-hub';
 import { registerWebsocketRoutes, WEBSOCKET_PROTOCOL } from '../realtime/websocket-routes';
@@ -23,6 +23,7 @@ import { registerAuthentication } from '../security/authentication';
 import { registerErrorHandlers } from './error-handler';
 import { errorBody } from './http-errors';
 import { registerJsonBodyParser } from './json-body';
+import { responseSerializerCompiler } from './response-serializer';
 import { registerSecurityHeaders } from './security-headers';
 import type { ServerDeps } from './server-deps';
 import { refuseBadText } from './text-rules';
@@ -55,7 +56,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   registerErrorHandlers(app);
   registerJsonBodyParser(app);
   // Before every route's schema: NUL, lone surrogates and deep nesting are a 400 naming the field.
