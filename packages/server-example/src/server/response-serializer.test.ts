@@ -88,7 +88,9 @@ describe('responseSerializerCompiler', () => {
   it("keeps zod's encoder for a schema JSON Schema cannot express", () => {
     const schema = z.object({ at: z.date() });
     const serialize = compile(schema);
-    expect(JSON.parse(serialize({ at: new Date(0), secret: 'x' }))).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    expect(JSON.parse(serialize({ at: new Date(0), secret: 'x' }))).toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+    });
     expect(() => serialize({ at: 'not a date' })).toThrow();
   });
 });
