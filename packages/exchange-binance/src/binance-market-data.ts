@@ -9,6 +9,7 @@ import {
   NotFoundError,
 } from '@trd/core';
 import type { CcxtBinance } from './ccxt-client';
+import { createLastPrices } from './last-prices';
 import { abortable, type RetryOptions, retryRead } from './read-retry';
 import { type BinanceSymbolRules, parseSymbolRules } from './symbol-rules';
 
@@ -56,7 +57,7 @@ export function createBinanceMarketData(options: BinanceMarketDataOptions): Bina
   let loading: Promise<LoadedRules> | undefined;
   let loaded: LoadedRules | undefined;
   const averages = new Map<string, { at: number; price: Promise<string> }>();
-  const prices = new Map<string, { at: number; price: Promise<number> }>();
+  const lastPrice = createLastPrices({ client, clock, retry, maxAgeMs: options.priceMaxAgeMs });
 
   const fetchRules = (): Promise<LoadedRules> =>
     retryRead(clock, retry, async () => {
@@ -117,27 +118,7 @@ export function createBinanceMarketData(options: BinanceMarketDataOptions): Bina
       return (rows as unknown[][]).map(parseKline);
     },
 
-    async price(symbol, { signal } = {}) {
-      const cached = prices.get(symbol);
-      if (cached && options.priceMaxAgeMs > 0 && clock.now() - cached.at < options.priceMaxAgeMs)
-        return abortable(cached.price, signal);
-      const read = retryRead(clock, retry, () => client.publicGetTickerPrice({ symbol }), signal).then(
-        (ticker) => {
-          const price = Number((ticker as { price?: string }).price);
-          // A 200 without a usable price is the venue's fault, not the caller's configuration (not retried).
-          if (!Number.isFinite(price) || price <= 0)
-            throw new ExchangeUnavailableError(`binance GET /api/v3/ticker/price: no price for ${symbol}`);
-          return price;
-        },
-      );
-      if (options.priceMaxAgeMs > 0) {
-        prices.set(symbol, { at: clock.now(), price: read });
-        read.catch(() => {
-          if (prices.get(symbol)?.price === read) prices.delete(symbol);
-        });
-      }
-      return abortable(read, signal);
-    },
+    price: (symbol, { signal } = {}) => lastPrice(symbol, signal),
 
     async rules(symbol, { signal } = {}): Promise<MarketRules> {
       return { ...(await symbolRules(symbol, signal)).market };

@@ -409,6 +409,26 @@ export class FakeBinanceVenue {
   }
 
   tickerPrice(params: Params): unknown {
+    // rest-api.md:1690-1697: "Parameter symbol and symbols cannot be used in combination. If
+    // neither parameter is sent, prices for all symbols will be returned in an array."
+    if (params.symbol !== undefined && params.symbols !== undefined)
+      throw rejections.badParameterCombination();
+    if (params.symbols !== undefined) {
+      // rest-api.md:1694-1696: the symbols as a JSON array, `["BTCUSDT","BNBUSDT"]`.
+      let listed: unknown;
+      try {
+        listed = JSON.parse(params.symbols);
+      } catch {
+        throw rejections.mandatory('symbols');
+      }
+      if (!Array.isArray(listed) || listed.length === 0 || !listed.every((s) => typeof s === 'string'))
+        throw rejections.mandatory('symbols');
+      // One unknown symbol refuses the whole request (errors.md `-1121 BAD_SYMBOL`).
+      return (listed as string[]).map((symbol) => {
+        this.symbolInfo(symbol);
+        return { symbol, price: fmt(this.lastPrice(symbol)) };
+      });
+    }
     if (!params.symbol)
       return this.symbols.map((info) => ({
         symbol: info.symbol,
