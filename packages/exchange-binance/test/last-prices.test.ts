@@ -68,7 +68,7 @@ describe('the local Binance ticker/price, from rest-api.md:1644-1740', () => {
     local = await startLocalBinance();
     const get = async (query: string) => {
       const answer = await fetch(`${local.fake.url}/api/v3/ticker/price?${query}`);
-      return { status: answer.status, body: await answer.json() };
+      return { status: answer.status, body: (await answer.json()) as { symbol: string }[] };
     };
     const list = encodeURIComponent('["BTCUSDT","ETHUSDT"]');
     expect(await get(`symbol=BTCUSDT&symbols=${list}`)).toMatchObject({ status: 400, body: { code: -1128 } });
@@ -79,6 +79,6 @@ describe('the local Binance ticker/price, from rest-api.md:1644-1740', () => {
     });
     const answer = await get(`symbols=${list}`);
     expect(answer.status).toBe(200);
-    expect(answer.body.map((t: { symbol: string }) => t.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(answer.body.map((t) => t.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
   });
 });
