@@ -1,31 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ChatCompletionRequestBody, checkChatRequest } from './chat-request-checks';
 import {
   openAiChatCompletion,
   openAiErrorBody,
   openAiInvalidApiKeyBody,
+  openAiMissingApiKeyBody,
   openAiModelNotFoundBody,
 } from './openai-responses';
 
-/**
- * The request body fields of a non-streamed Chat Completions request
- * (https://platform.openai.com/docs/api-reference/chat/create). Structured output is
- * `response_format: { type: 'json_schema', json_schema: { name, schema, strict } }`
- * (https://platform.openai.com/docs/guides/structured-outputs).
- */
-export interface ChatCompletionRequestBody {
-  model?: string;
-  messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string }> }>;
-  response_format?: {
-    type: 'text' | 'json_object' | 'json_schema';
-    json_schema?: { name?: string; description?: string; schema?: unknown; strict?: boolean };
-  };
-  temperature?: number;
-  max_tokens?: number;
-  max_completion_tokens?: number;
-  stream?: boolean;
-  [key: string]: unknown;
-}
+export type { ChatCompletionRequestBody } from './chat-request-checks';
+
+/** The models the fake serves unless told others: what the tests and examples ask for. */
+export const FAKE_OPENAI_MODELS: readonly string[] = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini'];
 
 /** One `POST /v1/chat/completions` as the fake received it. */
 export interface RecordedChatRequest {
@@ -53,16 +40,24 @@ export type FakeOpenAiHandler = (request: RecordedChatRequest) => FakeOpenAiRepl
 export interface FakeOpenAiServerOptions {
   /** The key the fake accepts as `Authorization: Bearer <key>`; others get OpenAI's 401 `invalid_api_key`. */
   apiKey: string;
-  /** Models it serves; others get OpenAI's 404 `model_not_found`. Default any. */
-  models?: string[];
+  /**
+   * Models it serves (a list, or a test for a name); others get OpenAI's 404 `model_not_found`.
+   * Default `FAKE_OPENAI_MODELS`.
+   */
+  models?: readonly string[] | ((model: string) => boolean);
   /** Source of `receivedAt`; default `Date.now`. */
   now?: () => number;
 }
 
 /**
  * A local fake of an OpenAI-compatible server on 127.0.0.1 (random port): `POST
- * /v1/chat/completions` (non-streamed), checking the bearer key and answering with OpenAI's
- * chat completion and error bodies (see `openai-responses.ts`). Replies are queued with
+ * /v1/chat/completions` (non-streamed), answering with OpenAI's chat completion and error bodies
+ * (see `openai-responses.ts` for the documents each shape comes from). It is at least as strict
+ * as the real API before any reply is chosen: the bearer key (401 `invalid_api_key`, or 401 for
+ * none), a JSON body, only documented parameters, `model` and a non-empty `messages`, a valid
+ * `response_format` and, with `strict: true`, a schema in Structured Outputs' subset (400
+ * `invalid_request_error` naming the `param`, see `chat-request-checks.ts`), a model it serves
+ * (404 `model_not_found`). A refused request never takes a queued reply. Replies are queued with
  * `reply(...)` (first in, first out) or decided by `handle(fn)`; with neither, it answers a valid
  * hold. Point a provider at `baseUrl` (which ends in `/v1`).
  */
@@ -75,6 +70,8 @@ export class FakeOpenAiServer {
   abandoned = 0;
   /** Requests refused for a missing or wrong key. */
   unauthorized = 0;
+  /** Requests refused before the model ran (a bad body, an unknown model), with OpenAI's error. */
+  readonly refused: Array<{ status: number; body: unknown }> = [];
   private readonly server: Server;
   private readonly queue: FakeOpenAiReply[] = [];
   private handler: FakeOpenAiHandler | undefined;
@@ -117,6 +114,11 @@ export class FakeOpenAiServer {
     return this;
   }
 
+  private refuse(response: ServerResponse, status: number, body: unknown): void {
+    this.refused.push({ status, body });
+    send(response, status, body);
+  }
+
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request);
     const path = (request.url ?? '').split('?')[0];
@@ -128,30 +130,43 @@ export class FakeOpenAiServer {
       );
       return;
     }
-    const authorization = request.headers.authorization ?? '';
+    // "The OpenAI API uses API keys for authentication ... provided via HTTP Bearer authentication"
+    // (https://platform.openai.com/docs/api-reference/authentication).
+    const authorization = request.headers.authorization;
+    if (authorization === undefined || !/^Bearer ./.test(authorization)) {
+      this.unauthorized++;
+      this.refuse(response, 401, openAiMissingApiKeyBody());
+      return;
+    }
     if (authorization !== `Bearer ${this.options.apiKey}`) {
       this.unauthorized++;
-      send(response, 401, openAiInvalidApiKeyBody(authorization.replace(/^Bearer /, '')));
+      this.refuse(response, 401, openAiInvalidApiKeyBody(authorization.replace(/^Bearer /, '')));
       return;
     }
     let body: ChatCompletionRequestBody;
     try {
       body = JSON.parse(text);
     } catch {
-      send(
+      this.refuse(
         response,
         400,
         openAiErrorBody(
-          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
           'invalid_request_error',
           null,
         ),
       );
       return;
     }
-    const model = String(body.model ?? '');
-    if (model === '' || (this.options.models && !this.options.models.includes(model))) {
-      send(response, 404, openAiModelNotFoundBody(model));
+    const invalid = checkChatRequest(body);
+    if (invalid) {
+      this.refuse(response, invalid.status, invalid.body);
+      return;
+    }
+    const model = String(body.model);
+    const models = this.options.models ?? FAKE_OPENAI_MODELS;
+    if (!(typeof models === 'function' ? models(model) : models.includes(model))) {
+      this.refuse(response, 404, openAiModelNotFoundBody(model));
       return;
     }
     const recorded: RecordedChatRequest = {

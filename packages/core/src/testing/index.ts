@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './recording';
 export * from './recording-analyzer';
 export * from './store-conformance';
+export * from './virtual-time';
