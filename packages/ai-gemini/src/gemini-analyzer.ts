@@ -8,7 +8,12 @@ import {
   type Signal,
   signalFromAnswer,
 } from '@trd/core';
-import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
+import {
+  answerCacheKey,
+  cachedModelCall,
+  createModelCallRunner,
+  entryDeviationSettings,
+} from '@trd/core/model-calls';
 import { answerText, type GeminiResponseBody } from './answer-text';
 import { nextMidnightIn } from './daily-quota-reset';
 import { type GeminiAnalyzerOptions, resolveGeminiAnalyzerOptions } from './gemini-analyzer-options';
@@ -61,16 +66,10 @@ export function createGeminiAnalyzer(options: GeminiAnalyzerOptions): GeminiAnal
     ...(settings.maxOutputTokens === undefined ? {} : { maxOutputTokens: settings.maxOutputTokens }),
   };
 
-  const answerChecks =
-    settings.maxEntryDeviationPercent === undefined
-      ? {}
-      : { maxDeviationPercent: settings.maxEntryDeviationPercent };
-
   // The model is told the limit its answer is checked against.
-  const promptOptions =
-    settings.maxEntryDeviationPercent === undefined
-      ? {}
-      : { maxEntryDeviationPercent: settings.maxEntryDeviationPercent };
+  const { prompt: promptOptions, checks: answerChecks } = entryDeviationSettings(
+    settings.maxEntryDeviationPercent,
+  );
 
   /**
    * Core's retry policy and shared queue; what is Gemini's is how its errors read and that a

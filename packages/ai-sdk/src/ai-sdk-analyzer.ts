@@ -7,7 +7,12 @@ import {
   type Signal,
   signalFromAnswer,
 } from '@trd/core';
-import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
+import {
+  answerCacheKey,
+  cachedModelCall,
+  createModelCallRunner,
+  entryDeviationSettings,
+} from '@trd/core/model-calls';
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
 import { type AiSdkAnalyzerOptions, resolveAiSdkAnalyzerOptions } from './ai-sdk-analyzer-options';
 import { type AiSdkCallFailure, AiSdkUnavailableError, describeAiSdkError } from './ai-sdk-error';
@@ -49,15 +54,10 @@ export function createAiSdkAnalyzer(options: AiSdkAnalyzerOptions): AiSdkAnalyze
   };
   const output = Output.object({ schema: jsonSchema(modelAnswerJsonSchema), name: SCHEMA_NAME });
 
-  const answerChecks =
-    settings.maxEntryDeviationPercent === undefined
-      ? {}
-      : { maxDeviationPercent: settings.maxEntryDeviationPercent };
   // The model is told the limit its answer is checked against.
-  const promptOptions =
-    settings.maxEntryDeviationPercent === undefined
-      ? {}
-      : { maxEntryDeviationPercent: settings.maxEntryDeviationPercent };
+  const { prompt: promptOptions, checks: answerChecks } = entryDeviationSettings(
+    settings.maxEntryDeviationPercent,
+  );
 
   const runner = createModelCallRunner<AiSdkCallFailure>({
     service,
