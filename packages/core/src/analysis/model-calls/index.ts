@@ -6,6 +6,7 @@ export * from './cached-model-call';
 export * from './entry-deviation';
 export * from './json-file-answer-cache';
 export * from './memory-answer-cache';
+export * from './model-analyzer';
 export * from './model-call-options';
 export * from './model-call-runner';
 export * from './model-pricing';
