@@ -1,10 +1,11 @@
+import { createOpenAI } from '@ai-sdk/openai';
 import { VirtualClock } from '@trd/core';
 import { createAnalysisInput, settleOnVirtualTime, waitUntil } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAiSdkAnalyzer } from './ai-sdk-analyzer';
 import type { AiSdkAnalyzerOptions } from './ai-sdk-analyzer-options';
 import { AiSdkUnavailableError } from './ai-sdk-error';
-import { answerReply, buyAnswer, fakeModel, startFake } from './test-support';
+import { answerReply, buyAnswer, fakeModel, startFake, TEST_API_KEY } from './test-support';
 import type { FakeOpenAiServer } from './testing/fake-openai-server';
 import { openAiRateLimitBody, openAiRateLimitHeaders } from './testing/openai-responses';
 
@@ -50,15 +51,29 @@ describe('429 rate limits on a virtual clock', () => {
       .map((request, index) => request.receivedAt - fake.requests[index]!.receivedAt);
   }
 
-  it('waits the retry-after seconds on the clock, then retries once and answers', async () => {
-    fake.reply(rateLimited({ retryAfterSeconds: 20 }), answerReply(buyAnswer(price)));
-    const model = analyzer();
-    const signal = await settleOnVirtualTime(clock, model.analyze(input), STEP_MS, () => model.running === 0);
-    expect(signal.action).toBe('buy');
-    expect(fake.requests).toHaveLength(2);
-    expect(gaps()[0]).toBeGreaterThanOrEqual(20_000);
-    expect(gaps()[0]).toBeLessThan(20_000 + 2 * STEP_MS);
-  });
+  it.each([
+    ['@ai-sdk/openai-compatible', () => fakeModel(fake)],
+    [
+      '@ai-sdk/openai',
+      () => createOpenAI({ baseURL: fake.baseUrl, apiKey: TEST_API_KEY }).chat('gpt-4o-mini'),
+    ],
+  ])(
+    'through %s: waits the retry-after seconds on the clock, then retries once and answers',
+    async (_name, provider) => {
+      fake.reply(rateLimited({ retryAfterSeconds: 20 }), answerReply(buyAnswer(price)));
+      const model = analyzer({ model: provider() });
+      const signal = await settleOnVirtualTime(
+        clock,
+        model.analyze(input),
+        STEP_MS,
+        () => model.running === 0,
+      );
+      expect(signal.action).toBe('buy');
+      expect(fake.requests).toHaveLength(2);
+      expect(gaps()[0]).toBeGreaterThanOrEqual(20_000);
+      expect(gaps()[0]).toBeLessThan(20_000 + 2 * STEP_MS);
+    },
+  );
 
   it('takes retry-after-ms over retry-after when both are sent', async () => {
     fake.reply(rateLimited({ retryAfterSeconds: 9, retryAfterMs: 3_500 }), answerReply(buyAnswer(price)));

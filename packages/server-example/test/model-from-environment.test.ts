@@ -98,8 +98,16 @@ describe('the server on a model chosen by AI_PROVIDER', () => {
     ],
     [{ AI_PROVIDER: 'openai-compatible', AI_MODEL: 'llama3.1' }, 'AI_BASE_URL: required'],
     [{ AI_PROVIDER: 'openai', OPENAI_API_KEY: '' }, 'OPENAI_API_KEY: required with AI_PROVIDER=openai'],
+    [
+      { AI_PROVIDER: 'openai', OPENAI_API_KEY: KEY, AI_BASE_URL: 'localhost:11434' },
+      'AI_BASE_URL: must be an http(s) URL',
+    ],
+    [
+      { AI_PROVIDER: 'openai', OPENAI_API_KEY: KEY, AI_REQUESTS_PER_MINUTE: 'lots' },
+      'AI_REQUESTS_PER_MINUTE',
+    ],
   ])(
-    'stops at start-up on %o, naming the variable',
+    'stops at start-up on %o, naming the variable, never the key',
     async (env, problem) => {
       const main = startMain({
         PORT: '0',
@@ -110,6 +118,7 @@ describe('the server on a model chosen by AI_PROVIDER', () => {
       running.push(main);
       expect(await main.exited).toBe(1);
       expect(main.output()).toContain(problem);
+      expect(main.output()).not.toContain(KEY);
     },
     60_000,
   );
