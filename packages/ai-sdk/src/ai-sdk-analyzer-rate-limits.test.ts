@@ -162,3 +162,56 @@ describe('429 rate limits on a virtual clock', () => {
     expect(fake.requests).toHaveLength(1);
   });
 });
+
+/** The project's limit enforced by the fake, against the analyzer's own shared rate limit. */
+describe('the API’s requests-per-minute limit against the analyzer’s shared rate limit', () => {
+  let clock: VirtualClock;
+  let fake: FakeOpenAiServer;
+  beforeEach(async () => {
+    clock = new VirtualClock(Date.UTC(2024, 8, 21, 9, 0));
+    fake = await startFake({ now: () => clock.now(), rateLimit: { requestsPerMinute: 3 } });
+    fake.handle(() => answerReply(buyAnswer(price)));
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  function analyzer(requestsPerMinute: number) {
+    return createAiSdkAnalyzer({
+      model: fakeModel(fake),
+      clock,
+      random: () => 0,
+      timeoutMs: 3_600_000,
+      analysisTimeoutMs: 3_600_000,
+      requestsPerMinute,
+    });
+  }
+
+  async function analyzeFive(model: ReturnType<typeof analyzer>) {
+    const all = Promise.all(Array.from({ length: 5 }, () => model.analyze(input)));
+    return settleOnVirtualTime(clock, all, 1_000, () => model.running === 0);
+  }
+
+  it('set to the project’s limit, the analyzer is never refused: the 4th call waits its minute', async () => {
+    const model = analyzer(3);
+    const signals = await analyzeFive(model);
+    expect(signals.map((signal) => signal.action)).toEqual(['buy', 'buy', 'buy', 'buy', 'buy']);
+    expect(fake.rateLimited).toBe(0);
+    expect(fake.requests).toHaveLength(5);
+    expect(fake.requests[3]!.receivedAt - fake.requests[0]!.receivedAt).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('set higher, the API’s 429s are waited out by their retry-after and every call still answers', async () => {
+    const model = analyzer(100);
+    const signals = await analyzeFive(model);
+    expect(signals.every((signal) => signal.action === 'buy')).toBe(true);
+    expect(fake.rateLimited).toBeGreaterThan(0);
+    expect(fake.requests).toHaveLength(5);
+    // What the fake served never broke its limit: at most 3 in any 60 s.
+    const times = fake.requests.map((request) => request.receivedAt);
+    for (const [index, time] of times.entries()) {
+      expect(times.filter((other) => other > time - 60_000 && other <= time).length).toBeLessThanOrEqual(3);
+      if (index >= 3) expect(time - times[index - 3]!).toBeGreaterThanOrEqual(60_000);
+    }
+  });
+});

@@ -7,6 +7,8 @@ import {
   openAiInvalidApiKeyBody,
   openAiMissingApiKeyBody,
   openAiModelNotFoundBody,
+  openAiRateLimitBody,
+  openAiRateLimitHeaders,
 } from './openai-responses';
 
 export type { ChatCompletionRequestBody } from './chat-request-checks';
@@ -47,6 +49,13 @@ export interface FakeOpenAiServerOptions {
   models?: readonly string[] | ((model: string) => boolean);
   /** Source of `receivedAt`; default `Date.now`. */
   now?: () => number;
+  /**
+   * The project's request limit, as the API enforces it (https://platform.openai.com/docs/guides/rate-limits:
+   * "RPM - requests per minute"): past `requestsPerMinute` requests in the last 60 s, a 429
+   * `rate_limit_exceeded` with `retry-after` / `retry-after-ms` until the oldest leaves the window
+   * and the `x-ratelimit-*` headers. Refused requests do not count. Default none.
+   */
+  rateLimit?: { requestsPerMinute: number };
 }
 
 /**
@@ -72,6 +81,10 @@ export class FakeOpenAiServer {
   unauthorized = 0;
   /** Requests refused before the model ran (a bad body, an unknown model), with OpenAI's error. */
   readonly refused: Array<{ status: number; body: unknown }> = [];
+  /** Requests refused with a 429 by the `rateLimit` option. */
+  rateLimited = 0;
+  /** When the requests counted by `rateLimit` came, oldest first (`now()` ms). */
+  private readonly window: number[] = [];
   private readonly server: Server;
   private readonly queue: FakeOpenAiReply[] = [];
   private handler: FakeOpenAiHandler | undefined;
@@ -112,6 +125,26 @@ export class FakeOpenAiServer {
   handle(handler: FakeOpenAiHandler | undefined): this {
     this.handler = handler;
     return this;
+  }
+
+  /** The 429 for a request past `rateLimit`, or undefined (the request then counts). */
+  private overRateLimit(model: string): { body: unknown; headers: Record<string, string> } | undefined {
+    const limit = this.options.rateLimit?.requestsPerMinute;
+    if (limit === undefined) return undefined;
+    const now = this.now();
+    while (this.window.length > 0 && this.window[0]! <= now - 60_000) this.window.shift();
+    if (this.window.length >= limit) {
+      const waitMs = Math.max(1, this.window[0]! + 60_000 - now);
+      return {
+        body: openAiRateLimitBody(model, limit),
+        headers: openAiRateLimitHeaders(
+          { retryAfterSeconds: Math.ceil(waitMs / 1_000), retryAfterMs: waitMs },
+          { requests: limit },
+        ),
+      };
+    }
+    this.window.push(now);
+    return undefined;
   }
 
   private refuse(response: ServerResponse, status: number, body: unknown): void {
@@ -167,6 +200,12 @@ export class FakeOpenAiServer {
     const models = this.options.models ?? FAKE_OPENAI_MODELS;
     if (!(typeof models === 'function' ? models(model) : models.includes(model))) {
       this.refuse(response, 404, openAiModelNotFoundBody(model));
+      return;
+    }
+    const limited = this.overRateLimit(model);
+    if (limited) {
+      this.rateLimited++;
+      send(response, 429, limited.body, limited.headers);
       return;
     }
     const recorded: RecordedChatRequest = {
