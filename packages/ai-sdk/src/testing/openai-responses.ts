@@ -20,8 +20,8 @@
  *   reached for requests: You are sending requests too quickly", "429 - You exceeded your current
  *   quota, please check your plan and billing details: You have run out of credits or hit your
  *   maximum monthly spend", "500 - The server had an error while processing your request: Issue on
- *   our servers", "503 - The engine is currently overloaded, please try again later: Our servers
- *   are experiencing high traffic", "503 - Slow Down: A sudden increase in your request rate".
+ *   our servers", and a 503 when the servers are overloaded (code `server_is_overloaded`) or ask
+ *   clients to slow down (`slow_down`).
  *   The 400 messages follow the API's own wording for a missing, unknown or invalid parameter
  *   (`param` names the field, `code` is e.g. `missing_required_parameter`).
  * - Rate-limit headers (https://platform.openai.com/docs/guides/rate-limits, "Rate limits in
