@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FakeHttpReply, FakeHttpServer, readRequestBody } from '@trd/core/testing';
 import { type ChatCompletionRequestBody, checkChatRequest } from './chat-request-checks';
 import {
   openAiChatCompletion,
@@ -29,13 +29,8 @@ export interface RecordedChatRequest {
   receivedAt: number;
 }
 
-/** What the fake does with one request. */
-export type FakeOpenAiReply =
-  | { status: number; body: unknown; headers?: Record<string, string> }
-  /** Answers when `release` resolves (to hold requests in flight). */
-  | { status: number; body: unknown; headers?: Record<string, string>; release: Promise<void> }
-  /** Never answers; the connection stays open until the client gives up or the fake closes. */
-  | { hang: true };
+/** What the fake does with one request: an answer (held until `release`, if given) or a hang. */
+export type FakeOpenAiReply = FakeHttpReply;
 
 export type FakeOpenAiHandler = (request: RecordedChatRequest) => FakeOpenAiReply | undefined;
 
@@ -70,13 +65,8 @@ export interface FakeOpenAiServerOptions {
  * `reply(...)` (first in, first out) or decided by `handle(fn)`; with neither, it answers a valid
  * hold. Point a provider at `baseUrl` (which ends in `/v1`).
  */
-export class FakeOpenAiServer {
+export class FakeOpenAiServer extends FakeHttpServer<RecordedChatRequest> {
   readonly requests: RecordedChatRequest[] = [];
-  /** Requests being answered now, and the most seen at once. */
-  inFlight = 0;
-  maxInFlight = 0;
-  /** Requests whose client went away before the answer. */
-  abandoned = 0;
   /** Requests refused for a missing or wrong key. */
   unauthorized = 0;
   /** Requests refused before the model ran (a bad body, an unknown model), with OpenAI's error. */
@@ -85,46 +75,25 @@ export class FakeOpenAiServer {
   rateLimited = 0;
   /** When the requests counted by `rateLimit` came, oldest first (`now()` ms). */
   private readonly window: number[] = [];
-  private readonly server: Server;
-  private readonly queue: FakeOpenAiReply[] = [];
-  private handler: FakeOpenAiHandler | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: FakeOpenAiServerOptions) {
+    super();
     this.now = options.now ?? Date.now;
-    this.server = createServer((request, response) => {
-      this.serve(request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, 500, openAiErrorBody(String(error), 'server_error', null));
-      });
-    });
   }
 
   /** Starts listening; resolves to the base URL to give the provider (`http://127.0.0.1:<port>/v1`). */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await this.listen();
     return this.baseUrl;
   }
 
   get baseUrl(): string {
-    const address = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${address.port}/v1`;
+    return `http://127.0.0.1:${this.port}/v1`;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  /** Queues replies for the next requests, in order. */
-  reply(...replies: FakeOpenAiReply[]): this {
-    this.queue.push(...replies);
-    return this;
-  }
-
-  /** Decides replies once the queue is empty; return undefined for the default answer. */
-  handle(handler: FakeOpenAiHandler | undefined): this {
-    this.handler = handler;
-    return this;
+  protected serverError(response: ServerResponse, error: unknown): void {
+    send(response, 500, openAiErrorBody(String(error), 'server_error', null));
   }
 
   /** The 429 for a request past `rateLimit`, or undefined (the request then counts). */
@@ -152,8 +121,8 @@ export class FakeOpenAiServer {
     send(response, status, body);
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const text = await readBody(request);
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const text = await readRequestBody(request);
     const path = (request.url ?? '').split('?')[0];
     if (request.method !== 'POST' || path !== '/v1/chat/completions') {
       send(
@@ -217,33 +186,18 @@ export class FakeOpenAiServer {
       receivedAt: this.now(),
     };
     this.requests.push(recorded);
-    const reply = this.queue.shift() ??
-      this.handler?.(recorded) ?? {
-        status: 200,
-        body: openAiChatCompletion({
-          signal: 'hold',
-          confidence: 0,
-          entry_price: null,
-          stop_loss: null,
-          take_profit: null,
-          reasoning: 'fake: no reply queued',
-        }),
-      };
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    response.on('close', () => {
-      if (!response.writableFinished) this.abandoned++;
-    });
-    try {
-      if ('hang' in reply) {
-        await new Promise<void>((resolve) => response.on('close', resolve));
-        return;
-      }
-      if ('release' in reply) await reply.release;
-      if (!response.destroyed) send(response, reply.status, reply.body, reply.headers);
-    } finally {
-      this.inFlight--;
-    }
+    const reply = this.nextReply(recorded, () => ({
+      status: 200,
+      body: openAiChatCompletion({
+        signal: 'hold',
+        confidence: 0,
+        entry_price: null,
+        stop_loss: null,
+        take_profit: null,
+        reasoning: 'fake: no reply queued',
+      }),
+    }));
+    await this.deliver(response, reply, (status, body, headers) => send(response, status, body, headers));
   }
 }
 
@@ -259,15 +213,6 @@ function messageText(body: ChatCompletionRequestBody, role: string): string {
   if (!message) return '';
   if (typeof message.content === 'string') return message.content;
   return message.content.map((part) => part.text ?? '').join('');
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(

@@ -2,6 +2,7 @@
 
 export * from './analyzer-conformance';
 export * from './exchange-conformance';
+export * from './fake-http-server';
 export * from './fixtures';
 export * from './recording';
 export * from './recording-analyzer';
