@@ -1,5 +1,5 @@
 import { ModelUnavailableError } from '@trd/core';
-import { parseDurationMs, redactSecret } from '@trd/core/model-calls';
+import { parseDurationMs, safeFailureMessage } from '@trd/core/model-calls';
 
 /** What went wrong with one call to the Gemini API, with the API key already removed. */
 export interface GeminiCallFailure {
@@ -27,7 +27,6 @@ export interface GeminiCallFailure {
 
 /** HTTP statuses worth retrying (the same list the SDK's own retry uses). */
 const RETRYABLE_HTTP_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-const MAX_MESSAGE_LENGTH = 400;
 
 interface RpcErrorBody {
   error?: { code?: number; message?: string; status?: string; details?: Array<Record<string, unknown>> };
@@ -45,7 +44,7 @@ export function describeGeminiError(error: unknown, apiKey: string): GeminiCallF
     return {
       httpStatus: undefined,
       rpcStatus: undefined,
-      message: shorten(redactSecret(`request failed before an HTTP answer (${text})`, apiKey)),
+      message: safeFailureMessage(`request failed before an HTTP answer (${text})`, [apiKey]),
       retryable: true,
       retryAfterMs: undefined,
       authentication: false,
@@ -63,9 +62,9 @@ export function describeGeminiError(error: unknown, apiKey: string): GeminiCallF
   return {
     httpStatus: status,
     rpcStatus,
-    message: shorten(
-      redactSecret(`HTTP ${status}${rpcStatus ? ` ${rpcStatus}` : ''}: ${serviceMessage}`, apiKey),
-    ),
+    message: safeFailureMessage(`HTTP ${status}${rpcStatus ? ` ${rpcStatus}` : ''}: ${serviceMessage}`, [
+      apiKey,
+    ]),
     retryable: RETRYABLE_HTTP_STATUSES.has(status),
     retryAfterMs: parseDurationMs(retryInfo?.retryDelay),
     authentication: status === 401 || status === 403 || keyInvalid,
@@ -139,8 +138,4 @@ function parseBody(message: string): RpcErrorBody | undefined {
   } catch {
     return undefined;
   }
-}
-
-function shorten(text: string): string {
-  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
 }

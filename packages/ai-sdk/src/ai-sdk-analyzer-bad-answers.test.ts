@@ -38,13 +38,29 @@ describe('bad model answers become holds with a reason, never a throw', () => {
     expect(signal.action).toBe('hold');
     expect(signal.reasoning).toMatch(/truncated by the output token limit \(finish reason length\)/);
     // The usage still says what was spent, and what came back.
-    expect(signal.usage).toMatchObject({ inputTokens: 1_000, outputTokens: 1_024, rawAnswer: cut });
+    expect(signal.usage).toEqual({
+      model: 'gpt-4o-mini-2024-07-18',
+      latencyMs: expect.any(Number),
+      inputTokens: 1_000,
+      outputTokens: 1_024,
+      totalTokens: 2_024,
+      rawAnswer: cut,
+    });
   });
 
   it('an answer that fails the schema (a field missing, a wrong type)', async () => {
-    const missing = await analyzeReply(answerReply({ signal: 'buy', entry_price: price }));
+    const partial = { signal: 'buy', entry_price: price };
+    const missing = await analyzeReply(answerReply(partial));
     expect(missing.action).toBe('hold');
     expect(missing.reasoning).toMatch(/invalid model answer: .*confidence/);
+    // What the model said and what it cost stay on the hold, for the audit trail.
+    expect(missing.usage).toMatchObject({
+      model: 'gpt-4o-mini-2024-07-18',
+      latencyMs: expect.any(Number),
+      inputTokens: 1_210,
+      outputTokens: 71,
+      rawAnswer: JSON.stringify(partial),
+    });
 
     const wrongType = await analyzeReply(answerReply(buyAnswer(price, { confidence: 'very high' })));
     expect(wrongType.action).toBe('hold');

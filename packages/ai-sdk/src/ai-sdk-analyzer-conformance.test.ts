@@ -10,7 +10,8 @@ let fake: FakeOpenAiServer;
 const scriptedAnswers = new Map<string, string>();
 
 beforeAll(async () => {
-  fake = await startFake();
+  // The scripted models answer verbatim; every other request gets the trader's answer.
+  fake = await startFake({ models: (model) => model === 'gpt-4o-mini' || scriptedAnswers.has(model) });
   fake.handle((request) => {
     const scripted = scriptedAnswers.get(request.model);
     return { status: 200, body: openAiChatCompletion(scripted ?? traderAnswer(request)) };

@@ -61,6 +61,13 @@ export const AI_SDK_ANALYZER_DEFAULTS = {
 
 const WHO = 'createAiSdkAnalyzer';
 
+/**
+ * The language-model specifications `ai` 6 runs (`resolveLanguageModel` refuses others): providers
+ * built on `@ai-sdk/provider` 3 (`v3`) or 2 (`v2`). A provider made for `ai` 7 is refused when the
+ * analyzer is created, not on every analysis.
+ */
+export const SUPPORTED_SPECIFICATION_VERSIONS = ['v3', 'v2'] as const;
+
 /** Fills in defaults and refuses bad settings with a `ConfigError`. */
 export function resolveAiSdkAnalyzerOptions(options: AiSdkAnalyzerOptions): ResolvedAiSdkAnalyzerOptions {
   const model = options?.model as unknown;
@@ -79,6 +86,12 @@ export function resolveAiSdkAnalyzerOptions(options: AiSdkAnalyzerOptions): Reso
   ) {
     throw new ConfigError(
       `${WHO}: model is required (an AI SDK language model such as openai('gpt-4o-mini'))`,
+    );
+  }
+  const version = (candidate as { specificationVersion?: unknown }).specificationVersion;
+  if (!(SUPPORTED_SPECIFICATION_VERSIONS as readonly unknown[]).includes(version)) {
+    throw new ConfigError(
+      `${WHO}: model ${candidate.provider}:${candidate.modelId} implements the AI SDK model specification ${String(version)}, but this package runs on ai 6, which takes ${SUPPORTED_SPECIFICATION_VERSIONS.join(' or ')}: install the provider's version made for ai 6 (e.g. @ai-sdk/openai 3.x, @ai-sdk/openai-compatible 2.x)`,
     );
   }
   const shared = resolveModelCallOptions(options, WHO, {

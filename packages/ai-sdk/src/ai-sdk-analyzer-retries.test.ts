@@ -10,7 +10,7 @@ import type { FakeOpenAiServer } from './testing/fake-openai-server';
 import {
   openAiInsufficientQuotaBody,
   openAiModelNotFoundBody,
-  openAiRateLimitBody,
+  openAiOverloadedBody,
   openAiServerErrorBody,
 } from './testing/openai-responses';
 
@@ -26,6 +26,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.requests.length = 0;
+  fake.refused.length = 0;
   fake.abandoned = 0;
   fake.unauthorized = 0;
 });
@@ -36,7 +37,7 @@ function analyzer(options: Partial<AiSdkAnalyzerOptions> = {}) {
 }
 
 const serverError = { status: 500, body: openAiServerErrorBody() };
-const overloaded = { status: 503, body: openAiServerErrorBody() };
+const overloaded = { status: 503, body: openAiOverloadedBody() };
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -64,56 +65,6 @@ describe('retryable errors are retried per the policy', () => {
     expect((error as AiSdkUnavailableError).attempts).toBe(3);
     expect((error as AiSdkUnavailableError).isRetryable).toBe(true);
     expect(fake.requests).toHaveLength(3);
-  });
-
-  it('a 429 with retry-after waits that long before the retry (the whole queue pauses)', async () => {
-    fake.reply(
-      {
-        status: 429,
-        body: openAiRateLimitBody(),
-        headers: { 'retry-after': '1', 'x-ratelimit-remaining-requests': '0' },
-      },
-      answerReply(buyAnswer(price)),
-    );
-    const signal = await analyzer().analyze(input);
-    expect(signal.action).toBe('buy');
-    const [first, second] = fake.requests;
-    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
-  });
-
-  it('reads retry-after-ms too', async () => {
-    fake.reply(
-      { status: 429, body: openAiRateLimitBody(), headers: { 'retry-after-ms': '300' } },
-      answerReply(buyAnswer(price)),
-    );
-    await analyzer().analyze(input);
-    const [first, second] = fake.requests;
-    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(280);
-  });
-
-  it('a retry-after beyond maxRetryAfterMs fails at once and suspends the queue until then', async () => {
-    fake.reply({ status: 429, body: openAiRateLimitBody(), headers: { 'retry-after': '120' } });
-    const model = analyzer();
-    const before = Date.now();
-    const error = (await rejection(model.analyze(input))) as AiSdkUnavailableError;
-    expect(error).toBeInstanceOf(AiSdkUnavailableError);
-    expect(error.message).toMatch(/asked to wait 120000 ms, more than maxRetryAfterMs \(60000\)/);
-    expect(error.resumesAt).toBeGreaterThanOrEqual(before + 119_000);
-    expect(model.suspendedUntil).toBe(error.resumesAt);
-    // Meanwhile nothing is sent: calls fail fast.
-    const refused = (await rejection(model.analyze(input))) as AiSdkUnavailableError;
-    expect(refused.message).toMatch(/^fakeai\.chat not called: quota exhausted/);
-    expect(refused.attempts).toBe(0);
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('a 429 without retry-after suspends the queue with backoff', async () => {
-    fake.reply({ status: 429, body: openAiRateLimitBody() });
-    const error = (await rejection(
-      analyzer({ quotaBackoffBaseMs: 10_000 }).analyze(input),
-    )) as AiSdkUnavailableError;
-    expect(error.message).toMatch(/429 without retry-after, 1 in a row\): backing off 5000 ms/);
-    expect(error.resumesAt).toBeDefined();
   });
 
   it('times out a hanging attempt, retries, then gives up', async () => {
@@ -144,13 +95,52 @@ describe('retryable errors are retried per the policy', () => {
 });
 
 describe('errors that retrying cannot fix fail at once', () => {
-  it('a rejected key is an AuthenticationError, without the key', async () => {
+  it('a rejected key (401 invalid_api_key) is a clear AuthenticationError, not retried, without the key', async () => {
     const model = createAiSdkAnalyzer({ model: fakeModel(fake, 'gpt-4o-mini', `${TEST_API_KEY}-wrong`) });
     const error = await rejection(model.analyze(input));
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(error.message).toMatch(/^fakeai\.chat rejected the API key: HTTP 401 invalid_api_key/);
+    expect(error).not.toBeInstanceOf(ModelUnavailableError);
+    expect((error as AuthenticationError).isRetryable).toBe(false);
+    expect(error.message).toMatch(
+      /^fakeai\.chat rejected the API key: HTTP 401 invalid_api_key: Incorrect API key provided/,
+    );
     expect(error.message).not.toContain(TEST_API_KEY);
+    // maxRetries is 3, yet one request: a wrong key stays wrong.
     expect(fake.unauthorized).toBe(1);
+    expect(fake.refused).toEqual([
+      { status: 401, body: { error: expect.objectContaining({ code: 'invalid_api_key' }) } },
+    ]);
+  });
+
+  it('no key at all (an Ollama-style provider pointed at a server that wants one) is a 401 AuthenticationError', async () => {
+    const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+    const keyless = createOpenAICompatible({
+      name: 'fakeai',
+      baseURL: fake.baseUrl,
+      supportsStructuredOutputs: true,
+    });
+    const error = await rejection(
+      createAiSdkAnalyzer({ model: keyless.chatModel('gpt-4o-mini') }).analyze(input),
+    );
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toMatch(/HTTP 401 invalid_request_error: You didn't provide an API key/);
+    expect(fake.unauthorized).toBe(1);
+  });
+
+  it('a request the API refuses (400 invalid_request_error) fails at once, naming the parameter', async () => {
+    // An unknown body parameter slipped in through providerOptions: the API refuses it, so does the fake.
+    const error = (await rejection(
+      analyzer({ providerOptions: { fakeai: { temperature_boost: 2 } } }).analyze(input),
+    )) as AiSdkUnavailableError;
+    expect(error).toBeInstanceOf(AiSdkUnavailableError);
+    expect(error.message).toMatch(
+      /refused the request: HTTP 400 invalid_request_error: Unrecognized request argument supplied: temperature_boost/,
+    );
+    expect(error.isRetryable).toBe(false);
+    expect(error.httpStatus).toBe(400);
+    expect(error.attempts).toBe(1);
+    expect(fake.refused).toHaveLength(1);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('secrets given to the analyzer never appear in its errors', async () => {

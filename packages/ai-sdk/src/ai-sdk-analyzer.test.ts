@@ -132,6 +132,17 @@ describe('createAiSdkAnalyzer options', () => {
     expect(() => createAiSdkAnalyzer({} as never)).toThrow(/model is required/);
   });
 
+  it('refuses, when created, a model from a provider made for another ai major', () => {
+    const model = fakeModel(fake);
+    const fromTheFuture = Object.assign(Object.create(Object.getPrototypeOf(model)), model, {
+      specificationVersion: 'v4',
+    }) as never;
+    expect(() => createAiSdkAnalyzer({ model: fromTheFuture })).toThrow(ConfigError);
+    expect(() => createAiSdkAnalyzer({ model: fromTheFuture })).toThrow(
+      /specification v4, but this package runs on ai 6, which takes v3 or v2/,
+    );
+  });
+
   it.each([
     [{ temperature: 3 }, /temperature/],
     [{ maxOutputTokens: 0 }, /maxOutputTokens must be an integer >= 1/],

@@ -1,29 +1,15 @@
-import {
-  type AnalysisInput,
-  type Analyzer,
-  buildAnalysisPrompt,
-  holdSignal,
-  modelAnswerJsonSchema,
-  type Signal,
-  signalFromAnswer,
-} from '@trd/core';
-import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
+import { modelAnswerJsonSchema } from '@trd/core';
+import { createModelAnalyzer, type ModelAnalyzer } from '@trd/core/model-calls';
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
 import { type AiSdkAnalyzerOptions, resolveAiSdkAnalyzerOptions } from './ai-sdk-analyzer-options';
 import { type AiSdkCallFailure, AiSdkUnavailableError, describeAiSdkError } from './ai-sdk-error';
 import { type AiSdkResponse, aiSdkResponse, answerText, usageFromResponse } from './model-response';
 
-/** An `Analyzer` on an AI SDK model, with its shared queue visible for metrics. */
-export interface AiSdkAnalyzer extends Analyzer {
-  /** `provider:modelId`, e.g. `openai.chat:gpt-4o-mini`. */
-  readonly model: string;
-  /** Calls waiting for a concurrency or rate-limit slot. */
-  readonly queued: number;
-  /** Calls in flight. */
-  readonly running: number;
-  /** While a spent quota suspends the queue (calls fail fast), when it resumes (clock ms). */
-  readonly suspendedUntil: number | undefined;
-}
+/**
+ * An `Analyzer` on an AI SDK model, with its shared queue visible for metrics (core's
+ * `ModelAnalyzer`); `model` is `provider:modelId`, e.g. `openai.chat:gpt-4o-mini`.
+ */
+export type AiSdkAnalyzer = ModelAnalyzer;
 
 /** The schema's name in the request (OpenAI's `response_format.json_schema.name`). */
 const SCHEMA_NAME = 'trade_signal';
@@ -48,33 +34,6 @@ export function createAiSdkAnalyzer(options: AiSdkAnalyzerOptions): AiSdkAnalyze
     ...(settings.providerOptions === undefined ? {} : { providerOptions: settings.providerOptions }),
   };
   const output = Output.object({ schema: jsonSchema(modelAnswerJsonSchema), name: SCHEMA_NAME });
-
-  const answerChecks =
-    settings.maxEntryDeviationPercent === undefined
-      ? {}
-      : { maxDeviationPercent: settings.maxEntryDeviationPercent };
-  // The model is told the limit its answer is checked against.
-  const promptOptions =
-    settings.maxEntryDeviationPercent === undefined
-      ? {}
-      : { maxEntryDeviationPercent: settings.maxEntryDeviationPercent };
-
-  const runner = createModelCallRunner<AiSdkCallFailure>({
-    service,
-    retryAfterName: 'retry-after',
-    settings,
-    describeError: (error) => describeAiSdkError(error, secrets, clock.now()),
-    timeoutFailure: (message) => ({
-      httpStatus: undefined,
-      message,
-      retryable: true,
-      retryAfterMs: undefined,
-      authentication: false,
-      providerCode: undefined,
-    }),
-    unavailable: (message, failure, attempts, resumesAt) =>
-      new AiSdkUnavailableError(message, failure, attempts, resumesAt),
-  });
 
   /** One request; an answer the SDK could not parse as JSON is still an answer (core says why). */
   async function generate(
@@ -114,62 +73,31 @@ export function createAiSdkAnalyzer(options: AiSdkAnalyzerOptions): AiSdkAnalyze
     }
   }
 
-  function toSignal(
-    response: AiSdkResponse,
-    latencyMs: number,
-    input: AnalysisInput,
-    cached: boolean,
-  ): Signal {
-    const usage = usageFromResponse(response, {
-      model: modelName,
-      latencyMs,
-      cached,
-      pricing: settings.pricing,
-    });
-    const answer = answerText(response);
-    return signalFromAnswer(answer, input, usage, answerChecks);
-  }
-
-  async function analyze(input: AnalysisInput, callOptions: { signal?: AbortSignal } = {}): Promise<Signal> {
-    const signal = callOptions.signal;
-    signal?.throwIfAborted();
-    const prompt = buildAnalysisPrompt(input, promptOptions);
-    const answer = await cachedModelCall<AiSdkResponse>({
-      cache: settings.cache,
-      key: () =>
-        answerCacheKey({
-          model: modelName,
-          system: prompt.system,
-          user: prompt.user,
-          schema: modelAnswerJsonSchema,
-          generation,
-        }),
-      model: modelName,
-      clock,
-      service,
-      call: async () => {
-        const call = await runner.call((abortSignal) => generate(prompt, abortSignal), signal);
-        return { response: call.value, latencyMs: call.latencyMs };
-      },
-      replayMissError: (message) => new AiSdkUnavailableError(message, undefined, 0),
-    });
-    if ('missed' in answer) return holdSignal(answer.missed);
-    return toSignal(answer.response, answer.latencyMs, input, answer.cached);
-  }
-
-  return {
-    specificationVersion: 'v1',
+  return createModelAnalyzer<AiSdkResponse, AiSdkCallFailure>({
     name: `ai-sdk:${modelName}`,
     model: modelName,
-    get queued() {
-      return runner.queued;
+    settings,
+    generation,
+    calls: {
+      service,
+      retryAfterName: 'retry-after',
+      describeError: (error) => describeAiSdkError(error, secrets, clock.now()),
+      timeoutFailure: (message) => ({
+        httpStatus: undefined,
+        message,
+        retryable: true,
+        retryAfterMs: undefined,
+        authentication: false,
+        providerCode: undefined,
+      }),
+      unavailable: (message, failure, attempts, resumesAt) =>
+        new AiSdkUnavailableError(message, failure, attempts, resumesAt),
     },
-    get running() {
-      return runner.running;
-    },
-    get suspendedUntil() {
-      return runner.suspendedUntil;
-    },
-    analyze,
-  };
+    request: generate,
+    read: (response, details) => ({
+      answer: answerText(response),
+      usage: usageFromResponse(response, { model: modelName, ...details, pricing: settings.pricing }),
+    }),
+    replayMissError: (message) => new AiSdkUnavailableError(message, undefined, 0),
+  });
 }

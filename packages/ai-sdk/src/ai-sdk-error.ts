@@ -1,5 +1,5 @@
 import { ModelUnavailableError } from '@trd/core';
-import { type ModelCallFailure, redactSecret, retryAfterFromHeaders } from '@trd/core/model-calls';
+import { type ModelCallFailure, retryAfterFromHeaders, safeFailureMessage } from '@trd/core/model-calls';
 import { AISDKError, APICallError } from 'ai';
 
 /** What went wrong with one call through the AI SDK, with the secrets already removed. */
@@ -7,8 +7,6 @@ export interface AiSdkCallFailure extends ModelCallFailure {
   /** The provider's error code when its body says, e.g. OpenAI's `rate_limit_exceeded`. */
   providerCode: string | undefined;
 }
-
-const MAX_MESSAGE_LENGTH = 400;
 
 /**
  * Reads an error thrown by a provider through `generateText`. An `APICallError` carries the HTTP
@@ -19,8 +17,7 @@ const MAX_MESSAGE_LENGTH = 400;
  * could not read) is not retryable either; anything else is a failure before an HTTP answer.
  */
 export function describeAiSdkError(error: unknown, secrets: string[], now: number): AiSdkCallFailure {
-  const redact = (text: string) =>
-    shorten(secrets.reduce((message, secret) => redactSecret(message, secret), text));
+  const redact = (text: string) => safeFailureMessage(text, secrets);
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     const code = providerErrorCode(error.data);
@@ -96,8 +93,4 @@ function providerErrorCode(data: unknown): string | undefined {
   if (typeof body?.code === 'string' && body.code !== '') return body.code;
   if (typeof body?.type === 'string' && body.type !== '') return body.type;
   return undefined;
-}
-
-function shorten(text: string): string {
-  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
 }

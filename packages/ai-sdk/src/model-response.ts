@@ -1,5 +1,5 @@
 import type { AnalysisUsage } from '@trd/core';
-import { type ModelPricing, modelCostUsd } from '@trd/core/model-calls';
+import { type ModelPricing, modelUsage, tokenCount } from '@trd/core/model-calls';
 import type { FinishReason, LanguageModelResponseMetadata, LanguageModelUsage } from 'ai';
 
 /**
@@ -30,7 +30,7 @@ export function aiSdkResponse(parts: {
   const usage: AiSdkResponse['usage'] = {};
   for (const key of ['inputTokens', 'outputTokens', 'totalTokens'] as const) {
     const value = parts.usage?.[key];
-    if (count(value) !== undefined) usage[key] = value as number;
+    if (tokenCount(value) !== undefined) usage[key] = value as number;
   }
   return {
     text: parts.text ?? '',
@@ -71,33 +71,20 @@ export function answerText(response: AiSdkResponse): AnswerText {
 }
 
 /**
- * The audit-trail usage of one answer: the model that answered when the provider says so, token
- * counts as the AI SDK reports them (output includes reasoning tokens), and with `pricing` the
- * cost (0 for a replay, which made no call; left out when the provider reports no tokens).
+ * The audit-trail usage of one answer, by core's rules (`modelUsage`: cost from `pricing`, 0 for
+ * a replay, left out without token counts): the model that answered when the provider says so,
+ * token counts as the AI SDK reports them (output includes reasoning tokens).
  */
 export function usageFromResponse(
   response: AiSdkResponse,
   details: { model: string; latencyMs: number; cached: boolean; pricing: ModelPricing | undefined },
 ): AnalysisUsage {
-  const usage: AnalysisUsage = {
+  return modelUsage({
     model: response.modelId || details.model,
-    latencyMs: Math.max(0, details.latencyMs),
-  };
-  const { inputTokens, outputTokens, totalTokens } = response.usage;
-  if (count(inputTokens) !== undefined) usage.inputTokens = inputTokens;
-  if (count(outputTokens) !== undefined) usage.outputTokens = outputTokens;
-  if (count(totalTokens) !== undefined) usage.totalTokens = totalTokens;
-  const { pricing } = details;
-  if (pricing && (usage.inputTokens !== undefined || usage.outputTokens !== undefined)) {
-    usage.costUsd = details.cached
-      ? 0
-      : modelCostUsd(usage.inputTokens ?? 0, usage.outputTokens ?? 0, pricing);
-  }
-  usage.rawAnswer = response.text;
-  if (details.cached) usage.cached = true;
-  return usage;
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+    latencyMs: details.latencyMs,
+    ...response.usage,
+    rawAnswer: response.text,
+    cached: details.cached,
+    pricing: details.pricing,
+  });
 }

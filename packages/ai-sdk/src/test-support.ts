@@ -1,13 +1,17 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { AiSdkModel } from './ai-sdk-analyzer-options';
-import { type FakeOpenAiServer, startFakeOpenAiServer } from './testing/fake-openai-server';
+import {
+  type FakeOpenAiServer,
+  type FakeOpenAiServerOptions,
+  startFakeOpenAiServer,
+} from './testing/fake-openai-server';
 import { openAiChatCompletion } from './testing/openai-responses';
 
 export const TEST_API_KEY = 'sk-trd-test-fake-key-for-the-local-fake-only-0123';
 
-/** A fake OpenAI-compatible server accepting `TEST_API_KEY`. */
-export function startFake(): Promise<FakeOpenAiServer> {
-  return startFakeOpenAiServer({ apiKey: TEST_API_KEY });
+/** A fake OpenAI-compatible server accepting `TEST_API_KEY` (request times from `now` when given). */
+export function startFake(options: Omit<FakeOpenAiServerOptions, 'apiKey'> = {}): Promise<FakeOpenAiServer> {
+  return startFakeOpenAiServer({ apiKey: TEST_API_KEY, ...options });
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FakeHttpReply, FakeHttpServer, readRequestBody } from '@trd/core/testing';
 import { nextMidnightIn } from '../daily-quota-reset';
 import {
   geminiAnswerBody,
@@ -38,13 +38,8 @@ export interface RecordedGeminiRequest {
   receivedAt: number;
 }
 
-/** What the fake does with one request. */
-export type FakeGeminiReply =
-  | { status: number; body: unknown }
-  /** Answers when `release` resolves (to hold requests in flight). */
-  | { status: number; body: unknown; release: Promise<void> }
-  /** Never answers; the connection stays open until the client gives up or the fake closes. */
-  | { hang: true };
+/** What the fake does with one request: an answer (held until `release`, if given) or a hang. */
+export type FakeGeminiReply = FakeHttpReply;
 
 export type FakeGeminiHandler = (request: RecordedGeminiRequest) => FakeGeminiReply | undefined;
 
@@ -70,13 +65,8 @@ export interface FakeGeminiServerOptions {
  * response and error bodies. Replies are queued with `reply(...)` (first in, first out) or decided
  * by `handle(fn)`; with neither, it answers a valid hold.
  */
-export class FakeGeminiServer {
+export class FakeGeminiServer extends FakeHttpServer<RecordedGeminiRequest> {
   readonly requests: RecordedGeminiRequest[] = [];
-  /** Requests being answered now, and the most seen at once. */
-  inFlight = 0;
-  maxInFlight = 0;
-  /** Requests whose client went away before the answer. */
-  abandoned = 0;
   /** Requests refused for a missing or wrong API key. */
   unauthorized = 0;
   /** Requests refused with a 429 by the `quota` option, per scope. */
@@ -85,52 +75,30 @@ export class FakeGeminiServer {
     string,
     { minute: number; inMinute: number; dayEnd: number; inDay: number }
   >();
-  private readonly server: Server;
-  private readonly queue: FakeGeminiReply[] = [];
-  private handler: FakeGeminiHandler | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: FakeGeminiServerOptions) {
+    super();
     this.now = options.now ?? Date.now;
-    this.server = createServer((request, response) => {
-      this.serve(request, response).catch((error: unknown) => {
-        if (!response.headersSent)
-          send(response, 500, { error: { code: 500, message: String(error), status: 'INTERNAL' } });
-      });
-    });
   }
 
   /** Starts listening; resolves to the base URL to give the analyzer. */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await this.listen();
     return this.baseUrl;
   }
 
   get baseUrl(): string {
-    const address = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${address.port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  protected serverError(response: ServerResponse, error: unknown): void {
+    send(response, 500, { error: { code: 500, message: String(error), status: 'INTERNAL' } });
   }
 
-  /** Queues replies for the next requests, in order. */
-  reply(...replies: FakeGeminiReply[]): this {
-    this.queue.push(...replies);
-    return this;
-  }
-
-  /** Decides replies once the queue is empty; return undefined for the default answer. */
-  handle(handler: FakeGeminiHandler | undefined): this {
-    this.handler = handler;
-    return this;
-  }
-
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const match = /^\/(v[\w]+)\/models\/([\w.-]+):generateContent$/.exec(request.url ?? '');
-    const text = await readBody(request);
+    const text = await readRequestBody(request);
     if (request.method !== 'POST' || !match) {
       send(response, 404, {
         error: { code: 404, message: `no route ${request.method} ${request.url}`, status: 'NOT_FOUND' },
@@ -164,27 +132,13 @@ export class FakeGeminiServer {
       receivedAt: this.now(),
     };
     this.requests.push(recorded);
-    const reply = this.quotaReply(model, recorded.receivedAt) ??
-      this.queue.shift() ??
-      this.handler?.(recorded) ?? {
+    const reply =
+      this.quotaReply(model, recorded.receivedAt) ??
+      this.nextReply(recorded, () => ({
         status: 200,
         body: geminiAnswerBody({ signal: 'hold', confidence: 0, reasoning: 'fake: no reply queued' }),
-      };
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    response.on('close', () => {
-      if (!response.writableFinished) this.abandoned++;
-    });
-    try {
-      if ('hang' in reply) {
-        await new Promise<void>((resolve) => response.on('close', resolve));
-        return;
-      }
-      if ('release' in reply) await reply.release;
-      if (!response.destroyed) send(response, reply.status, reply.body);
-    } finally {
-      this.inFlight--;
-    }
+      }));
+    await this.deliver(response, reply, (status, body) => send(response, status, body));
   }
 
   /** A 429 when the request is over a configured quota; otherwise counts it and returns undefined. */
@@ -231,15 +185,6 @@ export async function startFakeGeminiServer(options: FakeGeminiServerOptions): P
   const server = new FakeGeminiServer(options);
   await server.start();
   return server;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -2,7 +2,9 @@
 
 export * from './analyzer-conformance';
 export * from './exchange-conformance';
+export * from './fake-http-server';
 export * from './fixtures';
 export * from './recording';
 export * from './recording-analyzer';
 export * from './store-conformance';
+export * from './virtual-time';

@@ -45,7 +45,7 @@ describe('createAnalyzer from the environment', () => {
     ['openai-compatible (Ollama, vLLM, …)', 'openai-compatible', {}],
     ['openai with AI_BASE_URL', 'openai', { OPENAI_API_KEY: 'sk-test' }],
   ])('%s answers from a local OpenAI-compatible server', async (_name, provider, keys) => {
-    const fake = await startFakeOpenAiServer({ apiKey: 'sk-test' });
+    const fake = await startFakeOpenAiServer({ apiKey: 'sk-test', models: ['llama3.1'] });
     try {
       fake.reply({ status: 200, body: openAiChatCompletion(answer) });
       const analyzer = await createAnalyzer(
