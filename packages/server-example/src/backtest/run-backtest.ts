@@ -22,6 +22,8 @@ import { computeTradeStatistics, type TradeStatistics } from './backtest-report'
 const MINUTE = 60_000;
 /** The user the backtest trades as. */
 export const BACKTEST_USER = 'backtest';
+/** The simulated venue's fee per side (its default rate, 0.1%), for the break-even win rate. */
+const MOCK_FEE_PERCENT = '0.1';
 
 export interface BacktestOptions {
   /** 1m candles, ascending; all of them are history the engine may see. */
@@ -115,9 +117,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   });
   const { quoteAsset } = await exchange.marketData.rules(options.symbol);
   exchange.deposit(BACKTEST_USER, quoteAsset, options.startingBalance);
-  await store.saveConfig(
-    defaultTradingConfig(BACKTEST_USER, { ...options.config, isActive: true, symbol: options.symbol }),
-  );
+  const config = defaultTradingConfig(BACKTEST_USER, {
+    ...options.config,
+    isActive: true,
+    symbol: options.symbol,
+  });
+  await store.saveConfig(config);
 
   const tradingHours =
     options.tradingHours === undefined ? DEFAULT_ENGINE_SETTINGS.tradingHours : options.tradingHours;
@@ -157,7 +162,15 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   for (const position of stillOpen) await bot.closeTrade(BACKTEST_USER, position.tradeId);
 
   const trades = await closedTrades(store, BACKTEST_USER);
-  const statistics = computeTradeStatistics(trades, options.startingBalance);
+  const statistics = computeTradeStatistics(trades, options.startingBalance, {
+    period: { start: period.from, end: period.to + MINUTE },
+    candles: options.candles,
+    exits: {
+      takeProfitPercent: config.takeProfitPercent,
+      stopLossPercent: config.stopLossPercent,
+      feePercent: MOCK_FEE_PERCENT,
+    },
+  });
   const venueQuote = exchange.balances(BACKTEST_USER)[quoteAsset];
   const finalBalance = toDecimalString(dec(venueQuote?.free ?? 0).plus(venueQuote?.locked ?? 0));
   const { dust } = await store.getPortfolio(BACKTEST_USER);
