@@ -33,6 +33,7 @@ describe('parseBacktestArguments', () => {
       analyzer: 'technical',
       cache: null,
       tradingHours: { startHourUtc: 8, endHourUtc: 16 },
+      minRewardToRisk: null,
       json: false,
       help: false,
     });
@@ -57,6 +58,8 @@ describe('parseBacktestArguments', () => {
         cache,
         '--trading-hours',
         'always',
+        '--min-reward-to-risk',
+        '1.50',
         '--json',
       ],
       { GEMINI_API_KEY: 'key' },
@@ -70,6 +73,7 @@ describe('parseBacktestArguments', () => {
       analyzer: 'gemini',
       cache,
       tradingHours: null,
+      minRewardToRisk: '1.5',
       json: true,
       help: false,
     });
@@ -85,6 +89,8 @@ describe('parseBacktestArguments', () => {
 
   it.each([
     [['--balance', 'lots'], '--balance', 'decimal number'],
+    [['--min-reward-to-risk', 'much'], '--min-reward-to-risk', 'decimal number'],
+    [['--min-reward-to-risk=-1'], '--min-reward-to-risk', 'must not be negative'],
     [['--balance', '0'], '--balance', 'greater than 0'],
     [['--balance=-5'], '--balance', 'greater than 0'],
     [['--balance', '-5'], '--balance', 'ambiguous'],

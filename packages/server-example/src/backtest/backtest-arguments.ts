@@ -34,6 +34,8 @@ export interface BacktestArguments {
   cache: string | null;
   /** `null` trades around the clock. */
   tradingHours: TradingHours | null;
+  /** The opt-in fee-aware risk rule's minimum reward-to-risk after fees; `null` leaves it off. */
+  minRewardToRisk: string | null;
   json: boolean;
   help: boolean;
 }
@@ -63,6 +65,8 @@ with an in-memory store and the simulated exchange, then prints a report.
                               (without a key, a complete --cache)
   --cache <file.json>         record/replay cache of the model's answers (--gemini-cache: the old name)
   --trading-hours always|S-E  UTC hours in which trades open, default 8-16 (the reference bot's)
+  --min-reward-to-risk <R>    turn on the fee-aware risk rule: refuse entries whose take profit nets less than
+                              R × what the stop loses, both after 0.1% fees a side (default off)
   --json                      print the full report, trades included, as JSON
   --help                      this text
 `;
@@ -121,6 +125,11 @@ const argumentsSchema = z.object({
   cache: z.string().min(1, 'needs a file path').nullable().default(null),
   'gemini-cache': z.string().min(1, 'needs a file path').nullable().default(null),
   'trading-hours': tradingHours.default({ startHourUtc: 8, endHourUtc: 16 }),
+  'min-reward-to-risk': decimalStringSchema
+    .pipe(z.string().refine((value) => dec(value).gte(0), 'must not be negative'))
+    .transform((value) => dec(value).toFixed())
+    .nullable()
+    .default(null),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -135,6 +144,7 @@ const options = {
   cache: { type: 'string' },
   'gemini-cache': { type: 'string' },
   'trading-hours': { type: 'string' },
+  'min-reward-to-risk': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -180,6 +190,7 @@ export function parseBacktestArguments(
     analyzer: value.analyzer,
     cache: cache === null ? null : resolve(base, cache),
     tradingHours: value['trading-hours'],
+    minRewardToRisk: value['min-reward-to-risk'],
     json: value.json,
     help: value.help,
   };

@@ -29,6 +29,7 @@ export function formatBacktestReport(report: BacktestReport): string {
     `exits          TAKE_PROFIT ${exits.TAKE_PROFIT}, STOP_LOSS ${exits.STOP_LOSS}, TIMEOUT ${exits.TIMEOUT}` +
       (exits.MANUAL > 0 ? `, MANUAL ${exits.MANUAL} (${report.closedAtEnd} still open at the end)` : '') +
       marketCloses(exits),
+    `fee rule       ${feeRule(report.riskRules)}`,
     `signals        buy ${report.signals.buy}, sell ${report.signals.sell}, hold ${report.signals.hold}; ${report.rejected} rejected by the risk rules`,
   ];
   if (report.errors.length > 0) {
@@ -37,6 +38,13 @@ export function formatBacktestReport(report: BacktestReport): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Whether the opt-in fee-aware risk rule was on, and what it refused. */
+export function feeRule(rules: BacktestReport['riskRules']): string {
+  if (rules.minRewardToRiskAfterFees === null) return 'off (--min-reward-to-risk turns it on)';
+  const refused = rules.rejectedByCode.LOW_REWARD_AFTER_FEES ?? 0;
+  return `on: reward after fees ≥ ${rules.minRewardToRiskAfterFees} × risk after fees; ${refused} signal(s) refused by it`;
 }
 
 /** The break-even win rate next to what it means. */

@@ -49,6 +49,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     startingBalance: args.balance,
     analyzer,
     tradingHours: args.tradingHours,
+    ...(args.minRewardToRisk === null
+      ? {}
+      : { riskLimits: { minRewardToRiskAfterFees: args.minRewardToRisk } }),
   });
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatBacktestReport(report));
   if (report.errors.length > 0) {

@@ -10,6 +10,9 @@ import {
   dec,
   defaultTradingConfig,
   type MemoryStore,
+  type RiskLimits,
+  RiskManager,
+  type RiskViolationCode,
   type Trade,
   type TradingConfig,
   type TradingHours,
@@ -40,6 +43,8 @@ export interface BacktestOptions {
   tradingHours?: TradingHours | null;
   /** The user's trading settings (risk, TP/SL…); default the reference bot's. */
   config?: Partial<Omit<TradingConfig, 'userId' | 'symbol' | 'isActive'>>;
+  /** The risk manager's limits (e.g. the opt-in `minRewardToRiskAfterFees`); default the reference's. */
+  riskLimits?: Partial<RiskLimits>;
 }
 
 /** The machine-readable report: what ran, then the statistics, then every closed trade. */
@@ -57,6 +62,11 @@ export interface BacktestReport extends TradeStatistics {
   signals: { buy: number; sell: number; hold: number };
   /** Signals the risk manager refused. */
   rejected: number;
+  /** The opt-in fee-aware rule's minimum (`null`: off), and refusals by rule (a signal may break several). */
+  riskRules: {
+    minRewardToRiskAfterFees: string | null;
+    rejectedByCode: Partial<Record<RiskViolationCode, number>>;
+  };
   /** Positions still open after the last bar, closed at market (exit reason MANUAL). */
   closedAtEnd: number;
   /** The engine's `error` events. */
@@ -130,6 +140,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     marketData: exchange.marketData,
     accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'paper' }),
     analyzer: options.analyzer,
+    riskManager: new RiskManager(options.riskLimits),
     store,
     clock,
     settings: { tradingHours: tradingHours === null ? null : { ...tradingHours } },
@@ -142,8 +153,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   bot.on('analysis', ({ signal }) => {
     signals[signal.action]++;
   });
-  bot.on('trade:rejected', () => {
+  const rejectedByCode: BacktestReport['riskRules']['rejectedByCode'] = {};
+  bot.on('trade:rejected', ({ violations }) => {
     rejected++;
+    for (const { code } of violations) rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;
   });
   bot.on('error', ({ stage, error, at }) => {
     errors.push({ stage, message: error.message, at });
@@ -187,6 +200,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       tradingHours,
       signals,
       rejected,
+      riskRules: {
+        minRewardToRiskAfterFees: options.riskLimits?.minRewardToRiskAfterFees ?? null,
+        rejectedByCode,
+      },
       closedAtEnd: stillOpen.length,
       errors,
       ...statistics,
