@@ -34,6 +34,7 @@ describe('parseBacktestArguments', () => {
       cache: null,
       tradingHours: { startHourUtc: 8, endHourUtc: 16 },
       minRewardToRisk: null,
+      html: null,
       json: false,
       help: false,
     });
@@ -60,6 +61,8 @@ describe('parseBacktestArguments', () => {
         'always',
         '--min-reward-to-risk',
         '1.50',
+        '--html',
+        'report.html',
         '--json',
       ],
       { GEMINI_API_KEY: 'key' },
@@ -74,6 +77,7 @@ describe('parseBacktestArguments', () => {
       cache,
       tradingHours: null,
       minRewardToRisk: '1.5',
+      html: join(process.cwd(), 'report.html'),
       json: true,
       help: false,
     });

@@ -36,6 +36,8 @@ export interface BacktestArguments {
   tradingHours: TradingHours | null;
   /** The opt-in fee-aware risk rule's minimum reward-to-risk after fees; `null` leaves it off. */
   minRewardToRisk: string | null;
+  /** Also write the report as one self-contained HTML page to this path; `null`: no page. */
+  html: string | null;
   json: boolean;
   help: boolean;
 }
@@ -67,6 +69,8 @@ with an in-memory store and the simulated exchange, then prints a report.
   --trading-hours always|S-E  UTC hours in which trades open, default 8-16 (the reference bot's)
   --min-reward-to-risk <R>    turn on the fee-aware risk rule: refuse entries whose take profit nets less than
                               R × what the stop loses, both after 0.1% fees a side (default off)
+  --html <file.html>          also write the report as one self-contained page: metrics, price chart with
+                              every entry and exit, equity, drawdown, trade table (no network needed)
   --json                      print the full report, trades included, as JSON
   --help                      this text
 `;
@@ -130,6 +134,7 @@ const argumentsSchema = z.object({
     .transform((value) => dec(value).toFixed())
     .nullable()
     .default(null),
+  html: z.string().min(1, 'needs a file path').nullable().default(null),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -145,6 +150,7 @@ const options = {
   'gemini-cache': { type: 'string' },
   'trading-hours': { type: 'string' },
   'min-reward-to-risk': { type: 'string' },
+  html: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -191,6 +197,7 @@ export function parseBacktestArguments(
     cache: cache === null ? null : resolve(base, cache),
     tradingHours: value['trading-hours'],
     minRewardToRisk: value['min-reward-to-risk'],
+    html: value.html === null ? null : resolve(base, value.html),
     json: value.json,
     help: value.help,
   };

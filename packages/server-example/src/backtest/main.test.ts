@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decimal } from '@trd/core';
 import { describe, expect, it } from 'vitest';
@@ -51,9 +53,20 @@ describe('src/backtest/main.ts as a process', () => {
     expect(report.profitLossPercent).toBe(net.div(5000).mul(100).toDecimalPlaces(4).toFixed());
   }, 60_000);
 
-  it('prints a readable report with exact money', async () => {
-    const run = await backtest(['--trading-hours', 'always', '--to', '2024-09-21T09:00:00Z']);
+  it('prints a readable report with exact money, and writes the HTML page with --html', async () => {
+    const html = join(mkdtempSync(join(tmpdir(), 'trd-backtest-main-')), 'report.html');
+    const run = await backtest(['--trading-hours', 'always', '--to', '2024-09-21T09:00:00Z', '--html', html]);
     expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`backtest: wrote ${html}\n`);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    // The chart library is inlined: the page loads nothing.
+    expect(page).toContain('LightweightCharts');
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(run.stdout).toMatch(/break-even\s+87\.53% of trades must win/);
+    expect(run.stdout).toMatch(/sharpe\s+n\/a, sortino n\/a \(daily returns, ×√365, risk-free 0\)/);
+    expect(run.stdout).toMatch(/profit factor\s+(\d+\.\d\d|n\/a) /);
+    expect(run.stdout).toMatch(/buy and hold\s+-?\d+(\.\d+)? USDT/);
     expect(run.stdout).toContain('TRD backtest: BTCUSDT, analyzer technical');
     expect(run.stdout).toMatch(/net P&L\s+-?\d+(\.\d+)? USDT \(-?\d+(\.\d+)?% of the starting balance\)/);
     expect(run.stdout).toMatch(/max drawdown\s+\d+(\.\d+)? USDT/);

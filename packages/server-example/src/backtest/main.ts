@@ -1,5 +1,5 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type Analyzer, type Candle, systemClock, TrdError } from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
 import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
@@ -12,6 +12,7 @@ import {
   parseBacktestArguments,
 } from './backtest-arguments';
 import { formatBacktestReport } from './format-report';
+import { renderHtmlReport } from './html-report';
 import { resolveBacktestPeriod, runBacktest } from './run-backtest';
 
 /** Exit codes: 0 done, 1 the run failed or the engine reported errors, 2 a bad argument. */
@@ -54,6 +55,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       : { riskLimits: { minRewardToRiskAfterFees: args.minRewardToRisk } }),
   });
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatBacktestReport(report));
+  if (args.html !== null) {
+    writeFileSync(args.html, renderHtmlReport(report, candles));
+    process.stderr.write(`backtest: wrote ${args.html}\n`);
+  }
   if (report.errors.length > 0) {
     process.stderr.write(
       `backtest: the engine reported ${report.errors.length} error(s), the run is incomplete; first: ${report.errors[0]!.message}\n`,
