@@ -56,7 +56,9 @@ export const BACKTEST_USAGE = `Usage: pnpm backtest -- [options]
 Replays 1m candles through the TRD engine (runCycle + monitorPositions each minute on a virtual clock)
 with an in-memory store and the simulated exchange, then prints a report.
 
-  --candles <file.csv>        open_time_ms,open,high,low,close,volume (default: exchange-mock's BTCUSDT fixture)
+  --candles <file.csv>        open_time_ms,open,high,low,close,volume with that header, or a Binance kline CSV
+                              as data.binance.vision publishes it (12 columns, no header, open time in ms or
+                              µs) (default: exchange-mock's BTCUSDT fixture)
   --symbol <SYMBOL>           default BTCUSDT
   --from <ISO>                first bar, e.g. 2024-09-21T08:00:00Z (default: after a 100-bar warm-up)
   --to <ISO>                  last bar (default: the last candle)

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decimal } from '@trd/core';
+import { loadReplayCandles } from '@trd/exchange-mock';
 import { describe, expect, it } from 'vitest';
 import type { BacktestReport } from './run-backtest';
 
@@ -72,6 +73,32 @@ describe('src/backtest/main.ts as a process', () => {
     expect(run.stdout).toMatch(/max drawdown\s+\d+(\.\d+)? USDT/);
     expect(run.stdout).toMatch(/exits\s+TAKE_PROFIT \d+, STOP_LOSS \d+, TIMEOUT \d+/);
     expect(run.stdout).not.toMatch(/\d\.\d*0000000\d|\d\.\d*9999999\d|e[+-]\d/);
+  }, 60_000);
+
+  it('reads a Binance kline CSV as data.binance.vision publishes it (µs open times from 2025 on)', async () => {
+    // exchange-mock's ETHUSDT day moved to 2025 and written as Binance writes spot klines there.
+    const shift = Date.UTC(2025, 0, 6) - Date.UTC(2022, 7, 15);
+    const lines = loadReplayCandles('ethusdt-1m-2022-08-15').map((c) => {
+      const open = (c.openTime + shift) * 1000;
+      return [open, c.open, c.high, c.low, c.close, c.volume, open + 59_999_999, 0, 1, 0, 0, 0].join(',');
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'trd-backtest-klines-')), 'ETHUSDT-1m-2025-01.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const run = await backtest([
+      '--candles',
+      file,
+      '--symbol',
+      'ETHUSDT',
+      '--trading-hours',
+      'always',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BacktestReport;
+    expect(report.period.to).toBe('2025-01-06T11:59:00.000Z');
+    expect(report.bars).toBe(lines.length - 99);
+    expect(report.totalTrades).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses a bad argument with exit code 2, naming it', async () => {

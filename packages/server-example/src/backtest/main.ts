@@ -1,8 +1,8 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Analyzer, type Candle, systemClock, TrdError } from '@trd/core';
+import { type Analyzer, type Candle, parseAnyCandleCsv, systemClock, TrdError } from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
-import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
+import { loadReplayCandles } from '@trd/exchange-mock';
 import { analyzerChoiceFromEnv, PROVIDER_KEY_VARIABLE } from '../config/analyzer-choice';
 import { createAnalyzer } from '../runtime/create-analyzer';
 import {
@@ -72,7 +72,8 @@ function loadCandles(path: string | null): Candle[] {
   if (path === null) return loadReplayCandles('btcusdt-1m-2024-09-21');
   let candles: Candle[];
   try {
-    candles = parseCandleCsv(readFileSync(path, 'utf8'));
+    // TRD's own CSV or Binance's kline files as published (ms or µs open times).
+    candles = parseAnyCandleCsv(readFileSync(path, 'utf8'), path).candles;
   } catch (error) {
     throw new BacktestArgumentError('--candles', message(error));
   }
@@ -81,7 +82,7 @@ function loadCandles(path: string | null): Candle[] {
     if (candles[i]!.openTime <= candles[i - 1]!.openTime) {
       throw new BacktestArgumentError(
         '--candles',
-        `candles must be strictly ascending by open time (line ${i + 2} of ${path})`,
+        `candles must be strictly ascending by open time: ${new Date(candles[i]!.openTime).toISOString()} follows ${new Date(candles[i - 1]!.openTime).toISOString()} in ${path}`,
       );
     }
   }
