@@ -36,6 +36,8 @@ export interface BacktestArguments {
   tradingHours: TradingHours | null;
   /** The opt-in fee-aware risk rule's minimum reward-to-risk after fees; `null` leaves it off. */
   minRewardToRisk: string | null;
+  /** `--download`: the cache folder Binance's klines are downloaded into (then read from); `null`: no download. */
+  download: string | null;
   /** Also write the report as one self-contained HTML page to this path; `null`: no page. */
   html: string | null;
   json: boolean;
@@ -71,6 +73,8 @@ with an in-memory store and the simulated exchange, then prints a report.
   --trading-hours always|S-E  UTC hours in which trades open, default 8-16 (the reference bot's)
   --min-reward-to-risk <R>    turn on the fee-aware risk rule: refuse entries whose take profit nets less than
                               R × what the stop loses, both after 0.1% fees a side (default off)
+  --download <folder>         fetch Binance's public 1m klines of --symbol from --from (minus the warm-up) to --to
+                              through ccxt, cached in <folder> (--download= : .trd/candles); needs network access
   --html <file.html>          also write the report as one self-contained page: metrics, price chart with
                               every entry and exit, equity, drawdown, trade table (no network needed)
   --json                      print the full report, trades included, as JSON
@@ -137,6 +141,7 @@ const argumentsSchema = z.object({
     .nullable()
     .default(null),
   html: z.string().min(1, 'needs a file path').nullable().default(null),
+  download: z.string().nullable().default(null),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -153,6 +158,7 @@ const options = {
   'trading-hours': { type: 'string' },
   'min-reward-to-risk': { type: 'string' },
   html: { type: 'string' },
+  download: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -200,11 +206,19 @@ export function parseBacktestArguments(
     tradingHours: value['trading-hours'],
     minRewardToRisk: value['min-reward-to-risk'],
     html: value.html === null ? null : resolve(base, value.html),
+    download: value.download === null ? null : resolve(base, value.download || '.trd/candles'),
     json: value.json,
     help: value.help,
   };
   if (result.help) return result;
 
+  if (result.download !== null) {
+    if (result.candles !== null)
+      throw new BacktestArgumentError('--download', 'give --candles or --download, not both');
+    if (result.from === null || result.to === null) {
+      throw new BacktestArgumentError('--download', 'needs --from and --to: the period to download');
+    }
+  }
   if (result.from !== null && result.to !== null && result.from > result.to) {
     throw new BacktestArgumentError('--to', 'must not be before --from');
   }

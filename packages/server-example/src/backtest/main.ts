@@ -1,6 +1,13 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type Analyzer, type Candle, parseAnyCandleCsv, systemClock, TrdError } from '@trd/core';
+import {
+  type Analyzer,
+  type Candle,
+  DEFAULT_ENGINE_SETTINGS,
+  parseAnyCandleCsv,
+  systemClock,
+  TrdError,
+} from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
 import { loadReplayCandles } from '@trd/exchange-mock';
 import { analyzerChoiceFromEnv, PROVIDER_KEY_VARIABLE } from '../config/analyzer-choice';
@@ -11,6 +18,7 @@ import {
   type BacktestArguments,
   parseBacktestArguments,
 } from './backtest-arguments';
+import { downloadCandles } from './download-candles';
 import { formatBacktestReport } from './format-report';
 import { renderHtmlReport } from './html-report';
 import { resolveBacktestPeriod, runBacktest } from './run-backtest';
@@ -26,7 +34,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       process.stdout.write(BACKTEST_USAGE);
       return 0;
     }
-    candles = loadCandles(args.candles);
+    candles = args.download === null ? loadCandles(args.candles) : await download(args, args.download);
     try {
       resolveBacktestPeriod(candles, args);
     } catch (error) {
@@ -86,6 +94,27 @@ function loadCandles(path: string | null): Candle[] {
       );
     }
   }
+  return candles;
+}
+
+/**
+ * `--download`: Binance's public klines through ccxt (no key), from a candle window before
+ * `--from` (the engine's warm-up) to `--to`, cached in the folder given.
+ */
+async function download(args: BacktestArguments, cacheDir: string): Promise<Candle[]> {
+  const { default: ccxt } = await import('ccxt');
+  const source = new ccxt.binance({ options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] } } });
+  const warmup = DEFAULT_ENGINE_SETTINGS.candleLimit * 60_000;
+  const { candles, file, cached } = await downloadCandles({
+    source,
+    symbol: args.symbol,
+    from: args.from! - warmup,
+    to: args.to!,
+    cacheDir,
+  });
+  process.stderr.write(
+    `backtest: ${cached ? 'read the cached' : 'downloaded'} ${candles.length} candles, ${file}\n`,
+  );
   return candles;
 }
 
