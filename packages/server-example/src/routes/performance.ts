@@ -1,4 +1,10 @@
-import { computeTradeStatistics, realizedEquityCurve, type Trade, toDecimalString } from '@trd/core';
+import {
+  computeDrawdown,
+  computeTradeStatistics,
+  realizedEquityCurve,
+  type Trade,
+  toDecimalString,
+} from '@trd/core';
 
 export interface Performance {
   closedTrades: number;
@@ -9,6 +15,12 @@ export interface Performance {
   totalPnl: string;
   totalFees: string;
   averagePnl: string;
+  /** Gross profit / gross loss; `null` without a loss. */
+  profitFactor: number | null;
+  grossProfit: string;
+  grossLoss: string;
+  /** Largest fall of the cumulative P&L below a previous peak (from 0), quote units. */
+  maxDrawdown: string;
   bestTrade: string | null;
   worstTrade: string | null;
   averageDurationSeconds: number | null;
@@ -22,7 +34,8 @@ export interface Performance {
  */
 export function computePerformance(closedTrades: readonly Trade[]): Performance {
   const statistics = computeTradeStatistics(closedTrades);
-  const curve = realizedEquityCurve(closedTrades, 0, 0).slice(1);
+  const cumulative = realizedEquityCurve(closedTrades, 0, 0);
+  const curve = cumulative.slice(1);
   return {
     closedTrades: statistics.totalTrades,
     winningTrades: statistics.wins,
@@ -31,6 +44,10 @@ export function computePerformance(closedTrades: readonly Trade[]): Performance 
     totalPnl: statistics.netProfitLoss,
     totalFees: statistics.fees,
     averagePnl: statistics.expectancy,
+    profitFactor: statistics.profitFactor,
+    grossProfit: statistics.grossProfit,
+    grossLoss: statistics.grossLoss,
+    maxDrawdown: computeDrawdown(cumulative).maxDrawdown,
     bestTrade: statistics.bestTrade,
     worstTrade: statistics.worstTrade,
     averageDurationSeconds:
