@@ -28,6 +28,7 @@ export * from './exchange/account-capabilities';
 export * from './exchange/exit-levels';
 export * from './exchange/exit-plan';
 export * from './exchange/order-rules';
+export * from './performance';
 export type * from './ports/analyzer';
 export type * from './ports/exchange';
 export type * from './ports/market-data';

@@ -12,6 +12,7 @@ import {
   type Trade,
   type TradingConfig,
   toDecimalString,
+  winRate,
 } from '@trd/core';
 import type {
   AnalysisRecordRow,
@@ -268,7 +269,7 @@ export function rowToPortfolio(row: PortfolioRow, dust: readonly PortfolioDustRo
     winningTrades: row.winningTrades,
     losingTrades: row.losingTrades,
     // From the counts, so it is the same number whatever the column's rounding.
-    winRate: row.totalTrades === 0 ? 0 : (row.winningTrades / row.totalTrades) * 100,
+    winRate: winRate(row.winningTrades, row.totalTrades) * 100,
     totalRealizedPnl: decimalOut(row.totalRealizedPnl),
     totalFees: decimalOut(row.totalFees),
     dust: dust.map(rowToDust).sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0)),

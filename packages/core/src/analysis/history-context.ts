@@ -2,6 +2,7 @@ import { dec } from '../decimal';
 import type { TradeHistoryContext } from '../domain/analysis-input';
 import type { Trade } from '../domain/trade';
 import { isWinningTrade } from '../domain/trade-outcome';
+import { winRate } from '../performance/win-rate';
 
 /** Closed trades the context looks at, as the reference bot does. */
 export const HISTORY_TRADE_LIMIT = 15;
@@ -49,7 +50,7 @@ export function buildHistoryContext(closedTradesNewestFirst: readonly Trade[]): 
 
   return {
     tradeCount: trades.length,
-    winRate: share(wins),
+    winRate: winRate(wins, trades.length) * 100,
     averagePnl: totalPnl.div(trades.length).toNumber(),
     stopLossHitRate: share(trades.filter((trade) => trade.exitReason === 'STOP_LOSS').length),
     takeProfitHitRate: share(trades.filter((trade) => trade.exitReason === 'TAKE_PROFIT').length),

@@ -1,5 +1,6 @@
 export * from './analysis-input';
 export * from './analysis-record';
+export * from './binance-kline-csv';
 export * from './candle';
 export * from './exit-reason';
 export * from './market-rules';

@@ -8,6 +8,8 @@ export type RiskViolationCode =
   | 'BELOW_MIN_NOTIONAL'
   /** The exit could not be placed: a leg would sell under the minimum notional (with the margin). */
   | 'EXIT_BELOW_MIN_NOTIONAL'
+  /** The fee-aware rule (opt-in): the reward after both fees is under the multiple of the risk after them. */
+  | 'LOW_REWARD_AFTER_FEES'
   | 'INVALID_STOP'
   | 'NO_INVENTORY';
 

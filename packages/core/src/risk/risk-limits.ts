@@ -18,6 +18,14 @@ export interface RiskLimits {
   stopLimitOffsetPercent: DecimalString;
   /** Every exit leg must clear the venue's minimum notional by this much. Default 5 (%). */
   exitMarginPercent: DecimalString;
+  /**
+   * Opt-in fee-aware rule, off when unset (the default): refuse an entry whose take profit nets,
+   * after `feePercent` on the entry and on the exit, less than this multiple of what its stop
+   * loses after them (`"1"`: the win must pay at least what the loss costs). With the reference
+   * exits (+0.3% / −0.5%, 0.1% a side) the ratio is 0.0997 / 0.6995 ≈ 0.14, so any minimum above
+   * 0.14 refuses every entry until the exits are widened.
+   */
+  minRewardToRiskAfterFees?: DecimalString;
 }
 
 export const DEFAULT_RISK_LIMITS: Readonly<RiskLimits> = Object.freeze({

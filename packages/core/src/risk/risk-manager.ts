@@ -14,6 +14,7 @@ import {
 } from '../exchange/exit-plan';
 import { checkOrder, roundOrderQuantity } from '../exchange/order-rules';
 import type { AccountCapabilities, Balances } from '../ports/trading-account';
+import { checkRewardToRiskAfterFees } from './reward-to-risk-rule';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from './risk-limits';
 
 /** Everything the risk rules look at for one proposed entry. */
@@ -62,6 +63,7 @@ export class RiskManager {
   constructor(limits: Partial<RiskLimits> = {}) {
     this.limits = { ...DEFAULT_RISK_LIMITS, ...limits };
     for (const [name, value] of Object.entries(this.limits)) {
+      if (value === undefined) continue; // an opt-in rule left off
       if (!/^\d+(\.\d+)?$/.test(value))
         throw new ConfigError(`risk limit ${name} must be a non-negative decimal string, got "${value}"`);
     }
@@ -154,6 +156,19 @@ export class RiskManager {
         message: `the stop ${exit.stopLoss} rounds onto the expected fill ${toDecimalString(fillPrice)}: no distance to size from`,
       });
       return null;
+    }
+
+    const minimum = this.limits.minRewardToRiskAfterFees;
+    if (minimum !== undefined) {
+      const violation = checkRewardToRiskAfterFees({
+        side,
+        fillPrice,
+        takeProfit: exit.takeProfit,
+        stopLoss: exit.stopLoss,
+        feePercent: this.limits.feePercent,
+        minimum,
+      });
+      if (violation) violations.push(violation);
     }
 
     const riskAmount = balance.mul(config.riskPercent).div(100);

@@ -9,6 +9,7 @@ import type { Trade } from '../domain/trade';
 import { isWinningTrade } from '../domain/trade-outcome';
 import type { TradingConfig } from '../domain/trading-config';
 import { ConfigError, ConflictError, NotFoundError, TrdError } from '../errors';
+import { winRate } from '../performance/win-rate';
 import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
 import { applyConfigChanges } from './trading-config-changes';
 
@@ -384,7 +385,7 @@ function addToPortfolio(portfolio: PortfolioStats, trade: Trade): PortfolioStats
     totalTrades,
     winningTrades,
     losingTrades,
-    winRate: (winningTrades / totalTrades) * 100,
+    winRate: winRate(winningTrades, totalTrades) * 100,
     totalRealizedPnl: toDecimalString(dec(portfolio.totalRealizedPnl).plus(pnl)),
     totalFees: toDecimalString(
       dec(portfolio.totalFees)

@@ -33,6 +33,9 @@ describe('parseBacktestArguments', () => {
       analyzer: 'technical',
       cache: null,
       tradingHours: { startHourUtc: 8, endHourUtc: 16 },
+      minRewardToRisk: null,
+      html: null,
+      download: null,
       json: false,
       help: false,
     });
@@ -57,6 +60,10 @@ describe('parseBacktestArguments', () => {
         cache,
         '--trading-hours',
         'always',
+        '--min-reward-to-risk',
+        '1.50',
+        '--html',
+        'report.html',
         '--json',
       ],
       { GEMINI_API_KEY: 'key' },
@@ -70,6 +77,9 @@ describe('parseBacktestArguments', () => {
       analyzer: 'gemini',
       cache,
       tradingHours: null,
+      minRewardToRisk: '1.5',
+      html: join(process.cwd(), 'report.html'),
+      download: null,
       json: true,
       help: false,
     });
@@ -79,12 +89,39 @@ describe('parseBacktestArguments', () => {
     });
   });
 
+  it('takes --download with the period to download and a cache folder', () => {
+    const args = parseBacktestArguments(
+      ['--download', 'cache', '--from', '2025-01-01', '--to', '2025-01-02'],
+      {
+        INIT_CWD: folder,
+      },
+    );
+    expect(args).toMatchObject({
+      download: join(folder, 'cache'),
+      candles: null,
+      from: Date.UTC(2025, 0, 1),
+    });
+    expect(
+      parseBacktestArguments(['--download=', '--from', '2025-01-01', '--to', '2025-01-02'], {
+        INIT_CWD: folder,
+      }).download,
+    ).toBe(join(folder, '.trd', 'candles'));
+  });
+
   it('resolves relative paths from where pnpm was called (INIT_CWD)', () => {
     expect(parseBacktestArguments(['--candles', 'candles.csv'], { INIT_CWD: folder }).candles).toBe(csv);
   });
 
   it.each([
     [['--balance', 'lots'], '--balance', 'decimal number'],
+    [['--download', '', '--from', '2025-01-01'], '--download', 'needs --from and --to'],
+    [
+      ['--download', 'cache', '--candles', csv, '--from', '2025-01-01', '--to', '2025-01-02'],
+      '--download',
+      'not both',
+    ],
+    [['--min-reward-to-risk', 'much'], '--min-reward-to-risk', 'decimal number'],
+    [['--min-reward-to-risk=-1'], '--min-reward-to-risk', 'must not be negative'],
     [['--balance', '0'], '--balance', 'greater than 0'],
     [['--balance=-5'], '--balance', 'greater than 0'],
     [['--balance', '-5'], '--balance', 'ambiguous'],

@@ -34,6 +34,12 @@ export interface BacktestArguments {
   cache: string | null;
   /** `null` trades around the clock. */
   tradingHours: TradingHours | null;
+  /** The opt-in fee-aware risk rule's minimum reward-to-risk after fees; `null` leaves it off. */
+  minRewardToRisk: string | null;
+  /** `--download`: the cache folder Binance's klines are downloaded into (then read from); `null`: no download. */
+  download: string | null;
+  /** Also write the report as one self-contained HTML page to this path; `null`: no page. */
+  html: string | null;
   json: boolean;
   help: boolean;
 }
@@ -52,7 +58,9 @@ export const BACKTEST_USAGE = `Usage: pnpm backtest -- [options]
 Replays 1m candles through the TRD engine (runCycle + monitorPositions each minute on a virtual clock)
 with an in-memory store and the simulated exchange, then prints a report.
 
-  --candles <file.csv>        open_time_ms,open,high,low,close,volume (default: exchange-mock's BTCUSDT fixture)
+  --candles <file.csv>        open_time_ms,open,high,low,close,volume with that header, or a Binance kline CSV
+                              as data.binance.vision publishes it (12 columns, no header, open time in ms or
+                              µs) (default: exchange-mock's BTCUSDT fixture)
   --symbol <SYMBOL>           default BTCUSDT
   --from <ISO>                first bar, e.g. 2024-09-21T08:00:00Z (default: after a 100-bar warm-up)
   --to <ISO>                  last bar (default: the last candle)
@@ -63,6 +71,12 @@ with an in-memory store and the simulated exchange, then prints a report.
                               (without a key, a complete --cache)
   --cache <file.json>         record/replay cache of the model's answers (--gemini-cache: the old name)
   --trading-hours always|S-E  UTC hours in which trades open, default 8-16 (the reference bot's)
+  --min-reward-to-risk <R>    turn on the fee-aware risk rule: refuse entries whose take profit nets less than
+                              R × what the stop loses, both after 0.1% fees a side (default off)
+  --download <folder>         fetch Binance's public 1m klines of --symbol from --from (minus the warm-up) to --to
+                              through ccxt, cached in <folder> (--download= : .trd/candles); needs network access
+  --html <file.html>          also write the report as one self-contained page: metrics, price chart with
+                              every entry and exit, equity, drawdown, trade table (no network needed)
   --json                      print the full report, trades included, as JSON
   --help                      this text
 `;
@@ -121,6 +135,13 @@ const argumentsSchema = z.object({
   cache: z.string().min(1, 'needs a file path').nullable().default(null),
   'gemini-cache': z.string().min(1, 'needs a file path').nullable().default(null),
   'trading-hours': tradingHours.default({ startHourUtc: 8, endHourUtc: 16 }),
+  'min-reward-to-risk': decimalStringSchema
+    .pipe(z.string().refine((value) => dec(value).gte(0), 'must not be negative'))
+    .transform((value) => dec(value).toFixed())
+    .nullable()
+    .default(null),
+  html: z.string().min(1, 'needs a file path').nullable().default(null),
+  download: z.string().nullable().default(null),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -135,6 +156,9 @@ const options = {
   cache: { type: 'string' },
   'gemini-cache': { type: 'string' },
   'trading-hours': { type: 'string' },
+  'min-reward-to-risk': { type: 'string' },
+  html: { type: 'string' },
+  download: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -180,11 +204,21 @@ export function parseBacktestArguments(
     analyzer: value.analyzer,
     cache: cache === null ? null : resolve(base, cache),
     tradingHours: value['trading-hours'],
+    minRewardToRisk: value['min-reward-to-risk'],
+    html: value.html === null ? null : resolve(base, value.html),
+    download: value.download === null ? null : resolve(base, value.download || '.trd/candles'),
     json: value.json,
     help: value.help,
   };
   if (result.help) return result;
 
+  if (result.download !== null) {
+    if (result.candles !== null)
+      throw new BacktestArgumentError('--download', 'give --candles or --download, not both');
+    if (result.from === null || result.to === null) {
+      throw new BacktestArgumentError('--download', 'needs --from and --to: the period to download');
+    }
+  }
   if (result.from !== null && result.to !== null && result.from > result.to) {
     throw new BacktestArgumentError('--to', 'must not be before --from');
   }

@@ -53,7 +53,7 @@ describe('computeTradeStatistics', () => {
 
     const statistics = computeTradeStatistics(trades, '1000');
 
-    expect(statistics).toEqual({
+    expect(statistics).toMatchObject({
       totalTrades: 7,
       wins: 4,
       losses: 3,
@@ -74,7 +74,11 @@ describe('computeTradeStatistics', () => {
         EXIT_CANCELLED: 0,
         STOP_UNFILLED: 0,
       },
+      profitFactor: 60.4 / 25.3,
+      expectancy: '5.01428571',
       equityCurve: [
+        // The starting balance at the first entry, then one point a close.
+        { time: T0 + 1 * HOUR - 60_000, equity: '1000' },
         { time: T0 + 1 * HOUR, tradeId: 't1', equity: '1010.1' },
         { time: T0 + 2 * HOUR, tradeId: 't2', equity: '989.9' },
         { time: T0 + 3 * HOUR, tradeId: 't3', equity: '984.8' },
@@ -108,15 +112,40 @@ describe('computeTradeStatistics', () => {
     // Same close time: a then b. 1 of 3 wins = 33.333…% → 33.33. Net −0.00005 of 3 = −0.0016666…% → −0.0017.
     const at = (id: string, pnl: string) => ({ ...closed(id, 1, pnl, 'STOP_LOSS') });
     const statistics = computeTradeStatistics([at('b', '-0.00015'), at('a', '0.0001'), at('c', '0')], '3');
-    expect(statistics.equityCurve.map((point) => point.tradeId)).toEqual(['a', 'b', 'c']);
+    expect(statistics.equityCurve.slice(1).map((point) => point.tradeId)).toEqual(['a', 'b', 'c']);
     expect(statistics.winRate).toBe('33.33');
     expect(statistics.netProfitLoss).toBe('-0.00005');
     expect(statistics.profitLossPercent).toBe('-0.0017');
     expect(statistics.maxDrawdown).toBe('0.00015');
   });
 
+  it('adds the break-even win rate of the exits and buy-and-hold over the candles of the period', () => {
+    const candle = (minute: number, open: number, close: number) => ({
+      openTime: T0 + minute * 60_000,
+      open,
+      high: Math.max(open, close),
+      low: Math.min(open, close),
+      close,
+      volume: 1,
+    });
+    const statistics = computeTradeStatistics([closed('a', 1, '1', 'TAKE_PROFIT')], '1000', {
+      period: { start: T0, end: T0 + 2 * HOUR },
+      // The first bar is before the period, the last after it: neither counts.
+      candles: [candle(-1, 1, 1), candle(0, 100, 101), candle(119, 104, 110), candle(120, 500, 500)],
+      exits: { takeProfitPercent: 0.3, stopLossPercent: 0.5, feePercent: '0.1' },
+    });
+    expect(statistics.breakEvenWinRate).toBeCloseTo(0.6995 / 0.7992, 12);
+    // 1000 × 0.999 / 100 × 110 × 0.999
+    expect(statistics.buyAndHold).toEqual({
+      finalEquity: '1097.8011',
+      profitLoss: '97.8011',
+      profitLossPercent: '9.7801',
+    });
+    expect(statistics.exposure).toBeCloseTo(1 / 120, 12);
+  });
+
   it('reports zeros without trades', () => {
-    expect(computeTradeStatistics([], '10000')).toEqual({
+    expect(computeTradeStatistics([], '10000')).toMatchObject({
       totalTrades: 0,
       wins: 0,
       losses: 0,
@@ -137,7 +166,11 @@ describe('computeTradeStatistics', () => {
         EXIT_CANCELLED: 0,
         STOP_UNFILLED: 0,
       },
-      equityCurve: [],
+      equityCurve: [{ time: 0, equity: '10000' }],
+      profitFactor: null,
+      sharpe: null,
+      breakEvenWinRate: null,
+      buyAndHold: null,
     });
   });
 });

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decimal } from '@trd/core';
+import { loadReplayCandles } from '@trd/exchange-mock';
 import { describe, expect, it } from 'vitest';
 import type { BacktestReport } from './run-backtest';
 
@@ -51,14 +54,51 @@ describe('src/backtest/main.ts as a process', () => {
     expect(report.profitLossPercent).toBe(net.div(5000).mul(100).toDecimalPlaces(4).toFixed());
   }, 60_000);
 
-  it('prints a readable report with exact money', async () => {
-    const run = await backtest(['--trading-hours', 'always', '--to', '2024-09-21T09:00:00Z']);
+  it('prints a readable report with exact money, and writes the HTML page with --html', async () => {
+    const html = join(mkdtempSync(join(tmpdir(), 'trd-backtest-main-')), 'report.html');
+    const run = await backtest(['--trading-hours', 'always', '--to', '2024-09-21T09:00:00Z', '--html', html]);
     expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`backtest: wrote ${html}\n`);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    // The chart library is inlined: the page loads nothing.
+    expect(page).toContain('LightweightCharts');
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(run.stdout).toMatch(/break-even\s+87\.53% of trades must win/);
+    expect(run.stdout).toMatch(/sharpe\s+n\/a, sortino n\/a \(daily returns, ×√365, risk-free 0\)/);
+    expect(run.stdout).toMatch(/profit factor\s+(\d+\.\d\d|n\/a) /);
+    expect(run.stdout).toMatch(/buy and hold\s+-?\d+(\.\d+)? USDT/);
     expect(run.stdout).toContain('TRD backtest: BTCUSDT, analyzer technical');
     expect(run.stdout).toMatch(/net P&L\s+-?\d+(\.\d+)? USDT \(-?\d+(\.\d+)?% of the starting balance\)/);
     expect(run.stdout).toMatch(/max drawdown\s+\d+(\.\d+)? USDT/);
     expect(run.stdout).toMatch(/exits\s+TAKE_PROFIT \d+, STOP_LOSS \d+, TIMEOUT \d+/);
     expect(run.stdout).not.toMatch(/\d\.\d*0000000\d|\d\.\d*9999999\d|e[+-]\d/);
+  }, 60_000);
+
+  it('reads a Binance kline CSV as data.binance.vision publishes it (µs open times from 2025 on)', async () => {
+    // exchange-mock's ETHUSDT day moved to 2025 and written as Binance writes spot klines there.
+    const shift = Date.UTC(2025, 0, 6) - Date.UTC(2022, 7, 15);
+    const lines = loadReplayCandles('ethusdt-1m-2022-08-15').map((c) => {
+      const open = (c.openTime + shift) * 1000;
+      return [open, c.open, c.high, c.low, c.close, c.volume, open + 59_999_999, 0, 1, 0, 0, 0].join(',');
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'trd-backtest-klines-')), 'ETHUSDT-1m-2025-01.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const run = await backtest([
+      '--candles',
+      file,
+      '--symbol',
+      'ETHUSDT',
+      '--trading-hours',
+      'always',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BacktestReport;
+    expect(report.period.to).toBe('2025-01-06T11:59:00.000Z');
+    expect(report.bars).toBe(lines.length - 99);
+    expect(report.totalTrades).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses a bad argument with exit code 2, naming it', async () => {

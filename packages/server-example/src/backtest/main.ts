@@ -1,8 +1,15 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
-import { readFileSync } from 'node:fs';
-import { type Analyzer, type Candle, systemClock, TrdError } from '@trd/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  type Analyzer,
+  type Candle,
+  DEFAULT_ENGINE_SETTINGS,
+  parseAnyCandleCsv,
+  systemClock,
+  TrdError,
+} from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
-import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
+import { loadReplayCandles } from '@trd/exchange-mock';
 import { analyzerChoiceFromEnv, PROVIDER_KEY_VARIABLE } from '../config/analyzer-choice';
 import { createAnalyzer } from '../runtime/create-analyzer';
 import {
@@ -11,7 +18,9 @@ import {
   type BacktestArguments,
   parseBacktestArguments,
 } from './backtest-arguments';
+import { downloadCandles } from './download-candles';
 import { formatBacktestReport } from './format-report';
+import { renderHtmlReport } from './html-report';
 import { resolveBacktestPeriod, runBacktest } from './run-backtest';
 
 /** Exit codes: 0 done, 1 the run failed or the engine reported errors, 2 a bad argument. */
@@ -25,7 +34,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       process.stdout.write(BACKTEST_USAGE);
       return 0;
     }
-    candles = loadCandles(args.candles);
+    candles = args.download === null ? loadCandles(args.candles) : await download(args, args.download);
     try {
       resolveBacktestPeriod(candles, args);
     } catch (error) {
@@ -49,8 +58,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     startingBalance: args.balance,
     analyzer,
     tradingHours: args.tradingHours,
+    ...(args.minRewardToRisk === null
+      ? {}
+      : { riskLimits: { minRewardToRiskAfterFees: args.minRewardToRisk } }),
   });
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatBacktestReport(report));
+  if (args.html !== null) {
+    writeFileSync(args.html, renderHtmlReport(report, candles));
+    process.stderr.write(`backtest: wrote ${args.html}\n`);
+  }
   if (report.errors.length > 0) {
     process.stderr.write(
       `backtest: the engine reported ${report.errors.length} error(s), the run is incomplete; first: ${report.errors[0]!.message}\n`,
@@ -64,7 +80,8 @@ function loadCandles(path: string | null): Candle[] {
   if (path === null) return loadReplayCandles('btcusdt-1m-2024-09-21');
   let candles: Candle[];
   try {
-    candles = parseCandleCsv(readFileSync(path, 'utf8'));
+    // TRD's own CSV or Binance's kline files as published (ms or µs open times).
+    candles = parseAnyCandleCsv(readFileSync(path, 'utf8'), path).candles;
   } catch (error) {
     throw new BacktestArgumentError('--candles', message(error));
   }
@@ -73,10 +90,31 @@ function loadCandles(path: string | null): Candle[] {
     if (candles[i]!.openTime <= candles[i - 1]!.openTime) {
       throw new BacktestArgumentError(
         '--candles',
-        `candles must be strictly ascending by open time (line ${i + 2} of ${path})`,
+        `candles must be strictly ascending by open time: ${new Date(candles[i]!.openTime).toISOString()} follows ${new Date(candles[i - 1]!.openTime).toISOString()} in ${path}`,
       );
     }
   }
+  return candles;
+}
+
+/**
+ * `--download`: Binance's public klines through ccxt (no key), from a candle window before
+ * `--from` (the engine's warm-up) to `--to`, cached in the folder given.
+ */
+async function download(args: BacktestArguments, cacheDir: string): Promise<Candle[]> {
+  const { default: ccxt } = await import('ccxt');
+  const source = new ccxt.binance({ options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] } } });
+  const warmup = DEFAULT_ENGINE_SETTINGS.candleLimit * 60_000;
+  const { candles, file, cached } = await downloadCandles({
+    source,
+    symbol: args.symbol,
+    from: args.from! - warmup,
+    to: args.to!,
+    cacheDir,
+  });
+  process.stderr.write(
+    `backtest: ${cached ? 'read the cached' : 'downloaded'} ${candles.length} candles, ${file}\n`,
+  );
   return candles;
 }
 

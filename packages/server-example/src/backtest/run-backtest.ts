@@ -10,6 +10,9 @@ import {
   dec,
   defaultTradingConfig,
   type MemoryStore,
+  type RiskLimits,
+  RiskManager,
+  type RiskViolationCode,
   type Trade,
   type TradingConfig,
   type TradingHours,
@@ -22,6 +25,8 @@ import { computeTradeStatistics, type TradeStatistics } from './backtest-report'
 const MINUTE = 60_000;
 /** The user the backtest trades as. */
 export const BACKTEST_USER = 'backtest';
+/** The simulated venue's fee per side (its default rate, 0.1%), for the break-even win rate. */
+const MOCK_FEE_PERCENT = '0.1';
 
 export interface BacktestOptions {
   /** 1m candles, ascending; all of them are history the engine may see. */
@@ -38,6 +43,8 @@ export interface BacktestOptions {
   tradingHours?: TradingHours | null;
   /** The user's trading settings (risk, TP/SL…); default the reference bot's. */
   config?: Partial<Omit<TradingConfig, 'userId' | 'symbol' | 'isActive'>>;
+  /** The risk manager's limits (e.g. the opt-in `minRewardToRiskAfterFees`); default the reference's. */
+  riskLimits?: Partial<RiskLimits>;
 }
 
 /** The machine-readable report: what ran, then the statistics, then every closed trade. */
@@ -55,6 +62,11 @@ export interface BacktestReport extends TradeStatistics {
   signals: { buy: number; sell: number; hold: number };
   /** Signals the risk manager refused. */
   rejected: number;
+  /** The opt-in fee-aware rule's minimum (`null`: off), and refusals by rule (a signal may break several). */
+  riskRules: {
+    minRewardToRiskAfterFees: string | null;
+    rejectedByCode: Partial<Record<RiskViolationCode, number>>;
+  };
   /** Positions still open after the last bar, closed at market (exit reason MANUAL). */
   closedAtEnd: number;
   /** The engine's `error` events. */
@@ -115,9 +127,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   });
   const { quoteAsset } = await exchange.marketData.rules(options.symbol);
   exchange.deposit(BACKTEST_USER, quoteAsset, options.startingBalance);
-  await store.saveConfig(
-    defaultTradingConfig(BACKTEST_USER, { ...options.config, isActive: true, symbol: options.symbol }),
-  );
+  const config = defaultTradingConfig(BACKTEST_USER, {
+    ...options.config,
+    isActive: true,
+    symbol: options.symbol,
+  });
+  await store.saveConfig(config);
 
   const tradingHours =
     options.tradingHours === undefined ? DEFAULT_ENGINE_SETTINGS.tradingHours : options.tradingHours;
@@ -125,6 +140,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     marketData: exchange.marketData,
     accountFor: (userId) => exchange.account({ apiKey: userId, secret: 'paper' }),
     analyzer: options.analyzer,
+    riskManager: new RiskManager(options.riskLimits),
     store,
     clock,
     settings: { tradingHours: tradingHours === null ? null : { ...tradingHours } },
@@ -137,8 +153,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   bot.on('analysis', ({ signal }) => {
     signals[signal.action]++;
   });
-  bot.on('trade:rejected', () => {
+  const rejectedByCode: BacktestReport['riskRules']['rejectedByCode'] = {};
+  bot.on('trade:rejected', ({ violations }) => {
     rejected++;
+    for (const { code } of violations) rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;
   });
   bot.on('error', ({ stage, error, at }) => {
     errors.push({ stage, message: error.message, at });
@@ -157,7 +175,15 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   for (const position of stillOpen) await bot.closeTrade(BACKTEST_USER, position.tradeId);
 
   const trades = await closedTrades(store, BACKTEST_USER);
-  const statistics = computeTradeStatistics(trades, options.startingBalance);
+  const statistics = computeTradeStatistics(trades, options.startingBalance, {
+    period: { start: period.from, end: period.to + MINUTE },
+    candles: options.candles,
+    exits: {
+      takeProfitPercent: config.takeProfitPercent,
+      stopLossPercent: config.stopLossPercent,
+      feePercent: MOCK_FEE_PERCENT,
+    },
+  });
   const venueQuote = exchange.balances(BACKTEST_USER)[quoteAsset];
   const finalBalance = toDecimalString(dec(venueQuote?.free ?? 0).plus(venueQuote?.locked ?? 0));
   const { dust } = await store.getPortfolio(BACKTEST_USER);
@@ -174,6 +200,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       tradingHours,
       signals,
       rejected,
+      riskRules: {
+        minRewardToRiskAfterFees: options.riskLimits?.minRewardToRiskAfterFees ?? null,
+        rejectedByCode,
+      },
       closedAtEnd: stillOpen.length,
       errors,
       ...statistics,

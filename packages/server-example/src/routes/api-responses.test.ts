@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import {
   createMemoryStore,
+  Decimal,
   exitReasonSchema,
   type MarketData,
   type OpenPosition,
@@ -159,6 +160,20 @@ describe('API responses with the position lifecycle fields', () => {
     expect(response.body.byExitReason).toEqual(
       Object.fromEntries(exitReasonSchema.options.map((reason) => [reason, 1])),
     );
+  });
+
+  it('answers core’s profit factor and drawdown, consistent with the totals', async () => {
+    const { body } = await get('/portfolio/performance');
+    expect(new Decimal(body.grossProfit).minus(body.grossLoss).eq(body.totalPnl)).toBe(true);
+    expect(body.profitFactor).toBeCloseTo(new Decimal(body.grossProfit).div(body.grossLoss).toNumber(), 12);
+    // The deepest fall of the cumulative P&L curve (which starts at 0) below an earlier peak.
+    let peak = new Decimal(0);
+    let deepest = new Decimal(0);
+    for (const point of body.equityCurve as { cumulativePnl: string }[]) {
+      peak = Decimal.max(peak, point.cumulativePnl);
+      deepest = Decimal.max(deepest, peak.minus(point.cumulativePnl));
+    }
+    expect(body.maxDrawdown).toBe(deepest.toFixed());
   });
 
   it('documents the new fields in the OpenAPI description', async () => {

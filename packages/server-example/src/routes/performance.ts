@@ -1,13 +1,26 @@
-import { Decimal, isWinningTrade, type Trade, toDecimalString } from '@trd/core';
+import {
+  computeDrawdown,
+  computeTradeStatistics,
+  realizedEquityCurve,
+  type Trade,
+  toDecimalString,
+} from '@trd/core';
 
 export interface Performance {
   closedTrades: number;
   winningTrades: number;
   losingTrades: number;
+  /** Percent, 0–100, 2 decimals. */
   winRate: number;
   totalPnl: string;
   totalFees: string;
   averagePnl: string;
+  /** Gross profit / gross loss; `null` without a loss. */
+  profitFactor: number | null;
+  grossProfit: string;
+  grossLoss: string;
+  /** Largest fall of the cumulative P&L below a previous peak (from 0), quote units. */
+  maxDrawdown: string;
   bestTrade: string | null;
   worstTrade: string | null;
   averageDurationSeconds: number | null;
@@ -15,55 +28,38 @@ export interface Performance {
   equityCurve: { time: number; tradeId: string; cumulativePnl: string }[];
 }
 
-/** Performance of closed trades, computed exactly (decimal P&L), with the cumulative P&L curve. */
+/**
+ * Performance of closed trades for the API: core's statistics (`computeTradeStatistics`, the
+ * same the backtest report prints) in the route's shape, with the cumulative P&L curve.
+ */
 export function computePerformance(closedTrades: readonly Trade[]): Performance {
-  const trades = [...closedTrades].sort(
-    (a, b) => (a.closedAt ?? 0) - (b.closedAt ?? 0) || a.id.localeCompare(b.id),
-  );
-  let total = new Decimal(0);
-  let fees = new Decimal(0);
-  let best: Decimal | null = null;
-  let worst: Decimal | null = null;
-  let wins = 0;
-  let losses = 0;
-  let durationSum = 0;
-  let durationCount = 0;
-  const byExitReason: Record<string, number> = {};
-  const equityCurve: Performance['equityCurve'] = [];
-
-  for (const trade of trades) {
-    const pnl = new Decimal(trade.profitLoss ?? '0');
-    total = total.plus(pnl);
-    fees = fees.plus(trade.entryFee).plus(trade.exitFee ?? '0');
-    if (isWinningTrade(pnl)) wins++;
-    else losses++;
-    if (best === null || pnl.gt(best)) best = pnl;
-    if (worst === null || pnl.lt(worst)) worst = pnl;
-    if (trade.durationSeconds !== undefined) {
-      durationSum += trade.durationSeconds;
-      durationCount++;
-    }
-    if (trade.exitReason) byExitReason[trade.exitReason] = (byExitReason[trade.exitReason] ?? 0) + 1;
-    equityCurve.push({
-      time: trade.closedAt ?? trade.openedAt,
-      tradeId: trade.id,
-      cumulativePnl: toDecimalString(total),
-    });
-  }
-
-  const count = trades.length;
+  const statistics = computeTradeStatistics(closedTrades);
+  const cumulative = realizedEquityCurve(closedTrades, 0, 0);
+  const curve = cumulative.slice(1);
   return {
-    closedTrades: count,
-    winningTrades: wins,
-    losingTrades: losses,
-    winRate: count === 0 ? 0 : Number(new Decimal(wins).div(count).mul(100).toDecimalPlaces(2)),
-    totalPnl: toDecimalString(total),
-    totalFees: toDecimalString(fees),
-    averagePnl: count === 0 ? '0' : toDecimalString(total.div(count).toDecimalPlaces(8)),
-    bestTrade: best === null ? null : toDecimalString(best),
-    worstTrade: worst === null ? null : toDecimalString(worst),
-    averageDurationSeconds: durationCount === 0 ? null : Math.round(durationSum / durationCount),
-    byExitReason,
-    equityCurve,
+    closedTrades: statistics.totalTrades,
+    winningTrades: statistics.wins,
+    losingTrades: statistics.losses,
+    winRate: Math.round(statistics.winRate * 10_000) / 100,
+    totalPnl: statistics.netProfitLoss,
+    totalFees: statistics.fees,
+    averagePnl: statistics.expectancy,
+    profitFactor: statistics.profitFactor,
+    grossProfit: statistics.grossProfit,
+    grossLoss: statistics.grossLoss,
+    maxDrawdown: computeDrawdown(cumulative).maxDrawdown,
+    bestTrade: statistics.bestTrade,
+    worstTrade: statistics.worstTrade,
+    averageDurationSeconds:
+      statistics.averageDurationMs === null ? null : Math.round(statistics.averageDurationMs / 1000),
+    // Only the reasons that occurred, as before.
+    byExitReason: Object.fromEntries(
+      Object.entries(statistics.exitsByReason).filter(([, count]) => count > 0),
+    ),
+    equityCurve: curve.map((point) => ({
+      time: point.time,
+      tradeId: point.tradeId!,
+      cumulativePnl: toDecimalString(point.equity),
+    })),
   };
 }

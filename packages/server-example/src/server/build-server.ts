@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -20,6 +19,7 @@ import { notificationRoutes } from '../routes/notification-routes';
 import { portfolioRoutes } from '../routes/portfolio-routes';
 import { tradingRoutes } from '../routes/trading-routes';
 import { registerAuthentication } from '../security/authentication';
+import { LIGHTWEIGHT_CHARTS_STANDALONE, lightweightChartsDist } from '../vendor/lightweight-charts';
 import { registerErrorHandlers } from './error-handler';
 import { errorBody } from './http-errors';
 import { registerJsonBodyParser } from './json-body';
@@ -104,7 +104,7 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
     root: lightweightChartsDist(),
     prefix: '/vendor/lightweight-charts/',
     decorateReply: false,
-    allowedPath: (path) => path === '/lightweight-charts.standalone.production.js',
+    allowedPath: (path) => path === `/${LIGHTWEIGHT_CHARTS_STANDALONE}`,
   });
 
   const hub = new UserEventHub();
@@ -143,9 +143,4 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
       await app.close();
     },
   };
-}
-
-function lightweightChartsDist(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('lightweight-charts/package.json')), 'dist');
 }
