@@ -32,6 +32,23 @@ export function toDecimalString(value: DecimalInput): DecimalString {
   return d.toFixed();
 }
 
+/**
+ * Decimal places of every amount a `Store` keeps (PostgreSQL `numeric(36,18)`); a store refuses
+ * more. Core rounds what it derives (a fee converted at an average price, P&L) to this, half-even,
+ * so no fill is ever refused by its store for a digit below 10⁻¹⁸.
+ */
+export const MONEY_PLACES = 18;
+
+/** `value` as a money amount a store keeps: rounded half-even to `MONEY_PLACES`. */
+export function toMoneyString(value: DecimalInput): DecimalString {
+  return toDecimalString(dec(value).toDecimalPlaces(MONEY_PLACES, Decimal.ROUND_HALF_EVEN));
+}
+
+/** True when `value` has no more decimal places than a store keeps. */
+export function fitsMoneyPlaces(value: DecimalString): boolean {
+  return dec(value).decimalPlaces() <= MONEY_PLACES;
+}
+
 /** Rounds DOWN to a multiple of `step` (quantities: never sell or buy more than asked). */
 export function floorToStep(value: DecimalInput, step: DecimalInput): DecimalString {
   const s = dec(step);

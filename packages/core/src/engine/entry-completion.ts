@@ -1,4 +1,4 @@
-import { Decimal, dec, toDecimalString } from '../decimal';
+import { Decimal, dec, toDecimalString, toMoneyString } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import { type OpenPosition, openPositionOf } from '../domain/open-position';
 import type { OrderIntent } from '../domain/order-intent';
@@ -60,9 +60,9 @@ export async function completeEntry(
     side: intent.side,
     status: 'filled',
     quantity: entry.executedQuantity,
-    entryPrice: entry.averagePrice,
+    entryPrice: toMoneyString(entry.averagePrice),
     entryFee: feesInQuote(rules, entry.fees, entry.averagePrice),
-    entryQuoteAmount: toDecimalString(flows.quote.abs().plus(flows.otherFees)),
+    entryQuoteAmount: toMoneyString(flows.quote.abs().plus(flows.otherFees)),
     entryNetQuantity: toDecimalString(flows.base.abs()),
     takeProfit,
     stopLoss,

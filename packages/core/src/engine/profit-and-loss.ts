@@ -1,4 +1,4 @@
-import { type Decimal, dec, toDecimalString } from '../decimal';
+import { type Decimal, dec, toDecimalString, toMoneyString } from '../decimal';
 import type { ExitReason } from '../domain/exit-reason';
 import type { MarketRules } from '../domain/market-rules';
 import type { DustHolding } from '../domain/portfolio';
@@ -103,7 +103,7 @@ export function computeTradeExit(input: {
   const closedAt = Math.max(input.closedAt, trade.openedAt);
   return {
     tradeId: trade.id,
-    exitPrice: toDecimalString(exitPrice),
+    exitPrice: toMoneyString(exitPrice),
     exitFee: feesInQuote(rules, fill.fees, fill.averagePrice),
     exitReason: reason,
     ...(input.note ? { exitNote: input.note } : {}),
@@ -114,7 +114,8 @@ export function computeTradeExit(input: {
       quantity: toDecimalString(dustQuantity),
       cost: toDecimalString(dustQuantity.isZero() ? 0 : dustCost.toDecimalPlaces(DUST_COST_PLACES)),
     },
-    profitLoss: toDecimalString(net),
+    // Exact but for a product of a leftover and the exit price, which can pass a store's places.
+    profitLoss: toMoneyString(net),
     profitLossPercent: toDecimalString(percent),
     closedAt,
     durationSeconds: Math.floor((closedAt - trade.openedAt) / 1000),

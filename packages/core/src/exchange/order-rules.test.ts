@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dec, MONEY_PLACES } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import { InvalidOrderError } from '../errors';
 import {
@@ -56,6 +58,27 @@ describe('order rules', () => {
     expect(exitQuantityAfterEntry(btc, fill)).toBe('0.00099');
     expect(feesInQuote(btc, fill.fees, '60000')).toBe('0.06');
     expect(feesInQuote(btc, [{ amount: '0.06', asset: 'USDT' }], '60000')).toBe('0.06');
+  });
+
+  it('rounds a base fee converted at an average price to the places a store keeps (half-even)', () => {
+    // Binance: a commission of 8 places at an average of 12 (cummulativeQuoteQty / executedQty).
+    const fee = [{ amount: '0.00001667', asset: 'BTC' }];
+    // Exactly 0.99884542939988531667: 20 places, which numeric(36,18) refuses.
+    expect(feesInQuote(btc, fee, '59918.742015590001')).toBe('0.998845429399885317');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 ** 8 }),
+        fc.bigInt({ min: 1n, max: 10n ** 18n }),
+        (feeUnits, priceUnits) => {
+          const amount = dec(feeUnits).div(1e8).toFixed();
+          const price = dec(priceUnits.toString()).div(1e12).toFixed();
+          const converted = feesInQuote(btc, [{ amount, asset: 'BTC' }], price);
+          const exactValue = dec(amount).mul(price);
+          expect(dec(converted).decimalPlaces()).toBeLessThanOrEqual(MONEY_PLACES);
+          expect(dec(converted).minus(exactValue).abs().lte('0.0000000000000000005')).toBe(true);
+        },
+      ),
+    );
   });
 
   describe('exit pairs', () => {

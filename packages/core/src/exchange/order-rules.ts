@@ -6,6 +6,7 @@ import {
   isMultipleOf,
   roundToTick,
   toDecimalString,
+  toMoneyString,
 } from '../decimal';
 import type { MarketRules } from '../domain/market-rules';
 import { InvalidOrderError } from '../errors';
@@ -196,7 +197,10 @@ export function exitQuantityAfterEntry(rules: MarketRules, entry: OrderReport): 
   return roundOrderQuantity(rules, quantity);
 }
 
-/** Sum of fees converted to the quote asset at `price` (base-asset fees × price; others as is). */
+/**
+ * Sum of fees converted to the quote asset at `price` (base-asset fees × price; others as is),
+ * rounded to what a store keeps: a fee of 8 places at an average price of 12 has 20.
+ */
 export function feesInQuote(
   rules: MarketRules,
   fees: readonly { amount: DecimalString; asset: string }[],
@@ -206,5 +210,5 @@ export function feesInQuote(
   for (const fee of fees) {
     total = total.plus(fee.asset === rules.baseAsset ? dec(fee.amount).mul(price) : dec(fee.amount));
   }
-  return toDecimalString(total);
+  return toMoneyString(total);
 }

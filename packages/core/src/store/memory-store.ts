@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock';
 import { systemClock } from '../clock/system-clock';
-import { dec, decimalStringSchema, toDecimalString } from '../decimal';
+import { dec, decimalStringSchema, fitsMoneyPlaces, MONEY_PLACES, toDecimalString } from '../decimal';
 import type { AnalysisRecord } from '../domain/analysis-record';
 import { type OpenPosition, type PositionExitUpdate, withPositionExit } from '../domain/open-position';
 import type { OrderIntent, OrderIntentState } from '../domain/order-intent';
@@ -86,6 +86,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
 
     async journalIntent(intent, options) {
+      refuseExtraPlaces(intent, ['quantity']);
       if (intents.has(intent.clientOrderId)) {
         throw new ConflictError(`order intent ${intent.clientOrderId} is already journalled`);
       }
@@ -113,6 +114,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
 
     async recordOpenedTrade({ trade, position, intentClientOrderId }) {
+      refuseExtraPlaces(trade, TRADE_AMOUNTS);
+      refuseExtraPlaces(position, ['quantity', 'entryPrice', 'takeProfit', 'stopLoss']);
       if (trades.has(trade.id)) throw new ConflictError(`trade ${trade.id} already exists`);
       const intent = intents.get(intentClientOrderId);
       if (!intent) throw new NotFoundError(`no order intent ${intentClientOrderId}`);
@@ -130,6 +133,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       });
     },
     async recordClosedTrade(exit: TradeExit) {
+      refuseExtraPlaces(exit, ['exitPrice', 'exitFee', 'exitQuantity', 'profitLoss', 'profitLossPercent']);
+      if (exit.dust) refuseExtraPlaces(exit.dust, ['quantity', 'cost']);
       const trade = trades.get(exit.tradeId);
       if (trade?.status !== 'filled' || !positions.has(exit.tradeId)) {
         throw new ConflictError(`trade ${exit.tradeId} is not open`);
@@ -168,6 +173,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       if (!position || !trade) throw new NotFoundError(`trade ${tradeId} has no open position`);
       const problem = exitUpdateProblem(update);
       if (problem) throw invalidInput(`exit update of trade ${tradeId}: ${problem}`);
+      if (update.protection === 'protected') refuseExtraPlaces(update, ['takeProfit', 'stopLoss']);
       const next = withPositionExit(position, copy(update));
       const { exitRef: _exitRef, ...unprotectedTrade } = trade;
       putTrade(
@@ -321,6 +327,29 @@ function applyIntentPatch(
   const next: OrderIntent = { ...intent, state: patch.state, updatedAt: patch.updatedAt };
   if (patch.error !== undefined) next.error = patch.error;
   return next;
+}
+
+const TRADE_AMOUNTS = [
+  'quantity',
+  'entryPrice',
+  'entryFee',
+  'entryQuoteAmount',
+  'entryNetQuantity',
+  'takeProfit',
+  'stopLoss',
+] as const;
+
+/**
+ * A store keeps `MONEY_PLACES` decimals (the PostgreSQL store's `numeric(36,18)`) and refuses
+ * more rather than round them away: this store is as strict, so the engine's tests catch an
+ * amount with a digit too many before a real store refuses a fill.
+ */
+function refuseExtraPlaces<T extends object>(record: T, fields: readonly (keyof T & string)[]): void {
+  for (const field of fields) {
+    const value = record[field];
+    if (typeof value === 'string' && isDecimal(value) && !fitsMoneyPlaces(value))
+      throw invalidInput(`${field} ${value} has more than ${MONEY_PLACES} decimals`);
+  }
 }
 
 /** A store error for bad input: nothing was written. */

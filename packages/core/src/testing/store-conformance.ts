@@ -1250,6 +1250,40 @@ export function runStoreConformance<S extends Store>(options: StoreConformanceOp
         expect(closed.exitPrice).toBe('12382.70593793');
         expect((await store.getPortfolio(userId)).totalRealizedPnl).toBe('-123456789.123456789');
       });
+
+      it('keeps 18 decimal places and refuses a 19th (MONEY_PLACES) rather than round it, writing nothing', async () => {
+        const userId = uniqueId('user');
+        const eighteen = '0.123456789012345678';
+        const nineteen = '0.1234567890123456789';
+        const { trade } = await openTrade(userId, { entryFee: eighteen }, {});
+        expect((await store.getTrade(userId, trade.id))?.entryFee).toBe(eighteen);
+
+        const other = intentFor(uniqueId('user'));
+        await expect(store.journalIntent({ ...other, quantity: nineteen })).rejects.toMatchObject({
+          code: 'STORE',
+          message: expect.stringMatching(/more than 18 decimals/),
+        });
+        expect(await store.getIntent(other.clientOrderId)).toBeNull();
+
+        const next = intentFor(uniqueId('user'));
+        await store.journalIntent(next);
+        const tooPrecise = tradeFor(next, { entryFee: nineteen });
+        await expect(
+          store.recordOpenedTrade({
+            trade: tooPrecise,
+            position: positionFor(tooPrecise),
+            intentClientOrderId: next.clientOrderId,
+          }),
+        ).rejects.toMatchObject({ code: 'STORE' });
+        expect(await store.getTrade(next.userId, tooPrecise.id)).toBeNull();
+
+        await expect(store.recordClosedTrade(exitFor(trade, { profitLoss: nineteen }))).rejects.toMatchObject(
+          {
+            code: 'STORE',
+          },
+        );
+        expect((await store.openPositions(userId)).map((position) => position.tradeId)).toEqual([trade.id]);
+      });
     });
 
     describe('analysis records', () => {
