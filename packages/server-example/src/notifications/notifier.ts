@@ -127,6 +127,8 @@ export function startNotifications(
   options: {
     users: Pick<UserRepository, 'getNotificationSettings'>;
     credentialsKey: Buffer;
+    /** During a key rotation: what it sealed still opens. */
+    credentialsKeyPrevious?: Buffer;
     queue?: DeliveryQueueOptions;
     webhookTimeoutMs?: number;
     /** A local Bot API server instead of api.telegram.org (tests). */
@@ -137,7 +139,7 @@ export function startNotifications(
   const queue = createDeliveryQueue({ ...options.queue, ...(options.log ? { log: options.log } : {}) });
   const attached = attachNotifications(engine, {
     users: options.users,
-    sealer: notificationSealer(options.credentialsKey),
+    sealer: notificationSealer(options.credentialsKey, { previousKey: options.credentialsKeyPrevious }),
     webhooks: createWebhookSender(
       queue,
       options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {},

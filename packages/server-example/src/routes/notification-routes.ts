@@ -30,7 +30,9 @@ const NONE = {
 
 /** The caller's notifications: a signed webhook per user, which events go to it. */
 export function notificationRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
-  const sealer = notificationSealer(deps.security.credentialsKey);
+  const sealer = notificationSealer(deps.security.credentialsKey, {
+    previousKey: deps.security.credentialsKeyPrevious,
+  });
 
   return async (app) => {
     app.addHook('onRequest', app.authenticate);

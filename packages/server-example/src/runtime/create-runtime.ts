@@ -19,6 +19,7 @@ import {
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
 import type { ServerConfig } from '../config/server-config';
 import { createServerMetrics } from '../metrics/server-metrics';
+import { notificationSealer } from '../notifications/notification-settings';
 import { startNotifications } from '../notifications/notifier';
 import { createCredentialCipher } from '../security/credential-cipher';
 import { createBinanceCredentialsCheck } from '../security/credentials-check';
@@ -132,7 +133,11 @@ export async function createRuntime(
     ...(config.credentialsKeyPrevious ? { previousKey: config.credentialsKeyPrevious } : {}),
   });
   if (config.credentialsKeyPrevious && !config.databaseUrl) {
-    const report = await rotateCredentials(store.users, cipher).catch(async (error: unknown) => {
+    const report = await rotateCredentials(
+      store.users,
+      cipher,
+      notificationSealer(secrets.credentialsKey, { previousKey: config.credentialsKeyPrevious }),
+    ).catch(async (error: unknown) => {
       await store.close();
       return releaseOnFailure(error);
     });
@@ -184,6 +189,7 @@ export async function createRuntime(
   const notifications = startNotifications(engine, {
     users: store.users,
     credentialsKey: secrets.credentialsKey,
+    ...(config.credentialsKeyPrevious ? { credentialsKeyPrevious: config.credentialsKeyPrevious } : {}),
     log: (message, details) => options.warn?.(`${message} ${JSON.stringify(details)}`),
   });
 
@@ -213,6 +219,7 @@ export async function createRuntime(
       jwtSecret: secrets.jwtSecret,
       tokenTtlSeconds: config.tokenTtlSeconds,
       credentialsKey: secrets.credentialsKey,
+      ...(config.credentialsKeyPrevious ? { credentialsKeyPrevious: config.credentialsKeyPrevious } : {}),
       allowedOrigins: config.allowedOrigins,
       rateLimitPerMinute: config.rateLimitPerMinute,
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,

@@ -73,6 +73,8 @@ export interface SecurityOptions {
   tokenTtlSeconds: number;
   /** 32-byte AES-256-GCM key for users' exchange credentials. */
   credentialsKey: Buffer;
+  /** During a key rotation, the key what is not yet re-encrypted was sealed under (CREDENTIALS_KEY_PREVIOUS). */
+  credentialsKeyPrevious?: Buffer;
   /** Origins allowed to open the WebSocket besides the server's own host. */
   allowedOrigins: readonly string[];
   /** Requests per minute per client on every route. */
