@@ -17,6 +17,7 @@ import {
   type ReplayFixtureName,
 } from '@trd/exchange-mock';
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
+import { startCluster } from '../cluster/start-cluster';
 import type { ServerConfig } from '../config/server-config';
 import { createServerMetrics } from '../metrics/server-metrics';
 import { notificationSealer } from '../notifications/notification-settings';
@@ -186,6 +187,23 @@ export async function createRuntime(
   });
 
   metrics.observeEngine(engine);
+  // Beside other server processes on the same database: events and commands cross between them.
+  const cluster = config.databaseUrl
+    ? await startCluster({
+        url: config.databaseUrl,
+        channel: config.cluster.channel,
+        store,
+        engine,
+        clock,
+        claimTtlMs: engine.settings.claimTtlMs,
+        commandTimeoutMs: config.cluster.commandTimeoutMs,
+        ...(options.warn ? { log: options.warn } : {}),
+      }).catch(async (error: unknown) => {
+        clockSaver?.stop();
+        await store.close();
+        return releaseOnFailure(error);
+      })
+    : null;
   const notifications = startNotifications(engine, {
     users: store.users,
     credentialsKey: secrets.credentialsKey,
@@ -230,6 +248,7 @@ export async function createRuntime(
       analyzer: analyzer.name,
       demoMode: config.demoMode,
     },
+    ...(cluster ? { cluster } : {}),
     healthChecks: {
       database: async () => (await store.query('select 1 as ok')).length === 1,
       engine: async () => engine.isRunning,
@@ -249,6 +268,7 @@ export async function createRuntime(
       closed = true;
       await engine.stop();
       await notifications.close();
+      await cluster?.close();
       await exchange.close?.();
       clockSaver?.stop();
       await store.close();

@@ -8,6 +8,7 @@ import type {
   TradingBotEvents,
 } from '@trd/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Cluster } from '../cluster/start-cluster';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import type { CredentialsCheck } from '../security/credentials-check';
 
@@ -121,4 +122,10 @@ export interface ServerDeps {
   metricsToken?: string;
   /** Extra health checks, e.g. a database ping; each resolves true when healthy. */
   healthChecks?: Record<string, () => Promise<boolean>>;
+  /**
+   * Several server processes on one database (`DATABASE_URL`): users' events reach their sockets
+   * on every process, and manual closes run on the engine that trades the user. Absent: this
+   * process is alone, and its engine does everything.
+   */
+  cluster?: Pick<Cluster, 'shareEvents' | 'closeTrade'>;
 }
