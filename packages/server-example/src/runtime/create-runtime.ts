@@ -214,6 +214,7 @@ export async function createRuntime(
   const deps: Omit<ServerDeps, 'logger'> = {
     metrics,
     allowPrivateWebhookUrls: config.allowPrivateWebhookUrls,
+    testNotifications: notifications.test,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     store,
     users: store.users,

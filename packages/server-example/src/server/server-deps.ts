@@ -10,6 +10,7 @@ import type {
 import type { FastifyBaseLogger } from 'fastify';
 import type { Cluster } from '../cluster/start-cluster';
 import type { ServerMetrics } from '../metrics/server-metrics';
+import type { NotificationTester } from '../notifications/notification-test';
 import type { CredentialsCheck } from '../security/credentials-check';
 
 /** A registered user as the server keeps it. The password is only ever stored hashed. */
@@ -117,6 +118,8 @@ export interface ServerDeps {
    * server makes: SSRF) unless this is true (`NOTIFY_ALLOW_PRIVATE_URLS`, a receiver on the host).
    */
   allowPrivateWebhookUrls?: boolean;
+  /** Sends a test message to each of a user's notification channels now (`POST /account/notifications/test`). */
+  testNotifications?: NotificationTester;
   /** Prometheus metrics; `GET /metrics` exists only with `metricsToken` (its bearer token). */
   metrics?: ServerMetrics;
   metricsToken?: string;
