@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookSignature } from '../src/notifications/webhook-sender';
 import { apiClient } from './helpers/api-client';
-import { startFakeTelegram, startReceiver } from './helpers/notification-fakes';
+import { type Received, startFakeTelegram, startReceiver } from './helpers/notification-fakes';
 import { buySignal, startTestServer, type TestServer } from './helpers/test-server';
 
 const MINUTE = 60_000;
