@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookSignature } from '../src/notifications/webhook-sender';
@@ -35,7 +36,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard: notification settings', () =>
         '--disable-background-networking',
       ],
     });
-    page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 90_000);
   afterAll(async () => {
@@ -102,6 +103,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard: notification settings', () =>
     // The test button: one signed message to the webhook, one to the chat, and what each said.
     await page.click('[data-testid=notify-test]');
     await expect.poll(() => text('notify-message'), POLL).toBe('Webhook: delivered. Telegram: delivered.');
+    const artifacts = join(import.meta.dirname, '..', 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page
+      .locator('[data-testid=notifications]')
+      .screenshot({ path: join(artifacts, 'dashboard-notifications.png') });
     const delivery = receiver.received.at(-1)!;
     expect(JSON.parse(delivery.body)).toMatchObject({ type: 'notification.test', userId: user.id });
     expect(delivery.headers['x-trd-signature']).toBe(
