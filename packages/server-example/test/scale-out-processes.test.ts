@@ -192,6 +192,9 @@ describe('three server processes on one PostgreSQL', () => {
     ).toBe(200);
     expect((await entry.api.request('POST', '/trading/start', { token })).status).toBe(200);
 
+    const health = await entry.api.request('GET', '/health');
+    expect(health.body.checks).toMatchObject({ database: true, engine: true, cluster: true });
+
     // Whichever engine claims Alice first trades her: call it A, the two others B and C.
     const owner = await eventually(() => leaseHolder(user.id), 20_000, 'a process to claim alice');
     const a = started.find((server) => server.instanceId === owner)!;

@@ -13,6 +13,8 @@ export interface Cluster {
   shareEvents(hub: UserEventHub): () => void;
   /** A manual close, executed by the engine that trades the user. */
   closeTrade(userId: string, tradeId: string): Promise<void>;
+  /** Whether the dedicated connection is up (`GET /health`'s `cluster` check). */
+  connected(): boolean;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export async function startCluster(options: {
   clock: Clock;
   claimTtlMs: number;
   commandTimeoutMs: number;
+  /** How long the first LISTEN may take, ms (default 30 000). */
+  readyTimeoutMs?: number;
   log?: (message: string) => void;
 }): Promise<Cluster> {
   const events = `${options.channel}_events`;
@@ -37,7 +41,22 @@ export async function startCluster(options: {
     channels: [events, commandsChannel],
     ...(options.log ? { log: options.log } : {}),
   });
-  await connection.ready();
+  // A database that takes connections but refuses LISTEN would otherwise hold the start forever.
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('could not LISTEN on the cluster channels within 30 s')),
+      options.readyTimeoutMs ?? 30_000,
+    );
+  });
+  try {
+    await Promise.race([connection.ready(), gaveUp]);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   const { engine, store } = options;
   const commands = createOwnerCommands({
     engine,
@@ -55,6 +74,7 @@ export async function startCluster(options: {
     shareEvents: (hub) =>
       shareEngineEvents({ engine, hub, connection, channel: events, origin: engine.instanceId }),
     closeTrade: (userId, tradeId) => commands.closeTrade(userId, tradeId),
+    connected: () => connection.connected,
     async close() {
       commands.detach();
       await connection.close();

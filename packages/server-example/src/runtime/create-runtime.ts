@@ -253,6 +253,8 @@ export async function createRuntime(
     healthChecks: {
       database: async () => (await store.query('select 1 as ok')).length === 1,
       engine: async () => engine.isRunning,
+      // Beside other processes: this one's sockets get their users' events only while connected.
+      ...(cluster ? { cluster: async () => cluster.connected() } : {}),
     },
   };
 
