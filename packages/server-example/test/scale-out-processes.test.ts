@@ -21,6 +21,8 @@ const LEASE_TTL_SECONDS = 8;
 const COMMAND_TIMEOUT_SECONDS = 2;
 const GEMINI_KEY = 'fake-gemini-key-for-the-scale-out-test';
 const ALICE = keysOf('alice');
+/** Users beside Alice, spread by the leases over the three processes. */
+const OTHERS = ['bob', 'carol', 'dave', 'erin', 'frank'];
 
 const SERVER_PROCESS: [string, ...string[]] = [
   process.execPath,
@@ -59,7 +61,10 @@ beforeAll(async () => {
   await database.connect();
   fake = await startFakeBinance({
     rebaseCandlesTo: Date.now(),
-    accounts: [{ ...ALICE, balances: { USDT: '1000', BTC: '0' } }],
+    accounts: [ALICE, ...OTHERS.map((name) => keysOf(name))].map((keys) => ({
+      ...keys,
+      balances: { USDT: '1000', BTC: '0' },
+    })),
   });
   await gemini.start();
   gemini.handle(() => {
@@ -168,6 +173,21 @@ async function seen(
   }
 }
 
+/** Registers `name` on `server`, stores their keys, goes live and starts trading. */
+async function tradingUser(server: Server, name: string) {
+  const keys = keysOf(name);
+  const { access_token: token, user } = await server.api.register(name);
+  for (const [method, path, body] of [
+    ['PUT', '/account/exchange-credentials', keys],
+    ['PUT', '/account/trading-mode', { mode: 'live', confirm: true }],
+    ['POST', '/trading/start', undefined],
+  ] as const) {
+    const answer = await server.api.request(method, path, { token, ...(body ? { body } : {}) });
+    if (answer.status !== 200) throw new Error(`${name}: ${method} ${path}: ${answer.status}`);
+  }
+  return { name, token, id: user.id };
+}
+
 const openTrades = async (server: Server, token: string) =>
   (await server.api.request('GET', '/trading/trades?status=filled', { token })).body.trades as {
     id: string;
@@ -192,6 +212,18 @@ describe('three server processes on one PostgreSQL', () => {
     ).toBe(200);
     expect((await entry.api.request('POST', '/trading/start', { token })).status).toBe(200);
 
+    // Five more users, each registered on another process: the leases spread them over the three.
+    const others = await Promise.all(OTHERS.map((name, i) => tradingUser(started[i % 3]!, name)));
+    const allIds = [user.id, ...others.map((other) => other.id)];
+    await eventually(
+      async () => {
+        const holders = await Promise.all(allIds.map((id) => leaseHolder(id)));
+        return holders.every(Boolean) && started.every((server) => holders.includes(server.instanceId));
+      },
+      30_000,
+      'every user held, and every process holding some',
+    );
+
     const health = await entry.api.request('GET', '/health');
     expect(health.body.checks).toMatchObject({ database: true, engine: true, cluster: true });
 
@@ -201,13 +233,32 @@ describe('three server processes on one PostgreSQL', () => {
     const [b, c] = started.filter((server) => server !== a) as [Server, Server];
     expect(a).toBeDefined();
 
-    // A socket on B (which does not trade Alice) and one on A.
+    // A socket on B (which does not trade Alice) and one on A; every other user's on a process
+    // that does not trade them either (never A, which is killed below).
     const onB = await openSocket(`${b.url.replace('http', 'ws')}/ws`, { token });
     const onA = await openSocket(`${a.url.replace('http', 'ws')}/ws`, { token });
+    const elsewhere = await Promise.all(
+      others.map(async (other) => {
+        const holder = await leaseHolder(other.id);
+        const on = holder === b.instanceId ? c : b;
+        return {
+          ...other,
+          on,
+          socket: await openSocket(`${on.url.replace('http', 'ws')}/ws`, { token: other.token }),
+        };
+      }),
+    );
 
     buying = true;
     const opened = await seen(onB, (m) => m.type === 'trade:opened', 20_000, 'trade:opened on B');
+    const othersOpened = await Promise.all(
+      elsewhere.map((other) =>
+        seen(other.socket, (m) => m.type === 'trade:opened', 20_000, `${other.name}'s trade:opened`),
+      ),
+    );
     buying = false;
+    for (const [i, other] of elsewhere.entries())
+      expect(othersOpened[i]!.trade.userId ?? other.id).toBe(other.id);
     const tradeId = opened.trade.id as string;
     await seen(onA, (m) => m.type === 'trade:opened', 5_000, 'trade:opened on A');
     await seen(
@@ -263,6 +314,10 @@ describe('three server processes on one PostgreSQL', () => {
       10_000,
       'the second protection',
     );
+    const heldByA = (
+      await Promise.all(allIds.map(async (id) => ((await leaseHolder(id)) === a.instanceId ? id : null)))
+    ).filter((id): id is string => id !== null);
+    expect(heldByA).toContain(user.id);
     await onA.close();
     a.main.child.kill('SIGKILL');
     const killedAt = Date.now();
@@ -287,6 +342,15 @@ describe('three server processes on one PostgreSQL', () => {
     );
     const movedAfterMs = Date.now() - killedAt;
     expect(movedAfterMs).toBeLessThan((LEASE_TTL_SECONDS + 3) * 1000);
+    // Every user A held moved, not only Alice.
+    await eventually(
+      async () => {
+        const holders = await Promise.all(heldByA.map((id) => leaseHolder(id)));
+        return holders.every((holder) => holder === b.instanceId || holder === c.instanceId);
+      },
+      5_000,
+      'every user of A to move',
+    );
     const next = successor === b.instanceId ? b : c;
     const last = next === b ? c : b;
     expect(await openTrades(next, token)).toEqual([expect.objectContaining({ id: secondId })]);
@@ -302,6 +366,33 @@ describe('three server processes on one PostgreSQL', () => {
       'the take profit',
     );
     expect(tookProfit.trade.exitReason).toBe('TAKE_PROFIT');
+    // Every other user's position closed too, by whichever process trades them now, and each of
+    // their sockets (on a process that did not trade them) saw each of their events once.
+    for (const [i, other] of elsewhere.entries()) {
+      const otherTradeId = othersOpened[i]!.trade.id as string;
+      const closedTrade = await seen(
+        other.socket,
+        (m) => m.type === 'trade:closed' && m.trade.id === otherTradeId,
+        20_000,
+        `${other.name}'s take profit`,
+      );
+      expect(closedTrade.trade.exitReason).toBe('TAKE_PROFIT');
+      const theirs = other.socket.messages.filter(
+        (m) => m.type === 'trade:opened' || m.type === 'trade:closed',
+      );
+      expect(theirs.map((m) => `${m.type} ${m.trade.id}`)).toEqual([
+        `trade:opened ${otherTradeId}`,
+        `trade:closed ${otherTradeId}`,
+      ]);
+      await other.socket.close();
+    }
+    // No order was sent twice: every accepted order has its own client order id.
+    const accepted = fake.ledger.filter(
+      (entry) => entry.method === 'POST' && entry.path === '/api/v3/order' && entry.status === 200,
+    );
+    const clientIds = accepted.map((entry) => String(entry.params.newClientOrderId));
+    expect(new Set(clientIds).size).toBe(clientIds.length);
+    expect(accepted.filter((entry) => entry.params.side === 'BUY')).toHaveLength(OTHERS.length + 2);
     expect(await openTrades(last, token)).toEqual([]);
 
     // SIGTERM: the owner releases at once; the last process holds Alice well before a TTL.
