@@ -811,6 +811,11 @@ function connectSocket() {
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
+    // The server's link to the other processes dropped: events may be missing, read everything again.
+    if (message.type === 'resync') {
+      refreshAll().catch(() => {});
+      return;
+    }
     showEvent(message);
     onDecisionMessage(message);
     if (['trade:opened', 'trade:closed', 'position:timeout'].includes(message.type)) refreshAll();

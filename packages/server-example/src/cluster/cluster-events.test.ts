@@ -128,8 +128,11 @@ describe('users’ events across processes (LISTEN/NOTIFY)', () => {
     expect(bLog.join('\n')).not.toContain(postgres.url);
     await admin.end();
 
-    a.engine.emit('position:timeout', { userId: 'alice', at: 3, tradeId: 't3', openedAt: 0 });
+    // B's sockets are told to read their state again: events sent meanwhile may be lost.
     await until(() => onB.received.length === 1);
-    expect(onB.received[0]).toMatchObject({ type: 'position:timeout', tradeId: 't3' });
+    expect(onB.received[0]).toMatchObject({ type: 'resync' });
+    a.engine.emit('position:timeout', { userId: 'alice', at: 3, tradeId: 't3', openedAt: 0 });
+    await until(() => onB.received.length === 2);
+    expect(onB.received[1]).toMatchObject({ type: 'position:timeout', tradeId: 't3' });
   });
 });

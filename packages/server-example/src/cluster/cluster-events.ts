@@ -20,7 +20,8 @@ interface SharedEvent {
  * Makes a user's events reach their sockets on every server process: this process's engine events
  * go out on `channel` (the hub delivers them here directly), and what other processes' engines
  * send is handed to this process's hub. Each socket gets each event once, in the order its engine
- * emitted it (one sending connection per process). Returns the detach function.
+ * emitted it (one sending connection per process). After the connection was lost and restored,
+ * every socket here gets `{ type: 'resync' }`. Returns the detach function.
  */
 export function shareEngineEvents(options: {
   engine: TradingEngine;
@@ -29,8 +30,16 @@ export function shareEngineEvents(options: {
   channel: string;
   /** This process (its engine's instance id): its own notifications come back and are skipped. */
   origin: string;
+  /** Time of the `resync` message, Unix ms (the server's clock). Default `Date.now`. */
+  now?: () => number;
 }): () => void {
   const { engine, hub, connection, channel, origin } = options;
+  const now = options.now ?? Date.now;
+  // Events sent while the connection was down are lost (NOTIFY is not durable): every socket here
+  // is told to read its state again over HTTP.
+  connection.onReconnect(() =>
+    hub.publishToAll({ type: 'resync', at: now(), reason: 'events may have been missed' }),
+  );
   const assembler = new FrameAssembler();
   let sequence = 0;
   const detach: (() => void)[] = [];

@@ -72,7 +72,14 @@ export async function startCluster(options: {
   });
   return {
     shareEvents: (hub) =>
-      shareEngineEvents({ engine, hub, connection, channel: events, origin: engine.instanceId }),
+      shareEngineEvents({
+        engine,
+        hub,
+        connection,
+        channel: events,
+        origin: engine.instanceId,
+        now: () => options.clock.now(),
+      }),
     closeTrade: (userId, tradeId) => commands.closeTrade(userId, tradeId),
     connected: () => connection.connected,
     async close() {
