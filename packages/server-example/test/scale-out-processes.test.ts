@@ -298,8 +298,24 @@ describe('three server processes on one PostgreSQL', () => {
     );
     expect(marketSells).toHaveLength(1);
 
-    // A second trade, then A is killed: its exits stay on the venue.
+    // Stop, settings and start sent to processes that do not trade Alice: single-row writes, read by
+    // her owner at its next cycle. Stopped, she does not trade even on a buy.
+    expect((await c.api.request('POST', '/trading/stop', { token })).status).toBe(200);
+    const configured = await b.api.request('PUT', '/trading/config', {
+      token,
+      body: { takeProfitPercent: 0.5 },
+    });
+    expect(configured.status).toBe(200);
+    // A cycle already under way when the stop was written may still analyse her once.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const analysesBefore = onB.messages.filter((m) => m.type === 'analysis').length;
     buying = true;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(onB.messages.filter((m) => m.type === 'analysis').length).toBe(analysesBefore);
+    expect(await openTrades(c, token)).toEqual([]);
+    expect((await c.api.request('POST', '/trading/start', { token })).status).toBe(200);
+
+    // A second trade, with the take profit set on B, then A is killed: its exits stay on the venue.
     const second = await seen(
       onB,
       (m) => m.type === 'trade:opened' && m.trade.id !== tradeId,
@@ -308,6 +324,7 @@ describe('three server processes on one PostgreSQL', () => {
     );
     buying = false;
     const secondId = second.trade.id as string;
+    expect(Number(second.trade.takeProfit) / Number(second.trade.entryPrice)).toBeCloseTo(1.005, 4);
     await seen(
       onB,
       (m) => m.type === 'position:protected' && m.tradeId === secondId,
@@ -358,7 +375,7 @@ describe('three server processes on one PostgreSQL', () => {
     // The position is still watched: the price reaches its take profit, the exit fills, the new
     // owner records the close, and the event reaches B's socket whichever process traded it.
     const price = Number(fake.venue.lastPrice('BTCUSDT'));
-    fake.setPrice('BTCUSDT', price * 1.01);
+    fake.setPrice('BTCUSDT', price * 1.02);
     const tookProfit = await seen(
       onB,
       (m) => m.type === 'trade:closed' && m.trade.id === secondId,
