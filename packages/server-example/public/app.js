@@ -17,7 +17,11 @@ async function api(method, path, body) {
   });
   const data = await response.json().catch(() => ({}));
   if (response.status === 401 && state.token) logout('Your session has expired, please log in again.');
-  if (!response.ok) throw new Error(data.message || `${response.status} ${response.statusText}`);
+  if (!response.ok)
+    throw Object.assign(new Error(data.message || `${response.status} ${response.statusText}`), {
+      status: response.status,
+      issues: data.issues ?? [],
+    });
   return data;
 }
 
@@ -113,7 +117,7 @@ async function enter() {
   initCharts();
   connectSocket();
   showMode(account);
-  await Promise.all([loadConfig(), refreshAll(), loadRecentAnalyses()]);
+  await Promise.all([loadConfig(), refreshAll(), loadRecentAnalyses(), loadNotifications()]);
 }
 
 // ---------- paper or live ----------
@@ -212,6 +216,112 @@ $('config-form').addEventListener('submit', async (event) => {
     await loadConfig();
   } catch (error) {
     $('message').textContent = error.message;
+  }
+});
+
+// ---------- notifications ----------
+// Secrets (the webhook's signing secret, the bot token) are never sent back: a stored one shows as
+// "stored", and saving again needs it typed again (the server keeps no half of a setting).
+const NOTIFY_EVENTS = ['tradeOpened', 'tradeClosed', 'riskRejections', 'engineErrors'];
+const BOT_TOKEN = /^\d{5,20}:[A-Za-z0-9_-]{30,64}$/;
+const CHAT_ID = /^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/;
+
+function notifyErrors(errors) {
+  for (const el of document.querySelectorAll('#notify-form .field-error')) {
+    el.textContent = errors[el.dataset.field] ?? '';
+  }
+}
+function showNotifications(view) {
+  const form = $('notify-form');
+  form.webhookUrl.value = view.webhook?.url ?? '';
+  form.chatId.value = view.telegram?.chatId ?? '';
+  form.webhookSecret.value = '';
+  form.botToken.value = '';
+  form.webhookSecret.placeholder = view.webhook?.secretSet
+    ? 'stored (type it again to change anything)'
+    : 'at least 16 characters';
+  form.botToken.placeholder = view.telegram?.botTokenSet
+    ? 'stored (type it again to change anything)'
+    : 'from @BotFather';
+  const any = view.webhook !== null || view.telegram !== null;
+  for (const event of NOTIFY_EVENTS)
+    form[event].checked = any ? view.events[event] : ['tradeOpened', 'tradeClosed'].includes(event);
+  const parts = [
+    view.webhook ? 'a webhook' : '',
+    view.telegram ? `Telegram chat ${view.telegram.chatId}` : '',
+  ].filter(Boolean);
+  $('notify-stored').textContent = any ? `Sending to ${parts.join(' and ')}.` : 'No notifications set.';
+  $('notify-test').disabled = !any;
+  $('notify-remove').disabled = !any;
+}
+async function loadNotifications() {
+  showNotifications(await api('GET', '/account/notifications'));
+}
+/** The body of PUT /account/notifications, or the errors to show beside the fields. */
+function notificationBody(form) {
+  const errors = {};
+  const body = { events: {} };
+  for (const event of NOTIFY_EVENTS) body.events[event] = form[event].checked;
+  const url = form.webhookUrl.value.trim();
+  const secret = form.webhookSecret.value;
+  if (url || secret) {
+    if (!url) errors['webhook.url'] = 'Enter the URL to post to.';
+    else if (!/^https?:\/\/[^\s]+$/.test(url)) errors['webhook.url'] = 'Must be an http(s) URL.';
+    if (secret.length < 16)
+      errors['webhook.secret'] = 'At least 16 characters (a stored secret is never shown: type it again).';
+    body.webhook = { url, secret };
+  }
+  const botToken = form.botToken.value.trim();
+  const chatId = form.chatId.value.trim();
+  if (botToken || chatId) {
+    if (!BOT_TOKEN.test(botToken))
+      errors['telegram.botToken'] =
+        'A bot token from @BotFather, like 123456789:AA… (type a stored one again).';
+    if (!CHAT_ID.test(chatId))
+      errors['telegram.chatId'] = 'A chat id (digits, - for groups) or @channelname.';
+    body.telegram = { botToken, chatId };
+  }
+  if (!body.webhook && !body.telegram) errors['webhook.url'] = 'Set a webhook or a Telegram chat (or both).';
+  return { body, errors };
+}
+$('notify-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const { body, errors } = notificationBody(event.target);
+  notifyErrors(errors);
+  $('notify-message').textContent = '';
+  if (Object.keys(errors).length > 0) return;
+  try {
+    showNotifications(await api('PUT', '/account/notifications', body));
+    $('notify-message').textContent = 'Notifications saved.';
+  } catch (error) {
+    // The server's 400 names each field (`body.webhook.url`, `webhook.url`).
+    const fromServer = {};
+    for (const issue of error.issues ?? []) fromServer[issue.field.replace(/^body\./, '')] = issue.message;
+    notifyErrors(fromServer);
+    $('notify-message').textContent = error.message;
+  }
+});
+$('notify-test').addEventListener('click', async () => {
+  $('notify-message').textContent = 'Sending a test…';
+  try {
+    const result = await api('POST', '/account/notifications/test');
+    const said = (name, channel) =>
+      channel ? `${name}: ${channel.delivered ? 'delivered' : `not delivered (${channel.reason})`}.` : '';
+    $('notify-message').textContent = [said('Webhook', result.webhook), said('Telegram', result.telegram)]
+      .filter(Boolean)
+      .join(' ');
+  } catch (error) {
+    $('notify-message').textContent = error.message;
+  }
+});
+$('notify-remove').addEventListener('click', async () => {
+  try {
+    await api('DELETE', '/account/notifications');
+    notifyErrors({});
+    await loadNotifications();
+    $('notify-message').textContent = 'Notifications removed.';
+  } catch (error) {
+    $('notify-message').textContent = error.message;
   }
 });
 
@@ -701,6 +811,11 @@ function connectSocket() {
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
+    // The server's link to the other processes dropped: events may be missing, read everything again.
+    if (message.type === 'resync') {
+      refreshAll().catch(() => {});
+      return;
+    }
     showEvent(message);
     onDecisionMessage(message);
     if (['trade:opened', 'trade:closed', 'position:timeout'].includes(message.type)) refreshAll();

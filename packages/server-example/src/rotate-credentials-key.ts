@@ -1,6 +1,6 @@
 // `pnpm --filter @trd/server-example rotate-credentials-key`: re-encrypts every stored exchange
-// credential under CREDENTIALS_KEY, reading the old ones with CREDENTIALS_KEY_PREVIOUS. Runs
-// beside servers that already have both keys (DATABASE_URL); see the README's key rotation.
+// credential and every user's notification settings (webhook secret, Telegram bot token) under
+// CREDENTIALS_KEY, reading the old ones with CREDENTIALS_KEY_PREVIOUS. Runs beside servers that already have both keys (DATABASE_URL); see the README's key rotation.
 import { rotateCredentialsKey } from './security/rotate-credentials-key-command';
 
 rotateCredentialsKey(process.env, (line) => process.stdout.write(`${line}\n`)).then(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '@trd/store-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBinance, startFakeBinance } from '../../exchange-binance/test/fake-binance/index';
+import { notificationSealer } from '../src/notifications/notification-settings';
 import { createCredentialCipher } from '../src/security/credential-cipher';
 import { rotateCredentialsKey } from '../src/security/rotate-credentials-key-command';
 import { type BinanceServer, keysOf, signUp, startBinanceServer } from './helpers/binance-server';
@@ -50,6 +51,31 @@ async function start(env: Record<string, string>, dataDir?: string) {
   return server;
 }
 
+// Notification secrets: sealed like exchange keys, rotated with them. No event is switched on, so
+// nothing is ever sent to the (unreachable) addresses below.
+const WEBHOOK_SECRET = 'webhook-secret-that-signs-every-delivery';
+const BOT_TOKEN = `123456789:${'T'.repeat(35)}`;
+const NOTIFICATIONS = {
+  webhook: { url: 'https://hooks.example.com/trd', secret: WEBHOOK_SECRET },
+  telegram: { botToken: BOT_TOKEN, chatId: '-100200300' },
+  events: { tradeOpened: false, tradeClosed: false, riskRejections: false, engineErrors: false },
+};
+const NOTIFICATIONS_VIEW = {
+  webhook: { url: 'https://hooks.example.com/trd', secretSet: true },
+  telegram: { chatId: '-100200300', botTokenSet: true },
+  events: NOTIFICATIONS.events,
+};
+
+/** The user's stored notification settings opened under `key` alone, or null when it does not open them. */
+const notificationsUnder = async (server: BinanceServer, key: Buffer, userId: string) => {
+  const sealed = await server.runtime.store.users.getNotificationSettings(userId);
+  try {
+    return JSON.parse(notificationSealer(key).open(userId, sealed!)) as typeof NOTIFICATIONS;
+  } catch {
+    return null;
+  }
+};
+
 const storedUnder = async (server: BinanceServer, key: Buffer, userId: string) => {
   const sealed = await server.runtime.store.users.getExchangeCredentials(userId);
   try {
@@ -65,6 +91,12 @@ describe('rotating CREDENTIALS_KEY beside running servers (DATABASE_URL)', () =>
     const alice = await signUp(first, 'alice', ALICE);
     const bob = await signUp(first, 'bob', BOB);
     for (const user of [alice, bob]) await first.api.request('POST', '/trading/start', { token: user.token });
+    const put = await first.api.request('PUT', '/account/notifications', {
+      token: alice.token,
+      body: NOTIFICATIONS,
+    });
+    expect(put.status).toBe(200);
+    expect(await notificationsUnder(first, OLD_KEY, alice.id)).toMatchObject(NOTIFICATIONS);
     const price = await first.runtime.exchange.marketData.price('BTCUSDT');
     first.analyzer.script(buySignal(price));
     expect(await first.runtime.engine.runCycle()).toMatchObject({ opened: 2, errors: 0 });
@@ -73,6 +105,10 @@ describe('rotating CREDENTIALS_KEY beside running servers (DATABASE_URL)', () =>
     // leaves it as it is (the first process still has only the old key).
     const second = await start({ CREDENTIALS_KEY: b64(NEW_KEY), CREDENTIALS_KEY_PREVIOUS: b64(OLD_KEY) });
     expect(await storedUnder(second, OLD_KEY, alice.id)).toBe(ALICE.apiKey);
+    // ... and Alice's notification settings, still under the old key, too.
+    const during = await second.api.request('GET', '/account/notifications', { token: alice.token });
+    expect(during).toMatchObject({ status: 200, body: NOTIFICATIONS_VIEW });
+    expect(await notificationsUnder(second, OLD_KEY, alice.id)).toMatchObject(NOTIFICATIONS);
     await first.close();
 
     // Every process has both keys now: the command.
@@ -88,9 +124,15 @@ describe('rotating CREDENTIALS_KEY beside running servers (DATABASE_URL)', () =>
     );
     expect(code).toBe(0);
     expect(lines.join('\n')).toMatch(
-      /2 re-encrypted, 0 already under the new key, 0 changed meanwhile, 0 unreadable/,
+      /exchange credentials 2 re-encrypted, 0 already under the new key, 0 changed meanwhile, 0 unreadable/,
     );
-    expect(lines.join('\n')).not.toContain(ALICE.apiKey);
+    expect(lines.join('\n')).toMatch(
+      /notification settings 1 re-encrypted, 0 already under the new key, 0 changed meanwhile, 0 unreadable/,
+    );
+    for (const secret of [ALICE.apiKey, ALICE.secret, WEBHOOK_SECRET, BOT_TOKEN])
+      expect(lines.join('\n')).not.toContain(secret);
+    expect(await notificationsUnder(second, NEW_KEY, alice.id)).toMatchObject(NOTIFICATIONS);
+    expect(await notificationsUnder(second, OLD_KEY, alice.id)).toBeNull();
     for (const [user, keys] of [
       [alice, ALICE],
       [bob, BOB],
@@ -110,7 +152,9 @@ describe('rotating CREDENTIALS_KEY beside running servers (DATABASE_URL)', () =>
         (line) => lines.push(line),
       ),
     ).toBe(0);
-    expect(lines.at(-1)).toMatch(/0 re-encrypted, 2 already under the new key/);
+    expect(lines.at(-1)).toMatch(
+      /exchange credentials 0 re-encrypted, 2 already under the new key.*notification settings 0 re-encrypted, 1 already under the new key/,
+    );
 
     // The running process trades on: Alice closes her trade by hand, on her own account.
     const [aliceTrade] = (await second.runtime.store.listTrades(alice.id, { limit: 5, offset: 0 })).trades;
@@ -122,6 +166,8 @@ describe('rotating CREDENTIALS_KEY beside running servers (DATABASE_URL)', () =>
 
     // The old key is gone for good: both users still trade, each with their own keys.
     const third = await start({ CREDENTIALS_KEY: b64(NEW_KEY) });
+    const after = await third.api.request('GET', '/account/notifications', { token: alice.token });
+    expect(after).toMatchObject({ status: 200, body: NOTIFICATIONS_VIEW });
     const [bobTrade] = (await third.runtime.store.listTrades(bob.id, { limit: 5, offset: 0 })).trades;
     expect(
       (await third.api.request('POST', `/trading/close/${bobTrade!.id}`, { token: bob.token })).status,
@@ -147,6 +193,10 @@ describe('rotating CREDENTIALS_KEY on the embedded PostgreSQL', () => {
       env: { ...env, CREDENTIALS_KEY: b64(OLD_KEY) },
     });
     const carol = await signUp(before, 'carol', ALICE);
+    expect(
+      (await before.api.request('PUT', '/account/notifications', { token: carol.token, body: NOTIFICATIONS }))
+        .status,
+    ).toBe(200);
     await before.close();
 
     const after = await startBinanceServer({
@@ -156,6 +206,8 @@ describe('rotating CREDENTIALS_KEY on the embedded PostgreSQL', () => {
     });
     servers.push(after);
     expect(await storedUnder(after, NEW_KEY, carol.id)).toBe(ALICE.apiKey);
+    expect(await notificationsUnder(after, NEW_KEY, carol.id)).toMatchObject(NOTIFICATIONS);
+    expect(await notificationsUnder(after, OLD_KEY, carol.id)).toBeNull();
     // The command as its own process (what `pnpm rotate-credentials-key` runs): the DATA_DIR is taken.
     const command = spawnSync(
       process.execPath,

@@ -1,50 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookSignature } from '../src/notifications/webhook-sender';
 import { apiClient } from './helpers/api-client';
+import { type Received, startFakeTelegram, startReceiver } from './helpers/notification-fakes';
 import { buySignal, startTestServer, type TestServer } from './helpers/test-server';
 
 const MINUTE = 60_000;
 const SECRET = 'whsec-0123456789abcdef';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local webhook receiver: records every delivery; answers each with the next scripted status (then 200). */
-async function startReceiver() {
-  const received: Received[] = [];
-  const statuses: number[] = [];
-  let hang = false;
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      if (hang) return; // never answers: the sender's timeout must end it
-      response.writeHead(statuses.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/hooks/trd`,
-    received,
-    answerNext: (...codes: number[]) => statuses.push(...codes),
-    hangFromNowOn: () => {
-      hang = true;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('notifications: a signed webhook per user', () => {
   let t: TestServer;
@@ -101,6 +62,33 @@ describe('notifications: a signed webhook per user', () => {
     }
     expect((await api.request('DELETE', '/account/notifications', { token })).status).toBe(200);
     expect((await api.request('GET', '/account/notifications', { token })).body.webhook).toBeNull();
+  });
+
+  it('sends a signed test message to the webhook at once, once, and says what the receiver answered', async () => {
+    const { access_token: token, user } = await api.register('notify-tester');
+    const none = await api.request('POST', '/account/notifications/test', { token });
+    expect(none.status).toBe(409);
+    expect(none.body.message).toMatch(/save a webhook or a Telegram chat first/);
+    expect((await put(token, { webhook: { url: receiver.url, secret: SECRET } })).status).toBe(200);
+
+    const before = receiver.received.length;
+    const tested = await api.request('POST', '/account/notifications/test', { token });
+    expect(tested).toMatchObject({ status: 200, body: { webhook: { delivered: true }, telegram: null } });
+    const delivery = receiver.received.at(-1)!;
+    expect(receiver.received).toHaveLength(before + 1);
+    expect(JSON.parse(delivery.body)).toMatchObject({ type: 'notification.test', userId: user.id });
+    expect(delivery.headers['x-trd-event']).toBe('notification.test');
+    expect(delivery.headers['x-trd-signature']).toBe(
+      webhookSignature(SECRET, Number(delivery.headers['x-trd-timestamp']), delivery.body),
+    );
+
+    // A receiver that fails: said at once, not retried (the user presses the button again).
+    receiver.answerNext(500);
+    const failed = await api.request('POST', '/account/notifications/test', { token });
+    expect(failed.body).toEqual({ webhook: { delivered: false, reason: 'HTTP 500' }, telegram: null });
+    expect(receiver.received).toHaveLength(before + 2);
+    expect(JSON.stringify(failed.body)).not.toContain(SECRET);
+    expect(t.stdout()).not.toContain(SECRET);
   });
 
   it('refuses loopback and private webhook addresses unless the operator allows them (SSRF)', async () => {
@@ -202,71 +190,6 @@ describe('notifications: a signed webhook per user', () => {
   }, 30_000);
 });
 
-/**
- * A local Telegram Bot API server, from the Bot API documentation (core.telegram.org/bots/api,
- * "Making requests"): `POST /bot<token>/<method>`, answers `{ ok: true, result }` or
- * `{ ok: false, error_code, description, parameters? }`; a flood limit is 429 with
- * `parameters.retry_after` (ResponseParameters). Knows one bot and one chat.
- */
-async function startFakeTelegram(bot: { token: string; chatId: number }) {
-  const messages: { chatId: unknown; text: string }[] = [];
-  let floodOnce = false;
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const answer = (status: number, payload: unknown) =>
-        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
-      const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? '');
-      if (!match || match[1] !== bot.token)
-        return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
-      if (match[2] !== 'sendMessage')
-        return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
-      const params = JSON.parse(body || '{}') as { chat_id?: unknown; text?: string };
-      if (floodOnce) {
-        floodOnce = false;
-        return answer(429, {
-          ok: false,
-          error_code: 429,
-          description: 'Too Many Requests: retry after 1',
-          parameters: { retry_after: 1 },
-        });
-      }
-      if (Number(params.chat_id) !== bot.chatId)
-        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
-      if (typeof params.text !== 'string' || params.text.length === 0)
-        return answer(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
-      messages.push({ chatId: params.chat_id, text: params.text });
-      return answer(200, {
-        ok: true,
-        result: {
-          message_id: messages.length,
-          date: 1,
-          chat: { id: bot.chatId, type: 'private' },
-          text: params.text,
-        },
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    apiRoot: `http://127.0.0.1:${address.port}`,
-    messages,
-    floodNext: () => {
-      floodOnce = true;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('notifications: Telegram', () => {
   const BOT = { token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', chatId: 4242 };
   let telegram: Awaited<ReturnType<typeof startFakeTelegram>>;
@@ -309,6 +232,27 @@ describe('notifications: Telegram', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(t.stdout()).not.toContain(BOT.token);
   }, 30_000);
+
+  it('sends a test message to the chat, and says why not when the bot cannot write there', async () => {
+    const { access_token: token } = await api.register('notify-telegram-tester');
+    await api.request('PUT', '/account/notifications', {
+      token,
+      body: { telegram: { botToken: BOT.token, chatId: BOT.chatId } },
+    });
+    const tested = await api.request('POST', '/account/notifications/test', { token });
+    expect(tested.body).toEqual({ webhook: null, telegram: { delivered: true } });
+    expect(telegram.messages.at(-1)).toEqual({
+      chatId: BOT.chatId,
+      text: expect.stringMatching(/^TRD: test notification/),
+    });
+    await api.request('PUT', '/account/notifications', {
+      token,
+      body: { telegram: { botToken: BOT.token, chatId: 999 } },
+    });
+    const refused = await api.request('POST', '/account/notifications/test', { token });
+    expect(refused.body).toEqual({ webhook: null, telegram: { delivered: false, reason: 'Telegram 400' } });
+    expect(JSON.stringify(refused.body) + t.stdout()).not.toContain(BOT.token);
+  });
 
   it('gives up at once on a chat the bot cannot write to, logging no token', async () => {
     const erin = await api.register('notify-erin');

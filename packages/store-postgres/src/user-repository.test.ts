@@ -143,6 +143,39 @@ describe('users', () => {
     expect((await caught(store.users.exchangeCredentialsPage(null, 0))).code).toBe('STORE');
   });
 
+  it('pages through stored notification settings by id and replaces them only if unchanged', async () => {
+    const users = [];
+    for (let i = 0; i < 3; i++) {
+      const user = await store.users.create(newUser());
+      await store.users.setNotificationSettings(user.id, `v1:notify:${user.id}`);
+      users.push(user);
+    }
+    await store.users.create(newUser()); // no settings: never listed
+    const all: { userId: string; encrypted: string }[] = [];
+    for (let after: string | null = null; ; ) {
+      const page = await store.users.notificationSettingsPage(after, 2);
+      all.push(...page);
+      if (page.length < 2) break;
+      after = page.at(-1)!.userId;
+    }
+    const ids = all.map((row) => row.userId);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const user of users)
+      expect(all).toContainEqual({ userId: user.id, encrypted: `v1:notify:${user.id}` });
+    const [first] = users;
+    expect(await store.users.replaceNotificationSettings(first!.id, 'v1:stale', 'v1:new')).toBe(false);
+    expect(await store.users.getNotificationSettings(first!.id)).toBe(`v1:notify:${first!.id}`);
+    expect(await store.users.replaceNotificationSettings(first!.id, `v1:notify:${first!.id}`, 'v1:new')).toBe(
+      true,
+    );
+    expect(await store.users.getNotificationSettings(first!.id)).toBe('v1:new');
+    expect((await caught(store.users.notificationSettingsPage(null, 1001))).code).toBe('STORE');
+    expect((await caught(store.users.replaceNotificationSettings(first!.id, 'v1:new', ''))).code).toBe(
+      'STORE',
+    );
+  });
+
   it('keeps a trading mode per user: paper for a new user, then what is set', async () => {
     const user = await store.users.create(newUser());
     expect(await store.users.getTradingMode(user.id)).toBe('paper');

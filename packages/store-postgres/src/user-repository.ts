@@ -71,6 +71,19 @@ export interface UserRepository {
    * rotation never overwrites keys the user changed meanwhile. Resolves whether it replaced them.
    */
   replaceExchangeCredentials(userId: string, expected: string, encrypted: string): Promise<boolean>;
+  /**
+   * Users with stored notification settings, ordered by id, after `afterUserId` (from the start
+   * when `null`), at most `limit` (1..1000): for re-encrypting them all under a new key.
+   */
+  notificationSettingsPage(
+    afterUserId: string | null,
+    limit: number,
+  ): Promise<{ userId: string; encrypted: string }[]>;
+  /**
+   * Replaces the user's notification settings only if they still are `expected` (compare-and-set),
+   * so a rotation never overwrites settings the user changed meanwhile. Resolves whether it did.
+   */
+  replaceNotificationSettings(userId: string, expected: string, encrypted: string): Promise<boolean>;
   /** The user's trading mode (`paper` for a new user), or `null` when the user does not exist. */
   getTradingMode(userId: string): Promise<TradingMode | null>;
   /** Sets it. `NotFoundError` for an unknown user. */
@@ -247,6 +260,31 @@ export function createUserRepository(orm: MikroORM, clock: Clock): UserRepositor
           { exchangeCredentials: encrypted },
         );
         return updated === 1;
+      }),
+
+    notificationSettingsPage: (afterUserId, limit) =>
+      guarded('users.notificationSettingsPage', async () => {
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw invalidInput('limit must be an integer in 1..1000');
+        const rows = await select<{ user_id: string; settings: string }>(
+          `select "user_id", "settings" from "user_notifications"
+           where ?::text is null or "user_id" > ?::text
+           order by "user_id" limit ?`,
+          [afterUserId, afterUserId, limit],
+        );
+        return rows.map((row) => ({ userId: row.user_id, encrypted: row.settings }));
+      }),
+
+    replaceNotificationSettings: (userId, expected, encrypted) =>
+      guarded('users.replaceNotificationSettings', async () => {
+        if (typeof expected !== 'string' || typeof encrypted !== 'string' || encrypted.length === 0)
+          throw invalidInput('encrypted notification settings must be non-empty strings');
+        const updated = await select(
+          `update "user_notifications" set "settings" = ?, "updated_at" = ?
+           where "user_id" = ? and "settings" = ? returning "user_id"`,
+          [encrypted, clock.now(), userId, expected],
+        );
+        return updated.length === 1;
       }),
 
     getTradingMode: (userId) =>

@@ -97,6 +97,25 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig(env)).toThrow(new RegExp(name));
   });
 
+  it('reads the settings of several processes on one database, and refuses a lease shorter than a cycle', () => {
+    const defaults = loadServerConfig({ DEMO_MODE: 'false' });
+    expect(defaults.engine.claimTtlMs).toBeUndefined();
+    expect(defaults.cluster).toEqual({ channel: 'trd', commandTimeoutMs: 10_000 });
+    const set = loadServerConfig({
+      CYCLE_SECONDS: '5',
+      MONITOR_SECONDS: '5',
+      LEASE_TTL_SECONDS: '12',
+      CLUSTER_CHANNEL: 'trd_staging',
+      COMMAND_TIMEOUT_SECONDS: '3',
+    });
+    expect(set.engine.claimTtlMs).toBe(12_000);
+    expect(set.cluster).toEqual({ channel: 'trd_staging', commandTimeoutMs: 3_000 });
+    expect(() => loadServerConfig({ CYCLE_SECONDS: '60', LEASE_TTL_SECONDS: '30' })).toThrow(
+      /LEASE_TTL_SECONDS must be longer than CYCLE_SECONDS and MONITOR_SECONDS/,
+    );
+    expect(() => loadServerConfig({ CLUSTER_CHANNEL: 'Bad-Name; drop' })).toThrow(/CLUSTER_CHANNEL/);
+  });
+
   it('never echoes a secret value in its error', () => {
     try {
       loadServerConfig({ JWT_SECRET: 'tooShortSecret' });

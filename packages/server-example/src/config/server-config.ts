@@ -66,6 +66,15 @@ export const serverEnvSchema = z.object({
   SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols like BTCUSDT')).min(1)).optional(),
   TRADING_HOURS: tradingHoursFromEnv.optional(),
   CYCLE_SECONDS: positiveNumber.optional(),
+  /** How long a user's lease lasts without renewal: a killed process's users move after at most this. */
+  LEASE_TTL_SECONDS: positiveNumber.optional(),
+  /** Prefix of the PostgreSQL channels the processes of one deployment share (`<prefix>_events`, `_commands`). */
+  CLUSTER_CHANNEL: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _, starting with a letter')
+    .default('trd'),
+  /** How long a process waits for the owner of a user to answer a command (a manual close). */
+  COMMAND_TIMEOUT_SECONDS: positiveNumber.max(120).default(10),
   MONITOR_SECONDS: positiveNumber.optional(),
   USER_COOLDOWN_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).optional(),
   /** `shared`: one model call per symbol and candle, the performance policy in code; `personal`: per user. */
@@ -129,7 +138,11 @@ export interface ServerConfig {
     userCooldownMs: number;
     positionTimeoutMs: number;
     analysisMode: 'shared' | 'personal';
+    /** Lease TTL, ms; `undefined`: the engine's default, 3 × the longer of cycle and monitor. */
+    claimTtlMs?: number;
   };
+  /** Several processes on one `DATABASE_URL`: their shared channel prefix and command timeout. */
+  cluster: { channel: string; commandTimeoutMs: number };
   replaySpeed: number;
   startingBalanceUsdt: number;
   logDir: string;
@@ -220,7 +233,14 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     userCooldownMs: (env.USER_COOLDOWN_SECONDS ?? (demoMode ? 0 : 30)) * 1000,
     positionTimeoutMs: (env.POSITION_TIMEOUT_MINUTES ?? 30) * 60_000,
     analysisMode: env.ANALYSIS_MODE,
+    ...(env.LEASE_TTL_SECONDS !== undefined ? { claimTtlMs: env.LEASE_TTL_SECONDS * 1000 } : {}),
   };
+  // A lease is renewed once a cycle and once a monitor pass: a shorter one would lapse between them.
+  if (engine.claimTtlMs !== undefined && engine.claimTtlMs <= Math.max(engine.cycleMs, engine.monitorMs)) {
+    throw new ConfigError(
+      'invalid environment: LEASE_TTL_SECONDS must be longer than CYCLE_SECONDS and MONITOR_SECONDS (3 times is the default)',
+    );
+  }
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -247,6 +267,7 @@ export function loadServerConfig(source: Record<string, string | undefined> = pr
     demoMode,
     symbols: env.SYMBOLS ?? ['BTCUSDT', 'ETHUSDT'],
     engine,
+    cluster: { channel: env.CLUSTER_CHANNEL, commandTimeoutMs: env.COMMAND_TIMEOUT_SECONDS * 1000 },
     replaySpeed: env.REPLAY_SPEED,
     startingBalanceUsdt: env.STARTING_BALANCE_USDT,
     logDir: fromLaunchDir(env.LOG_DIR),

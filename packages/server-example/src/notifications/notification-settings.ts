@@ -1,12 +1,21 @@
 import { z } from 'zod';
-import { createTextSealer, type TextSealer } from '../security/sealed-text';
+import { createRotatingSealer, type RotatingSealer } from '../security/rotating-sealer';
+import { createTextSealer } from '../security/sealed-text';
 
-/** The settings are sealed under the credentials key, bound to this purpose and the user. */
-export function notificationSealer(credentialsKey: Buffer): TextSealer {
-  return createTextSealer(credentialsKey, {
-    what: 'notification settings',
-    purpose: 'notification settings',
-  });
+/**
+ * The settings are sealed under the credentials key, bound to this purpose and the user. During a
+ * key rotation (`previousKey`, CREDENTIALS_KEY_PREVIOUS) what the old key sealed still opens.
+ */
+export function notificationSealer(
+  credentialsKey: Buffer,
+  options: { previousKey?: Buffer | undefined } = {},
+): RotatingSealer {
+  const sealerFor = (key: Buffer) =>
+    createTextSealer(key, { what: 'notification settings', purpose: 'notification settings' });
+  return createRotatingSealer(
+    sealerFor(credentialsKey),
+    options.previousKey ? sealerFor(options.previousKey) : undefined,
+  );
 }
 
 /** The events a user can be told about. */

@@ -9,6 +9,7 @@ import {
   notificationSealer,
   notificationSettingsSchema,
 } from './notification-settings';
+import { createNotificationTester } from './notification-test';
 import { createTelegramSender, type TelegramSender } from './telegram-sender';
 import { createWebhookSender, type WebhookDelivery, type WebhookSender } from './webhook-sender';
 
@@ -127,6 +128,8 @@ export function startNotifications(
   options: {
     users: Pick<UserRepository, 'getNotificationSettings'>;
     credentialsKey: Buffer;
+    /** During a key rotation: what it sealed still opens. */
+    credentialsKeyPrevious?: Buffer;
     queue?: DeliveryQueueOptions;
     webhookTimeoutMs?: number;
     /** A local Bot API server instead of api.telegram.org (tests). */
@@ -135,22 +138,26 @@ export function startNotifications(
   },
 ) {
   const queue = createDeliveryQueue({ ...options.queue, ...(options.log ? { log: options.log } : {}) });
+  const webhooks = createWebhookSender(
+    queue,
+    options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {},
+  );
+  const telegram = createTelegramSender(
+    queue,
+    options.telegramApiRoot ? { apiRoot: options.telegramApiRoot } : {},
+  );
   const attached = attachNotifications(engine, {
     users: options.users,
-    sealer: notificationSealer(options.credentialsKey),
-    webhooks: createWebhookSender(
-      queue,
-      options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {},
-    ),
-    telegram: createTelegramSender(
-      queue,
-      options.telegramApiRoot ? { apiRoot: options.telegramApiRoot } : {},
-    ),
+    sealer: notificationSealer(options.credentialsKey, { previousKey: options.credentialsKeyPrevious }),
+    webhooks,
+    telegram,
     deliveriesIdle: () => queue.idle(),
     ...(options.log ? { log: options.log } : {}),
   });
   return {
     idle: attached.idle,
+    /** The settings page's test: one message to each channel now. */
+    test: createNotificationTester({ webhooks, telegram }),
     async close() {
       attached.detach();
       await queue.close();

@@ -23,6 +23,8 @@ export function telegramText(delivery: WebhookDelivery): string {
       const violations = (d.violations as { code: string }[] | undefined)?.map((v) => v.code).join(', ');
       return `TRD: ${text(d.action)} ${text(d.symbol)} at confidence ${text(d.confidence)} not traded: ${violations ?? ''}`;
     }
+    case 'notification.test':
+      return 'TRD: test notification. Your notification settings work.';
     default:
       return `TRD: engine error (${text(d.stage)}${d.symbol ? `, ${text(d.symbol)}` : ''}): ${text(d.message)}`;
   }
@@ -62,6 +64,9 @@ export function createTelegramSender(
   };
 
   return {
+    /** One try now, outside the queue (the settings page's test button). */
+    tryNow: (target: TelegramTarget, delivery: WebhookDelivery): Promise<TryOutcome> =>
+      tryOnce(target, telegramText(delivery)),
     send(target: TelegramTarget, delivery: WebhookDelivery): void {
       const message = telegramText(delivery);
       queue.enqueue({ channel: 'telegram', userId: delivery.userId, type: delivery.type }, () =>

@@ -63,6 +63,19 @@ export function createWebhookSender(
   };
 
   return {
+    /** One try now, outside the queue (the settings page's test button): what the receiver said. */
+    async tryNow(target: WebhookTarget, delivery: WebhookDelivery): Promise<TryOutcome> {
+      const id = randomUUID();
+      try {
+        return await tryOnce(target, id, delivery.type, JSON.stringify({ id, ...delivery }));
+      } catch (error) {
+        // Never the error's text: it may carry the URL's query (a receiver's own token).
+        return {
+          kind: 'retry',
+          reason: error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable',
+        };
+      }
+    },
     send(target: WebhookTarget, delivery: WebhookDelivery): void {
       const id = randomUUID();
       const body = JSON.stringify({ id, ...delivery });

@@ -44,6 +44,12 @@ export class UserEventHub {
     for (const socket of [...set]) this.sendOrClose(socket, data);
   }
 
+  /** Sends `message` to every open socket, of every user (e.g. `resync` after missed events). */
+  publishToAll(message: SocketMessage): void {
+    const data = JSON.stringify(message);
+    for (const set of this.sockets.values()) for (const socket of [...set]) this.sendOrClose(socket, data);
+  }
+
   /**
    * Sends `data` unless the socket already holds `MAX_BUFFERED_BYTES` unsent: then the client is
    * not reading and the socket is destroyed at once (its buffers freed). True when sent.

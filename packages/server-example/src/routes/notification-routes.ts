@@ -8,7 +8,7 @@ import {
 } from '../notifications/notification-settings';
 import { callerId } from '../security/authentication';
 import { errorResponses, messageResponseSchema } from '../server/api-schemas';
-import { RequestValidationError, refuseBody } from '../server/http-errors';
+import { RequestValidationError, refuseBody, sendError } from '../server/http-errors';
 import type { ServerDeps } from '../server/server-deps';
 
 const notificationsViewSchema = z.object({
@@ -30,7 +30,9 @@ const NONE = {
 
 /** The caller's notifications: a signed webhook per user, which events go to it. */
 export function notificationRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
-  const sealer = notificationSealer(deps.security.credentialsKey);
+  const sealer = notificationSealer(deps.security.credentialsKey, {
+    previousKey: deps.security.credentialsKeyPrevious,
+  });
 
   return async (app) => {
     app.addHook('onRequest', app.authenticate);
@@ -73,6 +75,39 @@ export function notificationRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
         await deps.users.setNotificationSettings(userId, sealer.seal(userId, JSON.stringify(request.body)));
         request.log.info({ userId }, 'notification settings stored');
         return publicView(request.body);
+      },
+    );
+
+    const channelResult = z.object({ delivered: z.boolean(), reason: z.string().optional() }).nullable();
+    app.post(
+      '/account/notifications/test',
+      {
+        preValidation: refuseBody,
+        config: { rateLimit: { max: 6, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['account'],
+          summary:
+            "Send one test message to each of the caller's notification channels now: whether each was delivered, and why not",
+          security: [{ bearerAuth: [] }],
+          response: {
+            200: z.object({ webhook: channelResult, telegram: channelResult }),
+            ...errorResponses(400, 401, 409, 413, 429, 503),
+          },
+        },
+      },
+      async (request, reply) => {
+        const userId = callerId(request);
+        if (!deps.testNotifications)
+          return sendError(reply, 503, 'notifications are not available on this server');
+        const sealed = await deps.users.getNotificationSettings(userId);
+        if (sealed === null) return sendError(reply, 409, 'save a webhook or a Telegram chat first');
+        const settings = notificationSettingsSchema.parse(JSON.parse(sealer.open(userId, sealed)));
+        const result = await deps.testNotifications(userId, settings);
+        request.log.info(
+          { userId, webhook: result.webhook?.delivered, telegram: result.telegram?.delivered },
+          'test notification sent',
+        );
+        return result;
       },
     );
 

@@ -182,7 +182,10 @@ export function tradingRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
         const trade = await deps.store.getTrade(userId, tradeId);
         if (!trade) return sendError(reply, 404, 'trade not found');
         if (trade.status !== 'filled') return sendError(reply, 409, `trade is ${trade.status}, not open`);
-        await deps.engine.closeTrade(userId, tradeId);
+        // On the engine that trades the user, whichever process took the request (503 with
+        // Retry-After when it does not answer in time).
+        if (deps.cluster) await deps.cluster.closeTrade(userId, tradeId);
+        else await deps.engine.closeTrade(userId, tradeId);
         const closed = await deps.store.getTrade(userId, tradeId);
         request.log.info({ userId, tradeId }, 'trade closed manually');
         return { trade: closed ?? trade };

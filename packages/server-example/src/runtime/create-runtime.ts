@@ -17,8 +17,10 @@ import {
   type ReplayFixtureName,
 } from '@trd/exchange-mock';
 import { createPostgresStore, type PostgresStore } from '@trd/store-postgres';
+import { startCluster } from '../cluster/start-cluster';
 import type { ServerConfig } from '../config/server-config';
 import { createServerMetrics } from '../metrics/server-metrics';
+import { notificationSealer } from '../notifications/notification-settings';
 import { startNotifications } from '../notifications/notifier';
 import { createCredentialCipher } from '../security/credential-cipher';
 import { createBinanceCredentialsCheck } from '../security/credentials-check';
@@ -132,7 +134,11 @@ export async function createRuntime(
     ...(config.credentialsKeyPrevious ? { previousKey: config.credentialsKeyPrevious } : {}),
   });
   if (config.credentialsKeyPrevious && !config.databaseUrl) {
-    const report = await rotateCredentials(store.users, cipher).catch(async (error: unknown) => {
+    const report = await rotateCredentials(
+      store.users,
+      cipher,
+      notificationSealer(secrets.credentialsKey, { previousKey: config.credentialsKeyPrevious }),
+    ).catch(async (error: unknown) => {
       await store.close();
       return releaseOnFailure(error);
     });
@@ -181,15 +187,34 @@ export async function createRuntime(
   });
 
   metrics.observeEngine(engine);
+  // Beside other server processes on the same database: events and commands cross between them.
+  const cluster = config.databaseUrl
+    ? await startCluster({
+        url: config.databaseUrl,
+        channel: config.cluster.channel,
+        store,
+        engine,
+        clock,
+        claimTtlMs: engine.settings.claimTtlMs,
+        commandTimeoutMs: config.cluster.commandTimeoutMs,
+        ...(options.warn ? { log: options.warn } : {}),
+      }).catch(async (error: unknown) => {
+        clockSaver?.stop();
+        await store.close();
+        return releaseOnFailure(error);
+      })
+    : null;
   const notifications = startNotifications(engine, {
     users: store.users,
     credentialsKey: secrets.credentialsKey,
+    ...(config.credentialsKeyPrevious ? { credentialsKeyPrevious: config.credentialsKeyPrevious } : {}),
     log: (message, details) => options.warn?.(`${message} ${JSON.stringify(details)}`),
   });
 
   const deps: Omit<ServerDeps, 'logger'> = {
     metrics,
     allowPrivateWebhookUrls: config.allowPrivateWebhookUrls,
+    testNotifications: notifications.test,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     store,
     users: store.users,
@@ -213,6 +238,7 @@ export async function createRuntime(
       jwtSecret: secrets.jwtSecret,
       tokenTtlSeconds: config.tokenTtlSeconds,
       credentialsKey: secrets.credentialsKey,
+      ...(config.credentialsKeyPrevious ? { credentialsKeyPrevious: config.credentialsKeyPrevious } : {}),
       allowedOrigins: config.allowedOrigins,
       rateLimitPerMinute: config.rateLimitPerMinute,
       loginRateLimitPerMinute: config.loginRateLimitPerMinute,
@@ -223,9 +249,12 @@ export async function createRuntime(
       analyzer: analyzer.name,
       demoMode: config.demoMode,
     },
+    ...(cluster ? { cluster } : {}),
     healthChecks: {
       database: async () => (await store.query('select 1 as ok')).length === 1,
       engine: async () => engine.isRunning,
+      // Beside other processes: this one's sockets get their users' events only while connected.
+      ...(cluster ? { cluster: async () => cluster.connected() } : {}),
     },
   };
 
@@ -242,6 +271,7 @@ export async function createRuntime(
       closed = true;
       await engine.stop();
       await notifications.close();
+      await cluster?.close();
       await exchange.close?.();
       clockSaver?.stop();
       await store.close();

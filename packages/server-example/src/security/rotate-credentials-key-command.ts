@@ -1,15 +1,17 @@
 /**
- * The `rotate-credentials-key` command: re-encrypts every stored exchange credential under
- * CREDENTIALS_KEY, reading the old ones with CREDENTIALS_KEY_PREVIOUS (see the README's key rotation).
+ * The `rotate-credentials-key` command: re-encrypts every stored exchange credential and every
+ * user's notification settings (webhook secret, Telegram bot token) under CREDENTIALS_KEY, reading
+ * the old ones with CREDENTIALS_KEY_PREVIOUS (see the README's key rotation).
  */
 import { join } from 'node:path';
 import { createPostgresStore } from '@trd/store-postgres';
 import { loadServerConfig } from '../config/server-config';
+import { notificationSealer } from '../notifications/notification-settings';
 import { lockDataDir, recordPostgresOwner } from '../runtime/data-dir-lock';
 import { createCredentialCipher } from './credential-cipher';
-import { formatRotationReport, rotateCredentials } from './rotate-credentials';
+import { formatRotationReport, rotateCredentials, rotationLeftUnreadable } from './rotate-credentials';
 
-/** Exit codes: 0 every credential under the new key, 1 some unreadable or a failure, 2 bad settings. */
+/** Exit codes: 0 every credential and notification setting under the new key, 1 some unreadable or a failure, 2 bad settings. */
 export async function rotateCredentialsKey(
   env: Record<string, string | undefined>,
   out: (line: string) => void,
@@ -52,9 +54,13 @@ export async function rotateCredentialsKey(
       const cipher = createCredentialCipher(config.credentialsKey, {
         previousKey: config.credentialsKeyPrevious,
       });
-      const report = await rotateCredentials(store.users, cipher);
+      const report = await rotateCredentials(
+        store.users,
+        cipher,
+        notificationSealer(config.credentialsKey, { previousKey: config.credentialsKeyPrevious }),
+      );
       out(formatRotationReport(report));
-      return report.unreadable.length === 0 ? 0 : 1;
+      return rotationLeftUnreadable(report) ? 1 : 0;
     } finally {
       await store.close();
       forgetOwner();

@@ -121,7 +121,12 @@ export async function buildServer(deps: ServerDeps): Promise<TrdServer> {
   await app.register(notificationRoutes(deps));
   await app.register(marketRoutes(deps));
 
-  const detach = hub.attach(deps.engine);
+  const detachLocal = hub.attach(deps.engine);
+  const detachShared = deps.cluster?.shareEvents(hub);
+  const detach = () => {
+    detachLocal();
+    detachShared?.();
+  };
   app.register(async (scope) => {
     registerWebsocketRoutes(scope, {
       hub,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { OwnerUnavailableError } from '../cluster/owner-unavailable-error';
 import { mapError } from './error-mapping';
 import { errorBody, RequestValidationError } from './http-errors';
 
@@ -18,6 +19,13 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
     if (error instanceof RequestValidationError) {
       return reply.code(400).send(errorBody(400, error.message, error.issues));
+    }
+    if (error instanceof OwnerUnavailableError) {
+      request.log.warn({ message: error.message }, 'the owner of the user did not answer');
+      return reply
+        .code(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .send(errorBody(503, `${error.message}; retry in ${error.retryAfterSeconds} s`));
     }
     const mapped = mapError(error);
     if (mapped.statusCode >= 500) request.log.error({ err: error }, 'request failed');

@@ -8,7 +8,9 @@ import type {
   TradingBotEvents,
 } from '@trd/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Cluster } from '../cluster/start-cluster';
 import type { ServerMetrics } from '../metrics/server-metrics';
+import type { NotificationTester } from '../notifications/notification-test';
 import type { CredentialsCheck } from '../security/credentials-check';
 
 /** A registered user as the server keeps it. The password is only ever stored hashed. */
@@ -73,6 +75,8 @@ export interface SecurityOptions {
   tokenTtlSeconds: number;
   /** 32-byte AES-256-GCM key for users' exchange credentials. */
   credentialsKey: Buffer;
+  /** During a key rotation, the key what is not yet re-encrypted was sealed under (CREDENTIALS_KEY_PREVIOUS). */
+  credentialsKeyPrevious?: Buffer;
   /** Origins allowed to open the WebSocket besides the server's own host. */
   allowedOrigins: readonly string[];
   /** Requests per minute per client on every route. */
@@ -114,9 +118,17 @@ export interface ServerDeps {
    * server makes: SSRF) unless this is true (`NOTIFY_ALLOW_PRIVATE_URLS`, a receiver on the host).
    */
   allowPrivateWebhookUrls?: boolean;
+  /** Sends a test message to each of a user's notification channels now (`POST /account/notifications/test`). */
+  testNotifications?: NotificationTester;
   /** Prometheus metrics; `GET /metrics` exists only with `metricsToken` (its bearer token). */
   metrics?: ServerMetrics;
   metricsToken?: string;
   /** Extra health checks, e.g. a database ping; each resolves true when healthy. */
   healthChecks?: Record<string, () => Promise<boolean>>;
+  /**
+   * Several server processes on one database (`DATABASE_URL`): users' events reach their sockets
+   * on every process, and manual closes run on the engine that trades the user. Absent: this
+   * process is alone, and its engine does everything.
+   */
+  cluster?: Pick<Cluster, 'shareEvents' | 'closeTrade'>;
 }

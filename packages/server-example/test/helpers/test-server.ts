@@ -117,6 +117,7 @@ export async function startTestServer(
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(metrics ? { metrics, metricsToken: options.metricsToken } : {}),
     allowPrivateWebhookUrls: options.allowPrivateWebhookUrls ?? true,
+    testNotifications: notifications.test,
     security: {
       jwtSecret: JWT_SECRET,
       tokenTtlSeconds: 3600,
