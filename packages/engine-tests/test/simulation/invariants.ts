@@ -1,4 +1,4 @@
-import { closeClientOrderId, type Decimal, dec, exitClientOrderId, type Trade } from '../../src/index';
+import { closeClientOrderId, type Decimal, dec, exitClientOrderId, type Trade } from '@trd/core';
 import { SIMULATED_MARKETS } from './markets';
 import { type SimulatedWorld, userId } from './simulated-world';
 

@@ -1,5 +1,5 @@
+import { type Analyzer, createTradingBot, type Signal } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import { type Analyzer, createTradingBot, type Signal } from '../src/index';
 import { activateUsers, createHarness } from './support/engine-harness';
 
 /**

@@ -1,5 +1,5 @@
+import type { ExitLevelSource } from '@trd/core';
 import fc from 'fast-check';
-import type { ExitLevelSource } from '../../src/index';
 import { SIMULATED_MARKETS } from './markets';
 
 /** One minute of a symbol's price path, in basis points of the previous close. */

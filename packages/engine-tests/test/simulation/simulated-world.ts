@@ -1,4 +1,3 @@
-import { createMockExchange, type MockExchange } from '@trd/exchange-mock';
 import {
   type Analyzer,
   type Candle,
@@ -14,7 +13,8 @@ import {
   type TradingAccount,
   type TradingBot,
   VirtualClock,
-} from '../../src/index';
+} from '@trd/core';
+import { createMockExchange, type MockExchange } from '@trd/exchange-mock';
 import { SIMULATED_MARKETS } from './markets';
 import type { Answer, BarMove, Scenario } from './scenario';
 

@@ -1,5 +1,5 @@
+import { dec, OrderNotFoundError, type TradingAccount } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import { dec, OrderNotFoundError, type TradingAccount } from '../src/index';
 import {
   activateUsers,
   at,

@@ -1,4 +1,3 @@
-import { createMockExchange, type MockExchange } from '@trd/exchange-mock';
 import {
   type Candle,
   createMemoryStore,
@@ -16,8 +15,9 @@ import {
   type TradingBotEvents,
   type TradingConfig,
   VirtualClock,
-} from '../../src/index';
-import { createScriptedAnalyzer, loadCandleFixture, type ScriptedAnalyzer } from '../../src/testing/index';
+} from '@trd/core';
+import { createScriptedAnalyzer, loadCandleFixture, type ScriptedAnalyzer } from '@trd/core/testing';
+import { createMockExchange, type MockExchange } from '@trd/exchange-mock';
 
 /** 2024-09-21 00:00 UTC: the first bar of the BTCUSDT fixture (a quiet Saturday). */
 export const FIXTURE_DAY = Date.UTC(2024, 8, 21);

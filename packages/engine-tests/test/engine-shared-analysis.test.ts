@@ -1,5 +1,3 @@
-import { createMockExchange } from '@trd/exchange-mock';
-import { describe, expect, it } from 'vitest';
 import {
   type AnalysisInput,
   type Analyzer,
@@ -12,7 +10,9 @@ import {
   type Store,
   type Trade,
   VirtualClock,
-} from '../src/index';
+} from '@trd/core';
+import { createMockExchange } from '@trd/exchange-mock';
+import { describe, expect, it } from 'vitest';
 import { at, createFixtureExchange } from './support/engine-harness';
 
 /** Counts model calls; answers hold unless told otherwise. */

@@ -1,5 +1,5 @@
+import { type OpenPosition, openPositionOf, type Store, type Trade } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import { type OpenPosition, openPositionOf, type Store, type Trade } from '../src/index';
 import { activateUsers, at, buyAt, createHarness } from './support/engine-harness';
 
 /** A closed trade written straight into the store, as an earlier engine would have left it. */

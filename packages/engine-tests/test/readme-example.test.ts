@@ -1,5 +1,3 @@
-import { createMockExchange, loadReplayCandles } from '@trd/exchange-mock';
-import { describe, expect, it } from 'vitest';
 import {
   createMemoryStore,
   createTechnicalAnalyzer,
@@ -8,7 +6,9 @@ import {
   defaultTradingConfig,
   type Trade,
   VirtualClock,
-} from '../src/index';
+} from '@trd/core';
+import { createMockExchange, loadReplayCandles } from '@trd/exchange-mock';
+import { describe, expect, it } from 'vitest';
 
 /** The root README's "Use the engine in your app" example, run as written. */
 describe('the README example', () => {

@@ -1,5 +1,5 @@
+import { dec, NotFoundError, type Trade } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import { dec, NotFoundError, type Trade } from '../src/index';
 import { activateUsers, at, buyAt, buyAtMarket, createHarness } from './support/engine-harness';
 
 /**

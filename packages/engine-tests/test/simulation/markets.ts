@@ -1,4 +1,4 @@
-import type { MarketRules } from '../../src/index';
+import type { MarketRules } from '@trd/core';
 
 /** A symbol the simulated venue trades: its rules and where its price starts. */
 export interface SimulatedMarket {

@@ -7,15 +7,15 @@
  * a journalled market entry and an OCO exit per user).
  */
 import { performance } from 'node:perf_hooks';
-import { createMockExchange } from '@trd/exchange-mock';
 import {
   createMemoryStore,
   createTradingBot,
   defaultTradingConfig,
   type Signal,
   VirtualClock,
-} from '../src/index';
-import { createScriptedAnalyzer } from '../src/testing/index';
+} from '@trd/core';
+import { createScriptedAnalyzer } from '@trd/core/testing';
+import { createMockExchange } from '@trd/exchange-mock';
 
 const START = Date.UTC(2025, 5, 2, 9, 0);
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];

@@ -1,6 +1,6 @@
+import type { MarketData } from '@trd/core';
+import { recordCalls } from '@trd/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { MarketData } from '../src/index';
-import { recordCalls } from '../src/testing/index';
 import { activateUsers, at, buyAtMarket, createHarness } from './support/engine-harness';
 
 describe('trading hours (08:00–16:00 UTC)', () => {

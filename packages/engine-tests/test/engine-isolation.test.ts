@@ -1,5 +1,5 @@
+import { EngineTimeoutError, ModelUnavailableError } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import { EngineTimeoutError, ModelUnavailableError } from '../src/index';
 import { activateUsers, at, buyAtMarket, createHarness } from './support/engine-harness';
 
 describe("one user's failure never stops the others", () => {
