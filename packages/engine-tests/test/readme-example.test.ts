@@ -14,7 +14,9 @@ import { describe, expect, it } from 'vitest';
 describe('the README example', () => {
   it('backtests the offline analyzer on real candles with the live code path', async () => {
     const candles = loadReplayCandles('btcusdt-1m-2024-09-21'); // real 1m bars, 06:00–12:00 UTC
-    const clock = new VirtualClock(candles[100]!.openTime);
+    const firstBar = candles[100]; // the first 100 bars warm the indicators up
+    if (!firstBar) throw new Error('the fixture has 360 bars');
+    const clock = new VirtualClock(firstBar.openTime);
     const exchange = createMockExchange({ clock, feeds: { BTCUSDT: { kind: 'replay', candles } } });
     const store = createMemoryStore({ clock });
     await store.saveConfig(defaultTradingConfig('alice', { symbol: 'BTCUSDT', isActive: true }));
