@@ -3,7 +3,8 @@
  * it with `pnpm pack` (which replaces `workspace:` ranges), checks each packed package.json, runs
  * publint and @arethetypeswrong/cli on each tarball, installs the tarballs with npm into a fresh
  * project outside the workspace, type-checks a consumer file under `moduleResolution: NodeNext` and
- * `bundler`, and runs the root README's engine example from the installed packages.
+ * `bundler`, and runs the root README's engine example from the installed packages. Also checks the
+ * API reports (`scripts/api-report.ts`) against the build.
  *
  * Too slow for `pnpm test` (the build alone takes about a minute on two cores): CI (`.ci/run`)
  * runs it after the tests. Options: `--skip-build` (reuse `dist/`), `--keep` (keep the temp project).
@@ -12,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runApiReports } from '../api-report';
 import { extractReadmeExample } from './readme-example';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -84,6 +86,20 @@ if (!args.has('--skip-build')) {
   log('build');
   run('pnpm', ['build'], root);
 }
+
+check(
+  'API reports (packages/*/api/*.api.md) match the built packages; `pnpm api:report` updates them',
+  () => {
+    const differ = runApiReports({ update: false, log: () => {} }).filter(
+      (result) => !result.ok || result.changed,
+    );
+    if (differ.length > 0) {
+      throw new Error(
+        differ.map((result) => `${result.entry}: differs from ${result.reportFile}`).join('\n'),
+      );
+    }
+  },
+);
 
 const work = mkdtempSync(join(tmpdir(), 'trd-pack-test-'));
 const tarballDir = join(work, 'tarballs');
