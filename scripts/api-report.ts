@@ -93,7 +93,7 @@ export function runApiReports(options: { update: boolean; log?: (line: string) =
               extractorMessageReporting: {
                 default: { logLevel: ExtractorLogLevel.Warning },
                 'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None },
-                'ae-forgotten-export': { logLevel: ExtractorLogLevel.None, addToApiReportFile: true },
+                'ae-forgotten-export': { logLevel: ExtractorLogLevel.None, addToApiReportFile: false },
                 'ae-internal-missing-underscore': { logLevel: ExtractorLogLevel.None },
                 'ae-undocumented': { logLevel: ExtractorLogLevel.None },
                 'ae-unresolved-link': { logLevel: ExtractorLogLevel.None },

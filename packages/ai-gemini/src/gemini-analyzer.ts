@@ -1,13 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
-import {
-  type AnalysisInput,
-  type Analyzer,
-  buildAnalysisPrompt,
-  holdSignal,
-  modelAnswerJsonSchema,
-  type Signal,
-  signalFromAnswer,
-} from '@trd/core';
+import { type AnalysisInput, type Analyzer, holdSignal, type Signal } from '@trd/core';
+import { buildAnalysisPrompt, modelAnswerJsonSchema, signalFromAnswer } from '@trd/core/analysis';
 import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
 import { answerText, type GeminiResponseBody } from './answer-text';
 import { nextMidnightIn } from './daily-quota-reset';

@@ -1,12 +1,5 @@
-import {
-  type AnalysisInput,
-  type Analyzer,
-  buildAnalysisPrompt,
-  holdSignal,
-  modelAnswerJsonSchema,
-  type Signal,
-  signalFromAnswer,
-} from '@trd/core';
+import { type AnalysisInput, type Analyzer, holdSignal, type Signal } from '@trd/core';
+import { buildAnalysisPrompt, modelAnswerJsonSchema, signalFromAnswer } from '@trd/core/analysis';
 import { answerCacheKey, cachedModelCall, createModelCallRunner } from '@trd/core/model-calls';
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
 import { type AiSdkAnalyzerOptions, resolveAiSdkAnalyzerOptions } from './ai-sdk-analyzer-options';

@@ -9,7 +9,12 @@ export type RiskViolationCode =
   /** The exit could not be placed: a leg would sell under the minimum notional (with the margin). */
   | 'EXIT_BELOW_MIN_NOTIONAL'
   | 'INVALID_STOP'
-  | 'NO_INVENTORY';
+  | 'NO_INVENTORY'
+  /**
+   * The account cannot place the take-profit + stop-loss pair (`capabilities.ocoExits` false):
+   * the engine never opens a position that nothing would protect.
+   */
+  | 'EXITS_UNSUPPORTED';
 
 export interface RiskViolation {
   code: RiskViolationCode;
