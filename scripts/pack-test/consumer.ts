@@ -20,6 +20,7 @@ import {
   TrdError,
   VirtualClock,
 } from '@trd/core';
+import { buildAnalysisPrompt, computeIndicators } from '@trd/core/analysis';
 import { createMemoryAnswerCache } from '@trd/core/model-calls';
 import type { runExchangeConformance } from '@trd/core/testing';
 import { createBinanceExchange } from '@trd/exchange-binance';
@@ -64,5 +65,7 @@ if (!TrdError.isInstance(error) || !ConflictError.isInstance(error)) throw new E
 const factories = [createAiSdkAnalyzer, createGeminiAnalyzer, createBinanceExchange, createPostgresStore];
 if (factories.some((factory) => typeof factory !== 'function')) throw new Error('a factory is missing');
 if (typeof createMemoryAnswerCache !== 'function') throw new Error('model-calls entry');
+if (typeof buildAnalysisPrompt !== 'function' || computeIndicators([]).rsi !== null)
+  throw new Error('analysis entry');
 
 console.log('consumer ok', asString, typeof asNumber);
