@@ -30,8 +30,8 @@ describe('closing when the venue does not cooperate', () => {
       status: 'closed',
       exitReason: 'TIMEOUT',
     });
-    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-c'));
-    expect(closes.map((o) => o.clientOrderId)).toEqual([expect.stringMatching(/^trd-c2-/)]);
+    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trdC'));
+    expect(closes.map((o) => o.clientOrderId)).toEqual([expect.stringMatching(/^trdC2/)]);
   });
 
   it('records a take profit when the exit filled before a manual close could cancel it', async () => {
@@ -41,7 +41,7 @@ describe('closing when the venue does not cooperate', () => {
     h.exchange.setPrice('BTCUSDT', 63189);
     const closed = await h.bot.closeTrade('alice', trade.id);
     expect(closed).toMatchObject({ status: 'closed', exitReason: 'TAKE_PROFIT', exitPrice: '63189' });
-    expect(h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-c'))).toEqual([]);
+    expect(h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trdC'))).toEqual([]);
     expect(await h.store.unfinishedIntents('alice')).toEqual([]);
   });
 
@@ -77,7 +77,7 @@ describe('closing when the venue does not cooperate', () => {
       status: 'closed',
       exitReason: 'MANUAL',
     });
-    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-c'));
-    expect(closes.map((o) => o.clientOrderId)).toEqual([expect.stringMatching(/^trd-c2-/)]);
+    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trdC'));
+    expect(closes.map((o) => o.clientOrderId)).toEqual([expect.stringMatching(/^trdC2/)]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activateUsers, at, buyAt, createHarness } from './support/engine-harness';
 
 const entryOrders = (orders: { clientOrderId: string }[]) =>
-  orders.filter((o) => o.clientOrderId.startsWith('trd-e-'));
+  orders.filter((o) => o.clientOrderId.startsWith('trdE'));
 
 describe('crash safety: journal first, look up, never send twice', () => {
   it('recovers an entry whose response was lost on a new engine without a second order', async () => {
@@ -162,7 +162,7 @@ describe('crash safety: journal first, look up, never send twice', () => {
       exitReason: 'MANUAL',
       exitPrice: '63100',
     });
-    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-c-'));
+    const closes = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trdC1'));
     expect(closes).toHaveLength(1);
     expect(await h.store.openPositions('alice')).toEqual([]);
   });

@@ -76,6 +76,6 @@ describe('daily trade limit (10 per UTC day, from the store)', () => {
       { userId: 'alice', violations: [{ code: 'DAILY_LIMIT' }] },
     ]);
     expect(fresh.events['trade:opened']).toEqual([]);
-    expect(h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-e-'))).toHaveLength(1);
+    expect(h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trdE'))).toHaveLength(1);
   });
 });

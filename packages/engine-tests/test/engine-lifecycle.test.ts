@@ -233,7 +233,7 @@ describe('trading lifecycle on real candles', () => {
     );
     expect(reasons.has('TIMEOUT')).toBe(true);
     // Exactly one entry order per trade at the venue: nothing was sent twice.
-    const entries = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trd-e-'));
+    const entries = h.exchange.orders('alice').filter((o) => o.clientOrderId.startsWith('trdE'));
     expect(entries).toHaveLength(10);
   });
 });

@@ -215,7 +215,7 @@ describe('position lifecycle: no naked position', () => {
     await h.bot.monitorPositions();
     const [trade] = (await h.store.listTrades('alice', { limit: 5, offset: 0 })).trades;
     // 0.01585 in all: 0.00585 by the stop leg, the other 0.01 by the market close.
-    const close = h.exchange.orders('alice').find((o) => o.clientOrderId.startsWith('trd-c'));
+    const close = h.exchange.orders('alice').find((o) => o.clientOrderId.startsWith('trdC'));
     expect(close?.executedQuantity).toBe('0.01');
     expect(trade).toMatchObject({ status: 'closed', exitReason: 'STOP_UNFILLED', exitQuantity: '0.01585' });
     // The P&L counts both fills: the partial's proceeds and the close's.

@@ -195,7 +195,7 @@ describe('the performance policy, in code, per user (shared mode)', () => {
       policy: { requiredConfidence: 60 },
       verdict: { approved: true, violations: [] },
       tradeId: position?.tradeId,
-      clientOrderId: expect.stringMatching(/^trd-e-/),
+      clientOrderId: expect.stringMatching(/^trdE/),
     });
     expect((await store.recentAnalyses('user-1', 1))[0]).toMatchObject({
       signal: { confidence: 71 },

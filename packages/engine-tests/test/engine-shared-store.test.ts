@@ -23,6 +23,6 @@ describe('several engines on one store', () => {
     await first.bot.stop();
     await first.clock.advance(60_000);
     expect(await second.bot.runCycle()).toMatchObject({ usersSeen: 3, opened: 3 });
-    expect(first.exchange.orders().filter((o) => o.clientOrderId.startsWith('trd-e-'))).toHaveLength(3);
+    expect(first.exchange.orders().filter((o) => o.clientOrderId.startsWith('trdE'))).toHaveLength(3);
   });
 });
