@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/analysis/model-calls/index.ts', 'src/testing/index.ts'],
+  entry: [
+    'src/index.ts',
+    'src/analysis/index.ts',
+    'src/analysis/model-calls/index.ts',
+    'src/testing/index.ts',
+  ],
   format: ['esm'],
   dts: true,
   clean: true,

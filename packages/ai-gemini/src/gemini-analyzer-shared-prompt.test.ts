@@ -1,11 +1,5 @@
-import {
-  buildAnalysisPrompt,
-  buildMarketPrompt,
-  createMemoryStore,
-  createTradingBot,
-  defaultTradingConfig,
-  VirtualClock,
-} from '@trd/core';
+import { createMemoryStore, createTradingBot, defaultTradingConfig, VirtualClock } from '@trd/core';
+import { buildAnalysisPrompt, buildMarketPrompt } from '@trd/core/analysis';
 import { createAnalysisInput } from '@trd/core/testing';
 import { createMockExchange } from '@trd/exchange-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

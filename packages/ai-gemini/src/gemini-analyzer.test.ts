@@ -1,4 +1,5 @@
-import { buildAnalysisPrompt, ConfigError, modelAnswerJsonSchema, signalSchema } from '@trd/core';
+import { ConfigError, signalSchema } from '@trd/core';
+import { buildAnalysisPrompt, modelAnswerJsonSchema } from '@trd/core/analysis';
 import { createMemoryAnswerCache } from '@trd/core/model-calls';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { GoogleGenAI } from '@google/genai';
-import { modelAnswerJsonSchema } from '@trd/core';
+import { modelAnswerJsonSchema } from '@trd/core/analysis';
 import { createModelAnalyzer, type ModelAnalyzer } from '@trd/core/model-calls';
 import { answerText, type GeminiResponseBody } from './answer-text';
 import { nextMidnightIn } from './daily-quota-reset';

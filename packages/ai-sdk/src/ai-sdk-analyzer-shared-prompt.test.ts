@@ -1,4 +1,4 @@
-import { buildAnalysisPrompt, buildMarketPrompt } from '@trd/core';
+import { buildAnalysisPrompt, buildMarketPrompt } from '@trd/core/analysis';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAiSdkAnalyzer } from './ai-sdk-analyzer';

@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { buildAnalysisPrompt, ConfigError, modelAnswerJsonSchema, signalSchema } from '@trd/core';
+import { ConfigError, signalSchema } from '@trd/core';
+import { buildAnalysisPrompt, modelAnswerJsonSchema } from '@trd/core/analysis';
 import { createAnalysisInput } from '@trd/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAiSdkAnalyzer } from './ai-sdk-analyzer';

@@ -1,4 +1,4 @@
-import { modelAnswerJsonSchema } from '@trd/core';
+import { modelAnswerJsonSchema } from '@trd/core/analysis';
 import { createModelAnalyzer, type ModelAnalyzer } from '@trd/core/model-calls';
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
 import { type AiSdkAnalyzerOptions, resolveAiSdkAnalyzerOptions } from './ai-sdk-analyzer-options';

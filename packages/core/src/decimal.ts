@@ -1,4 +1,6 @@
-import DecimalJs from 'decimal.js';
+// The named export: under `moduleResolution: NodeNext` the default import of decimal.js's CommonJS
+// typings is the whole module, which made `Decimal` `any` for consumers.
+import { Decimal as DecimalJs } from 'decimal.js';
 import { z } from 'zod';
 
 /**
@@ -11,7 +13,7 @@ export const Decimal = DecimalJs.clone({
   toExpNeg: -30,
   toExpPos: 40,
 });
-export type Decimal = InstanceType<typeof Decimal>;
+export type Decimal = DecimalJs;
 export type DecimalInput = Decimal | string | number;
 
 /** A base-10 number as a string: `"0.00012"`, `"-3.5"`. No exponent, no float artefacts. */

@@ -1,6 +1,9 @@
-// @trd/core: the engine, its ports and the logic every adapter shares.
+// @trd/core: the engine, its ports and the logic every adapter shares. What an app and an adapter
+// author need; the building blocks of model analyzers are `@trd/core/analysis`, the model-call
+// machinery `@trd/core/model-calls`, the conformance suites `@trd/core/testing`. The surface is
+// checked in as `api/*.api.md` (`pnpm api:report`).
 
-export * from './analysis';
+export { createTechnicalAnalyzer, type TechnicalAnalyzerOptions } from './analysis/technical-analyzer';
 export * from './clock/clock';
 export * from './clock/system-clock';
 export * from './clock/virtual-clock';
@@ -9,19 +12,22 @@ export * from './domain';
 export { type AnalysisMode, SHARED_ANALYSIS_USER } from './engine/analysis-runner';
 export * from './engine/client-order-ids';
 export type { CycleReport } from './engine/cycle';
-export * from './engine/exit-prices';
 export {
   type CircuitBreakerSettings,
   DEFAULT_CIRCUIT_BREAKER,
   type ModelBudgetLimits,
 } from './engine/model-budget';
 export type { MonitorReport } from './engine/position-monitor';
-export * from './engine/profit-and-loss';
 export type { ReconcileOutcome, ReconcileReport } from './engine/reconciler';
-export * from './engine/settings';
+export {
+  DEFAULT_ENGINE_SETTINGS,
+  type EngineSettings,
+  type EngineSettingsInput,
+  type TradingHours,
+} from './engine/settings';
 export * from './engine/trading-bot';
 export * from './engine/trading-hours';
-export * from './engine/with-timeout';
+export { EngineTimeoutError } from './engine/with-timeout';
 export * from './errors';
 export * from './events';
 export * from './exchange/account-capabilities';

@@ -75,7 +75,7 @@ describe('the engine on the local Binance', () => {
       side: 'BUY',
       type: 'MARKET',
       quantity: '0.00158',
-      newClientOrderId: expect.stringMatching(/^trd-e-/),
+      newClientOrderId: expect.stringMatching(/^trdE/),
     });
     const rules = await local.exchange.marketData.rules('BTCUSDT');
     const average = opened?.trade.entryPrice as string;

@@ -60,7 +60,7 @@ describe('GET /trading/analyses: the decision records, on the real PostgreSQL st
       policy: null,
       verdict: { outcome: 'approved', violations: [] },
       tradeId: position.tradeId,
-      clientOrderId: expect.stringMatching(/^trd-e-/),
+      clientOrderId: expect.stringMatching(/^trdE/),
     });
     expect(bought.verdict.reason).toContain(position.tradeId);
     // The entry order at the venue carries the record's client order id.

@@ -1,4 +1,4 @@
-import { modelAnswerJsonSchema } from '@trd/core';
+import { modelAnswerJsonSchema } from '@trd/core/analysis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from './fake-openai-server';
 import { openAiChatCompletion } from './openai-responses';

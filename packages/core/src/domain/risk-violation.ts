@@ -11,7 +11,12 @@ export type RiskViolationCode =
   /** The fee-aware rule (opt-in): the reward after both fees is under the multiple of the risk after them. */
   | 'LOW_REWARD_AFTER_FEES'
   | 'INVALID_STOP'
-  | 'NO_INVENTORY';
+  | 'NO_INVENTORY'
+  /**
+   * The account cannot place the take-profit + stop-loss pair (`capabilities.ocoExits` false):
+   * the engine never opens a position that nothing would protect.
+   */
+  | 'EXITS_UNSUPPORTED';
 
 export interface RiskViolation {
   code: RiskViolationCode;

@@ -6,7 +6,8 @@ import {
   tradeIdForEntry,
 } from './client-order-ids';
 
-const valid = /^[A-Za-z0-9_-]{1,36}$/;
+/** The strictest rule in view (OKX's clOrdId): 1-32 letters and digits; Binance's and Bybit's accept it too. */
+const valid = /^[A-Za-z0-9]{1,32}$/;
 const T = Date.UTC(2025, 5, 2, 9, 30);
 
 describe('client order ids', () => {
@@ -16,7 +17,7 @@ describe('client order ids', () => {
     expect(entryClientOrderId('alice', T)).not.toBe(entryClientOrderId('bob', T));
   });
 
-  it('fit Binance rules for any user id, including ids derived from the entry', () => {
+  it("fit every venue's rules (1-32 letters and digits) for any user id, including ids derived from the entry", () => {
     for (const userId of [
       'u',
       '3f2b8c1e-9d4a-4c4b-8e4f-0a1b2c3d4e5f',
@@ -48,5 +49,14 @@ describe('client order ids', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(exitClientOrderId(entry)).toBe(exitClientOrderId(entryClientOrderId('alice', T)));
     expect(exitClientOrderId('some-other-venue-id')).toMatch(valid);
+    expect(() => closeClientOrderId(entry, 36)).toThrow(/1 to 35/);
+  });
+
+  it('derives the old ids from entries journalled in the old format (an upgrade with open positions)', () => {
+    const legacy = 'trd-e-m1abcdef-0123456789abc';
+    expect(tradeIdForEntry(legacy)).toBe('trd-t-m1abcdef-0123456789abc');
+    expect(exitClientOrderId(legacy)).toBe('trd-x-m1abcdef-0123456789abc');
+    expect(closeClientOrderId(legacy)).toBe('trd-c-m1abcdef-0123456789abc');
+    expect(closeClientOrderId(legacy, 2)).toBe('trd-c2-m1abcdef-0123456789abc');
   });
 });

@@ -14,7 +14,11 @@ export type Balances = Record<string, AssetBalance>;
 export interface AccountCapabilities {
   /** Spot venues cannot short: a `sell` entry needs the base asset in the account. */
   readonly sellEntryNeedsInventory: boolean;
-  /** Exits are one-cancels-other pairs the venue manages (take profit + stop loss). */
+  /**
+   * Exits are one-cancels-other pairs the venue manages (take profit + stop loss). When false, the
+   * risk manager refuses every entry on the account (`EXITS_UNSUPPORTED`): the engine MUST NOT open a
+   * position that nothing would protect, so it never calls `placeExit` there.
+   */
   readonly ocoExits: boolean;
 }
 
@@ -124,7 +128,8 @@ export interface ExitRef {
  * - `findOrder` MUST return `null` only when the venue does not know the client id.
  * - `placeExit` places a take-profit + stop-loss pair where one cancels the other. It MUST reject
  *   (with `InvalidOrderError`, before sending) prices or quantities off tick/step or under the
- *   minimum notional; the engine rounds before calling.
+ *   minimum notional; the engine rounds before calling. An account whose `capabilities.ocoExits`
+ *   is false MAY throw `ConfigError` here: the engine opens no position on it.
  * - `exitStatus` MUST report which leg filled and the fill (price and fees), and `triggered` for a
  *   stop leg that triggered without filling.
  * - Every venue answer meaning "no such order / order list" MUST be read as not-found:

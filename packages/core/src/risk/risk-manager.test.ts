@@ -241,6 +241,19 @@ describe('RiskManager', () => {
     });
   });
 
+  it('opens nothing on an account that cannot place the OCO exit (ocoExits false), whatever else holds', () => {
+    const noOco = { sellEntryNeedsInventory: true, ocoExits: false };
+    const decision = risk.validate(input({ capabilities: noOco }));
+    expect(decision.approved).toBe(false);
+    expect(codes(decision)).toEqual(['EXITS_UNSUPPORTED']);
+    expect(decision.violations[0]?.message).toMatch(/ocoExits/);
+    // Listed with the other failed rules, not instead of them.
+    expect(codes(risk.validate(input({ capabilities: noOco, tradesToday: 10 })))).toEqual([
+      'DAILY_LIMIT',
+      'EXITS_UNSUPPORTED',
+    ]);
+  });
+
   it('lists every failed rule at once', () => {
     const decision = risk.validate(
       input({

@@ -105,6 +105,13 @@ export class RiskManager {
     if (signal.action === 'hold')
       throw new ConfigError('the risk manager validates buy or sell signals, not hold');
     const violations = this.checkWithoutAccount(input);
+    if (!input.capabilities.ocoExits) {
+      violations.push({
+        code: 'EXITS_UNSUPPORTED',
+        message:
+          'the account cannot place a one-cancels-other take-profit/stop-loss exit (capabilities.ocoExits is false): every position must be protected, so none is opened',
+      });
+    }
 
     const balance = freeAmount(input.balances, rules.quoteAsset);
     if (balance.lt(this.limits.minBalance)) {

@@ -6,6 +6,7 @@ import {
   dec,
   decimalStringSchema,
   parseTradingHours,
+  symbolSchema,
   TRADING_HOURS_FORMAT,
   type TradingHours,
 } from '@trd/core';
@@ -119,10 +120,7 @@ const tradingHours = z.string().transform((value, context) => {
 
 const argumentsSchema = z.object({
   candles: z.string().min(1, 'needs a file path').nullable().default(null),
-  symbol: z
-    .string()
-    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
-    .default('BTCUSDT'),
+  symbol: symbolSchema.default('BTCUSDT'),
   from: isoTime.nullable().default(null),
   to: isoTime.nullable().default(null),
   balance: decimalStringSchema

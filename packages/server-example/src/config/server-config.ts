@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, parseTradingHours, TRADING_HOURS_FORMAT } from '@trd/core';
+import { ConfigError, parseTradingHours, symbolSchema, TRADING_HOURS_FORMAT } from '@trd/core';
 import { z } from 'zod';
 import { type AnalyzerChoice, analyzerChoiceFromEnv } from './analyzer-choice';
 
@@ -63,7 +63,7 @@ export const serverEnvSchema = z.object({
   /** Single-operator mode: this user, and no one else, trades with BINANCE_API_KEY/BINANCE_SECRET. */
   SINGLE_OPERATOR_USER: z.string().min(1).max(64).optional(),
   DEMO_MODE: booleanFromEnv.optional(),
-  SYMBOLS: list.pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbols like BTCUSDT')).min(1)).optional(),
+  SYMBOLS: list.pipe(z.array(symbolSchema).min(1)).optional(),
   TRADING_HOURS: tradingHoursFromEnv.optional(),
   CYCLE_SECONDS: positiveNumber.optional(),
   /** How long a user's lease lasts without renewal: a killed process's users move after at most this. */

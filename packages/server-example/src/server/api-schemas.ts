@@ -1,4 +1,10 @@
-import { openPositionSchema, portfolioStatsSchema, tradeSchema, tradeStatusSchema } from '@trd/core';
+import {
+  openPositionSchema,
+  portfolioStatsSchema,
+  symbolSchema,
+  tradeSchema,
+  tradeStatusSchema,
+} from '@trd/core';
 import { z } from 'zod';
 
 /** Request and response shapes of the HTTP API. Requests are strict: unknown fields are refused. */
@@ -32,10 +38,7 @@ export const messageResponseSchema = z.object({ message: z.string() });
 
 /** The editable part of a trading config; the same bounds as core's `tradingConfigSchema`. */
 export const configUpdateBodySchema = z.strictObject({
-  symbol: z
-    .string()
-    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
-    .optional(),
+  symbol: symbolSchema.optional(),
   riskPercent: z.number().positive().max(100).optional(),
   maxPositionPercent: z.number().positive().max(100).optional(),
   maxDailyTrades: z.number().int().positive().max(1000).optional(),
@@ -165,10 +168,7 @@ export const tradingModeResponseSchema = z.object({
 });
 
 export const candlesQuerySchema = z.strictObject({
-  symbol: z
-    .string()
-    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
-    .optional(),
+  symbol: symbolSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
@@ -195,10 +195,7 @@ export const analysesQuerySchema = z.strictObject({
     .string()
     .regex(ANALYSIS_CURSOR_PATTERN, 'must be a Unix ms time or the nextBefore of the previous page')
     .optional(),
-  symbol: z
-    .string()
-    .regex(/^[A-Z0-9]{2,20}$/, 'must be an exchange symbol such as BTCUSDT')
-    .optional(),
+  symbol: symbolSchema.optional(),
 });
 
 /** A signal as recorded, without its usage (the record's `model` and `usage` carry that). */
