@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { BacktestReport } from '@trd/backtest';
 import { Decimal } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import type { BacktestReport } from './run-backtest';
 
 const packageDir = join(import.meta.dirname, '..', '..');
 const tsx = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsx');

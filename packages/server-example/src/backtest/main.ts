@@ -1,5 +1,6 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync } from 'node:fs';
+import { formatBacktestReport, resolveBacktestPeriod, runBacktest } from '@trd/backtest';
 import { type Analyzer, type Candle, systemClock, TrdError } from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
 import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
@@ -11,8 +12,9 @@ import {
   type BacktestArguments,
   parseBacktestArguments,
 } from './backtest-arguments';
-import { formatBacktestReport } from './format-report';
-import { resolveBacktestPeriod, runBacktest } from './run-backtest';
+
+/** The user the CLI trades as. */
+const BACKTEST_USER = 'backtest';
 
 /** Exit codes: 0 done, 1 the run failed or the engine reported errors, 2 a bad argument. */
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -27,7 +29,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     candles = loadCandles(args.candles);
     try {
-      resolveBacktestPeriod(candles, args);
+      resolveBacktestPeriod({ [args.symbol]: candles }, args);
     } catch (error) {
       throw new BacktestArgumentError(args.from !== null ? '--from' : '--to', message(error));
     }
@@ -41,15 +43,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 1;
   }
 
-  const { report } = await runBacktest({
-    candles,
-    symbol: args.symbol,
+  const { reports } = await runBacktest({
+    markets: { [args.symbol]: candles },
+    users: [{ id: BACKTEST_USER, symbol: args.symbol, startingBalance: args.balance }],
     from: args.from,
     to: args.to,
-    startingBalance: args.balance,
     analyzer,
     tradingHours: args.tradingHours,
   });
+  const report = reports[0]!;
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatBacktestReport(report));
   if (report.errors.length > 0) {
     process.stderr.write(
