@@ -76,7 +76,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     store,
     clock,
     ...(options.riskManager ? { riskManager: options.riskManager } : {}),
-    settings: { ...options.settings, tradingHours: tradingHours === null ? null : { ...tradingHours } },
+    settings: {
+      // Virtual time stands still during a step: an engine timer could only fire after the analysis
+      // it guards. A model adapter keeps its own timeout, on the system clock.
+      analysisTimeoutMs: Number.POSITIVE_INFINITY,
+      ...options.settings,
+      tradingHours: tradingHours === null ? null : { ...tradingHours },
+    },
     instanceId: 'backtest',
   });
 
@@ -102,7 +108,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   await bot.reconcile();
   let steps = 0;
   for (let open = period.from; open <= period.to; open += MINUTE) {
-    await clock.advanceTo(open + MINUTE);
+    // Timers due (an analyzer sleeping on the clock) fire in order; otherwise time just moves, without
+    // the event-loop turns a timer's promises would need.
+    if (clock.pendingTimers > 0) await clock.advanceTo(open + MINUTE);
+    else clock.set(open + MINUTE);
     await bot.runCycle();
     await bot.monitorPositions();
     steps++;

@@ -10,6 +10,7 @@ import { isWinningTrade } from '../domain/trade-outcome';
 import type { TradingConfig } from '../domain/trading-config';
 import { ConfigError, ConflictError, NotFoundError, TrdError } from '../errors';
 import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
+import { copyPlainData } from './copy-plain-data';
 import { applyConfigChanges } from './trading-config-changes';
 
 export interface MemoryStoreOptions {
@@ -49,15 +50,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const tradeIdsByUser = new Map<string, Set<string>>();
   const positionIdsByUser = new Map<string, Set<string>>();
 
-  const copy = <T>(value: T): T => structuredClone(value);
+  const copy = copyPlainData;
   const index = (map: Map<string, Set<string>>, userId: string) => {
     const ids = map.get(userId) ?? new Set<string>();
     map.set(userId, ids);
     return ids;
   };
+  // Each user's closed trades, newest first, rebuilt on the first read after a trade changes: the
+  // engine reads the recent ones every cycle, and trades change far less often.
+  const closedByUser = new Map<string, Trade[]>();
   const putTrade = (trade: Trade) => {
     trades.set(trade.id, trade);
     index(tradeIdsByUser, trade.userId).add(trade.id);
+    closedByUser.delete(trade.userId);
+  };
+  const closedTradesOf = (userId: string): Trade[] => {
+    let closed = closedByUser.get(userId);
+    if (!closed) {
+      closed = tradesOf(userId)
+        .filter((t) => t.status === 'closed')
+        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b));
+      closedByUser.set(userId, closed);
+    }
+    return closed;
   };
   const tradesOf = (userId: string) => [...(tradeIdsByUser.get(userId) ?? [])].map((id) => trades.get(id)!);
 
@@ -196,11 +211,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       };
     },
     async recentClosedTrades(userId, limit) {
-      return tradesOf(userId)
-        .filter((t) => t.status === 'closed')
-        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b))
-        .slice(0, limit)
-        .map(copy);
+      return closedTradesOf(userId).slice(0, limit).map(copy);
     },
     async listAnalyses(userId, page) {
       const { before, symbol } = page;
