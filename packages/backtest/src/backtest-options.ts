@@ -48,6 +48,8 @@ export interface BacktestOptions {
    * `equityByBar`; `trade` (default): the realized equity after each closed trade only (cheaper).
    */
   equity?: 'bar' | 'trade';
+  /** Analysis records the store keeps per user (the newest); default 1,000. Trades are always all kept. */
+  keepAnalyses?: number;
   /** Called after each bar with the bars done and the total (progress bars). */
   onProgress?: (done: number, total: number) => void;
 }

@@ -6,6 +6,7 @@ import {
   DEFAULT_ENGINE_SETTINGS,
   dec,
   defaultTradingConfig,
+  isWithinTradingHours,
   type MemoryStore,
   type Trade,
   type TradingAccount,
@@ -42,7 +43,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
   const period = resolveBacktestPeriod(options.markets, options, settings.candleLimit);
   const clock = new VirtualClock(period.from);
-  const store = createMemoryStore({ clock });
+  // A month records tens of thousands of holds per user: keep the newest, not all of them.
+  const store = createMemoryStore({ clock, maxAnalysesPerUser: options.keepAnalyses ?? 1_000 });
   const feeds: Record<string, FeedSpec> = {};
   for (const [symbol, candles] of Object.entries(options.markets)) {
     feeds[symbol] = { kind: 'custom', feed: createClosedBarFeed(candles) };
@@ -112,8 +114,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     // the event-loop turns a timer's promises would need.
     if (clock.pendingTimers > 0) await clock.advanceTo(open + MINUTE);
     else clock.set(open + MINUTE);
-    await bot.runCycle();
-    await bot.monitorPositions();
+    const now = open + MINUTE;
+    // Outside trading hours a cycle only reads and claims; with nothing open or in flight a monitor
+    // pass finds nothing to do. One engine on its own store: skipping them changes no result.
+    if (isWithinTradingHours(now, bot.settings.tradingHours)) await bot.runCycle();
+    if (store.hasOpenWork()) await bot.monitorPositions();
     steps++;
     if (markToMarket) {
       for (const user of users) {

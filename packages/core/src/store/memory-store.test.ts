@@ -165,6 +165,19 @@ describe('createMemoryStore', () => {
     });
   });
 
+  it('has open work while an intent is unfinished or a position open, and none after', async () => {
+    const store = createMemoryStore();
+    expect(store.hasOpenWork()).toBe(false);
+    await store.journalIntent(intent('c-failed', { userId: 'u2' }));
+    expect(store.hasOpenWork()).toBe(true);
+    await store.updateIntent('c-failed', { state: 'failed', updatedAt: T0 + 1 });
+    expect(store.hasOpenWork()).toBe(false);
+    await openTrade(store, 't1');
+    expect(store.hasOpenWork()).toBe(true);
+    await store.recordClosedTrade(exitOf('t1', '0.1'));
+    expect(store.hasOpenWork()).toBe(false);
+  });
+
   it('lists, pages and counts trades', async () => {
     const store = createMemoryStore();
     await openTrade(store, 't1', { openedAt: T0 - 3_600_000 });
@@ -199,6 +212,30 @@ describe('createMemoryStore', () => {
       });
     }
     expect((await store.recentAnalyses('u1', 2)).map((a) => a.createdAt)).toEqual([T0 + 2, T0 + 1]);
+  });
+
+  it("with maxAnalysesPerUser, keeps each user's newest records and forgets the oldest", async () => {
+    const store = createMemoryStore({ maxAnalysesPerUser: 3 });
+    const record = (userId: string, at: number) => ({
+      id: `${userId}-${at}`,
+      userId,
+      symbol: 'BTCUSDT',
+      analyzer: 'technical',
+      signal: { action: 'hold' as const, confidence: 0 },
+      price: 100,
+      createdAt: at,
+    });
+    for (let at = 1; at <= 10; at++) await store.recordAnalyses([record('u1', at)]);
+    await store.recordAnalysis(record('u2', 1));
+    const kept = (await store.listAnalyses('u1', { limit: 100 })).map((a) => a.createdAt);
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(kept.length).toBeLessThan(6);
+    expect(kept.slice(0, 3)).toEqual([10, 9, 8]);
+    expect(kept).not.toContain(1);
+    expect(await store.recentAnalyses('u2', 5)).toHaveLength(1);
+    // A forgotten id is no longer a duplicate; a kept one still is.
+    await store.recordAnalysis(record('u1', 1));
+    await expect(store.recordAnalysis(record('u1', 10))).rejects.toThrow(/already exists/);
   });
 
   it('lets one owner at a time hold a user until the claim expires', async () => {

@@ -16,6 +16,12 @@ import { applyConfigChanges } from './trading-config-changes';
 export interface MemoryStoreOptions {
   /** Time for user claims and empty portfolios. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Keep only about this many of each user's newest analysis records (at most twice as many at any
+   * time); older records and their ids are forgotten. For long backtests, which record one analysis
+   * per user and minute. Default: keep every record.
+   */
+  maxAnalysesPerUser?: number;
 }
 
 export interface MemoryStore extends Store {
@@ -27,6 +33,11 @@ export interface MemoryStore extends Store {
   ): Promise<string[]>;
   releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
   liveOwners(owner: string, ttlMs: number): Promise<number>;
+  /**
+   * Synchronous: whether any position is open or any order intent unfinished (pending or entered),
+   * for every user. A backtest skips the monitor pass when there is nothing for it to look at.
+   */
+  hasOpenWork(): boolean;
 }
 
 /**
@@ -36,8 +47,17 @@ export interface MemoryStore extends Store {
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock;
+  const maxAnalyses = options.maxAnalysesPerUser ?? Number.POSITIVE_INFINITY;
+  if (!(maxAnalyses >= 1)) throw new ConfigError('maxAnalysesPerUser must be at least 1');
   const configs = new Map<string, TradingConfig>();
   const intents = new Map<string, OrderIntent>();
+  // Client order ids of pending or entered intents (what `hasOpenWork` counts).
+  const unfinished = new Set<string>();
+  const putIntent = (intent: OrderIntent) => {
+    intents.set(intent.clientOrderId, intent);
+    if (intent.state === 'pending' || intent.state === 'entered') unfinished.add(intent.clientOrderId);
+    else unfinished.delete(intent.clientOrderId);
+  };
   const trades = new Map<string, Trade>();
   const positions = new Map<string, OpenPosition>();
   const portfolios = new Map<string, PortfolioStats>();
@@ -105,12 +125,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
       // Both or neither: the record is written (or refused) before the intent.
       if (options?.analysis) await store.recordAnalyses([options.analysis]);
-      intents.set(intent.clientOrderId, copy(intent));
+      putIntent(copy(intent));
     },
     async updateIntent(clientOrderId, patch) {
       const intent = intents.get(clientOrderId);
       if (!intent) throw new NotFoundError(`no order intent ${clientOrderId}`);
-      intents.set(clientOrderId, applyIntentPatch(intent, patch));
+      putIntent(applyIntentPatch(intent, patch));
     },
     async getIntent(clientOrderId) {
       const intent = intents.get(clientOrderId);
@@ -137,7 +157,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       putTrade(copy(trade));
       positions.set(trade.id, copy(position));
       index(positionIdsByUser, position.userId).add(trade.id);
-      intents.set(intentClientOrderId, {
+      putIntent({
         ...intent,
         state: 'open',
         updatedAt: Math.max(intent.updatedAt, trade.openedAt),
@@ -269,6 +289,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         list.push(copy(record));
         analyses.set(record.userId, list);
         analysisIds.add(record.id);
+        if (list.length >= 2 * maxAnalyses) {
+          // Forget the oldest in one go (amortized: once every maxAnalyses records).
+          for (const old of list.splice(0, list.length - maxAnalyses)) analysisIds.delete(old.id);
+        }
       }
     },
     async recentAnalyses(userId, limit) {
@@ -278,6 +302,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         .sort((a, b) => b.createdAt - a.createdAt)
         .slice(0, limit)
         .map(copy);
+    },
+
+    hasOpenWork() {
+      return positions.size > 0 || unfinished.size > 0;
     },
 
     async claimUsers(owner, userIds, ttlMs, options = {}) {
