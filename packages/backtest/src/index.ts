@@ -6,4 +6,5 @@ export * from './backtest-report';
 export * from './closed-bar-feed';
 export * from './format-report';
 export * from './run-backtest';
+export * from './sweep/index';
 export * from './trade-statistics';
