@@ -1,3 +1,4 @@
+export * from './format-sweep';
 export * from './run-sweep';
 export * from './sweep-metric';
 export * from './sweep-range';

@@ -1,9 +1,15 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync } from 'node:fs';
-import { formatBacktestReport, resolveBacktestPeriod, runBacktest } from '@trd/backtest';
+import {
+  formatBacktestReport,
+  formatSweepResult,
+  resolveBacktestPeriod,
+  runBacktest,
+  runSweep,
+} from '@trd/backtest';
 import { type Analyzer, type Candle, systemClock, TrdError } from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
-import { loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
+import { defaultMarketRules, loadReplayCandles, parseCandleCsv } from '@trd/exchange-mock';
 import { analyzerChoiceFromEnv, PROVIDER_KEY_VARIABLE } from '../config/analyzer-choice';
 import { createAnalyzer } from '../runtime/create-analyzer';
 import {
@@ -12,6 +18,7 @@ import {
   type BacktestArguments,
   parseBacktestArguments,
 } from './backtest-arguments';
+import { createProgressBar } from './progress-bar';
 
 /** The user the CLI trades as. */
 const BACKTEST_USER = 'backtest';
@@ -43,6 +50,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 1;
   }
 
+  if (args.sweep.length > 0) return sweep(args, candles);
+
   const { reports } = await runBacktest({
     markets: { [args.symbol]: candles },
     users: [{ id: BACKTEST_USER, symbol: args.symbol, startingBalance: args.balance }],
@@ -57,6 +66,33 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(
       `backtest: the engine reported ${report.errors.length} error(s), the run is incomplete; first: ${report.errors[0]!.message}\n`,
     );
+    return 1;
+  }
+  return 0;
+}
+
+/** `--sweep`: the grid in worker threads with a progress bar on stderr, then the winner in and out of sample. */
+async function sweep(args: BacktestArguments, candles: Candle[]): Promise<number> {
+  const result = await runSweep({
+    candles,
+    symbol: args.symbol,
+    startingBalance: args.balance,
+    ranges: args.sweep,
+    metric: args.metric,
+    holdout: args.holdout,
+    from: args.from,
+    to: args.to,
+    tradingHours: args.tradingHours,
+    ...(args.threads === null ? {} : { threads: args.threads }),
+    onProgress: createProgressBar((text) => process.stderr.write(text), 'sweep'),
+  });
+  const { quoteAsset } = defaultMarketRules(args.symbol);
+  process.stdout.write(
+    args.json ? `${JSON.stringify(result, null, 2)}\n` : formatSweepResult(result, quoteAsset),
+  );
+  const errors = result.inSample.reduce((total, run) => total + run.score.errors, result.best.holdout.errors);
+  if (errors > 0) {
+    process.stderr.write(`backtest: the engine reported ${errors} error(s) during the sweep\n`);
     return 1;
   }
   return 0;
