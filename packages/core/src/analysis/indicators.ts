@@ -57,7 +57,10 @@ function latestRsi(candles: readonly Candle[], count: number): number | null {
   let averageLoss = 0;
   for (let i = 1; i < count; i++) {
     const change = candles[i]!.close - candles[i - 1]!.close;
+    // The library's ternaries, not Math.max: a NaN change counts as 0 there, as here.
+    // biome-ignore lint/complexity/useMathMinMax: keeps the library's NaN behaviour
     const gain = change > 0 ? change : 0;
+    // biome-ignore lint/complexity/useMathMinMax: keeps the library's NaN behaviour
     const loss = -change > 0 ? -change : 0;
     if (i < period) {
       gainSum += gain;
