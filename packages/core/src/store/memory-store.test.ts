@@ -98,6 +98,24 @@ describe('createMemoryStore', () => {
     expect((await store.openPositions())[0]?.exitRef).toBe('x1');
   });
 
+  it('gives recent closed trades as frozen copies: read-only, refreshed when a trade changes', async () => {
+    const store = createMemoryStore();
+    await openTrade(store, 't1');
+    await store.recordClosedTrade(exitOf('t1', '0.5'));
+    const [first] = await store.recentClosedTrades('u1', 15);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      (first as { profitLoss?: string }).profitLoss = '99';
+    }).toThrow(TypeError);
+    expect((await store.getTrade('u1', 't1'))?.profitLoss).toBe('0.5');
+    await openTrade(store, 't2', { openedAt: T0 + 1 });
+    await store.recordClosedTrade({ ...exitOf('t2', '-0.2'), closedAt: T0 + 120_000 });
+    expect((await store.recentClosedTrades('u1', 15)).map((trade) => trade.id)).toEqual(['t2', 't1']);
+    expect((await store.recentClosedTradesOf(['u1'], 1)).get('u1')?.map((trade) => trade.profitLoss)).toEqual(
+      ['-0.2'],
+    );
+  });
+
   it('journals intents once and lists the unfinished ones oldest first', async () => {
     const store = createMemoryStore();
     await store.journalIntent(intent('b', { createdAt: T0 + 5 }));

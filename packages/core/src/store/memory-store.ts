@@ -42,8 +42,9 @@ export interface MemoryStore extends Store {
 
 /**
  * The Store port in memory: for tests, backtests and single-process demos. Every read returns a
- * copy and every multi-record write checks all its preconditions before changing anything, so a
- * failed write leaves the store as it was.
+ * copy (recent closed trades: frozen copies, shared between reads until the user's trades change)
+ * and every multi-record write checks all its preconditions before changing anything, so a failed
+ * write leaves the store as it was.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock;
@@ -76,8 +77,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     map.set(userId, ids);
     return ids;
   };
-  // Each user's closed trades, newest first, rebuilt on the first read after a trade changes: the
-  // engine reads the recent ones every cycle, and trades change far less often.
+  // Each user's closed trades, newest first, as frozen copies, rebuilt on the first read after one of
+  // the user's trades changes: the engine reads the recent ones for every user every cycle, and
+  // trades change far less often. Frozen, they can be handed out again without a copy each time.
   const closedByUser = new Map<string, Trade[]>();
   const putTrade = (trade: Trade) => {
     trades.set(trade.id, trade);
@@ -89,7 +91,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     if (!closed) {
       closed = tradesOf(userId)
         .filter((t) => t.status === 'closed')
-        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b));
+        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b))
+        .map((trade) => deepFreeze(copy(trade)));
       closedByUser.set(userId, closed);
     }
     return closed;
@@ -231,7 +234,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       };
     },
     async recentClosedTrades(userId, limit) {
-      return closedTradesOf(userId).slice(0, limit).map(copy);
+      return closedTradesOf(userId).slice(0, limit);
     },
     async listAnalyses(userId, page) {
       const { before, symbol } = page;
@@ -350,6 +353,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
   };
   return store;
+}
+
+/** Freezes a plain-data value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function applyIntentPatch(
