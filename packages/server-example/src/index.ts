@@ -1,11 +1,4 @@
 // @trd/server-example: the reference API, WebSocket events and dashboard around the TRD engine.
-export { computeTradeStatistics, type TradeStatistics } from './backtest/backtest-report';
-export {
-  type BacktestOptions,
-  type BacktestReport,
-  type BacktestResult,
-  runBacktest,
-} from './backtest/run-backtest';
 export { loadServerConfig, type ServerConfig, serverEnvSchema } from './config/server-config';
 export {
   createLoggers,

@@ -7,7 +7,8 @@ import { loadReplayCandles } from '@trd/exchange-mock';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../src/backtest/html-report';
-import { type BacktestReport, runBacktest } from '../src/backtest/run-backtest';
+import type { BacktestReport } from '@trd/backtest';
+import { backtestOneUser } from '../src/backtest/one-user-backtest';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -29,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the backtest HTML report in headless Chr
   let file: string;
 
   beforeAll(async () => {
-    ({ report } = await runBacktest({
+    (report = await backtestOneUser({
       candles,
       symbol: 'ETHUSDT',
       startingBalance: '10000',

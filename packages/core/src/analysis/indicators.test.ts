@@ -1,7 +1,8 @@
+import { BollingerBands, MACD, RSI } from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../domain/candle';
 import { loadCandleFixture } from '../testing/fixtures';
-import { computeIndicators, MIN_CANDLES_FOR_INDICATORS } from './indicators';
+import { computeIndicators, computeMacd, MIN_CANDLES_FOR_INDICATORS } from './indicators';
 
 // Independent textbook implementations, written from the definitions, to check the library's wiring.
 function wilderRsi(closes: number[], period = 14): number {
@@ -98,6 +99,48 @@ describe('computeIndicators', () => {
         expect(snapshot.volume?.average20).toBeCloseTo(average, 8);
         expect(snapshot.volume?.ratio).toBeCloseTo((candles.at(-1)?.volume as number) / average, 10);
       }
+    });
+  }
+
+  // The engine used technicalindicators' batch functions on its candle window; the hand-written passes
+  // must give the very same numbers, or a backtest would no longer be what the engine did before.
+  for (const name of fixtures) {
+    it(`equals technicalindicators' batch RSI, MACD and Bollinger to the last bit (${name})`, () => {
+      const all = loadCandleFixture(name);
+      const raw = (value: number) => value;
+      let compared = 0;
+      for (let end = 34; end <= all.length; end += end < 140 ? 1 : 37) {
+        const candles = all.slice(Math.max(0, end - 100), end);
+        const closes = candles.map((candle) => candle.close);
+        const snapshot = computeIndicators(candles);
+        expect(snapshot.rsi).toBe(RSI.calculate({ period: 14, values: closes }).at(-1));
+        const batchMacd = MACD.calculate({
+          values: closes,
+          fastPeriod: 12,
+          slowPeriod: 26,
+          signalPeriod: 9,
+          SimpleMAOscillator: false,
+          SimpleMASignal: false,
+          format: raw,
+        });
+        const last = batchMacd.at(-1)!;
+        expect(snapshot.macd).toEqual({ macd: last.MACD, signal: last.signal, histogram: last.histogram });
+        // The bar before's MACD without a copy: the library's batch over one candle less.
+        const before = batchMacd.at(-2);
+        if (candles.length > 34 && before) {
+          expect(computeMacd(candles, candles.length - 1)).toEqual({
+            macd: before.MACD,
+            signal: before.signal,
+            histogram: before.histogram,
+          });
+        }
+        const bands = BollingerBands.calculate({ period: 20, stdDev: 2, values: closes, format: raw }).at(
+          -1,
+        )!;
+        expect(snapshot.bollinger).toEqual({ upper: bands.upper, middle: bands.middle, lower: bands.lower });
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(100);
     });
   }
 

@@ -58,8 +58,9 @@ export function createTechnicalAnalyzer(options: TechnicalAnalyzerOptions = {}):
 function decide(input: AnalysisInput, settings: Required<Omit<TechnicalAnalyzerOptions, 'name'>>): Signal {
   const { candles, indicators } = input;
   const last = candles.at(-1);
-  // Runs once per user: only the bar before's MACD is computed here, the rest comes with the input.
-  const previousMacd = computeMacd(candles.slice(0, -1));
+  // Runs once per user: only the bar before's MACD is computed here (in place, no copy of the
+  // candles), the rest comes with the input.
+  const previousMacd = computeMacd(candles, candles.length - 1);
   // `=== null`: an RSI of 0 (a market that only fell) is a value, not a missing one.
   if (
     !last ||

@@ -218,15 +218,28 @@ function sharedInput(snapshot: MarketSnapshot): AnalysisInput {
     mode: 'shared',
     ...marketPart(snapshot),
     userId: SHARED_ANALYSIS_USER,
-    history: {
-      tradeCount: 0,
-      winRate: 0,
-      averagePnl: 0,
-      stopLossHitRate: 0,
-      takeProfitHitRate: 0,
-      recentTrend: 'none',
-      losingStreak: 0,
-    },
-    config: defaultTradingConfig(SHARED_ANALYSIS_USER, { symbol: snapshot.symbol }),
+    history: NO_HISTORY,
+    config: placeholderConfig(snapshot.symbol),
   };
+}
+
+const NO_HISTORY: TradeHistoryContext = Object.freeze({
+  tradeCount: 0,
+  winRate: 0,
+  averagePnl: 0,
+  stopLossHitRate: 0,
+  takeProfitHitRate: 0,
+  recentTrend: 'none',
+  losingStreak: 0,
+});
+
+/** One frozen default config per symbol: validating a new one for every candle cost a zod parse. */
+const placeholderConfigs = new Map<string, TradingConfig>();
+function placeholderConfig(symbol: string): TradingConfig {
+  let config = placeholderConfigs.get(symbol);
+  if (!config) {
+    config = Object.freeze(defaultTradingConfig(SHARED_ANALYSIS_USER, { symbol }));
+    placeholderConfigs.set(symbol, config);
+  }
+  return config;
 }

@@ -7,6 +7,16 @@ export async function forEachWithConcurrency<T>(
   limit: number,
   task: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
+  if (items.length === 0) return;
+  if (items.length === 1) {
+    // One item (one symbol, one user: every backtest step of a single user): no worker machinery.
+    try {
+      await task(items[0] as T, 0);
+    } catch {
+      // As below: the task reports its own failures.
+    }
+    return;
+  }
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -1,5 +1,6 @@
 import { buildHistoryContext, HISTORY_TRADE_LIMIT } from '../analysis/history-context';
 import { toDecimalString } from '../decimal';
+import type { TradeHistoryContext } from '../domain/analysis-input';
 import type { AnalysisRecord } from '../domain/analysis-record';
 import type { DustHolding } from '../domain/portfolio';
 import type { RiskViolation } from '../domain/risk-violation';
@@ -44,6 +45,8 @@ export interface CycleState {
   busy: Set<string>;
   /** Shared mode: each symbol's signal for its last closed candle (one model call per candle). */
   sharedSignals: SharedSignals;
+  /** Each user's history context with the trades it was built from (rebuilt only when they change). */
+  historyContexts: Map<string, { key: string; context: TradeHistoryContext }>;
 }
 
 export function createCycleState(): CycleState {
@@ -53,6 +56,7 @@ export function createCycleState(): CycleState {
     lastCompletedAt: new Map(),
     busy: new Set(),
     sharedSignals: new Map(),
+    historyContexts: new Map(),
   };
 }
 
@@ -147,7 +151,7 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
             config,
             snapshot,
             cycleTime: at,
-            history: histories.get(config.userId) ?? [],
+            history: historyContextOf(state, config.userId, histories.get(config.userId) ?? []),
             tradesToday: tradesToday.get(config.userId) ?? 0,
             dust: dust.get(config.userId) ?? [],
             records,
@@ -180,6 +184,23 @@ export async function runTradingCycle(context: EngineContext, state: CycleState)
     tradingHours,
   });
   return report;
+}
+
+/**
+ * The user's history context, from the cache when the trades it depends on (ids, states, P&L, exit
+ * reasons, in order) are the ones it was built from: the store is still read every cycle, but the
+ * decimal arithmetic over 15 trades runs only when one of them changed.
+ */
+function historyContextOf(state: CycleState, userId: string, trades: readonly Trade[]): TradeHistoryContext {
+  let key = '';
+  for (const trade of trades)
+    key += `${trade.id}\u0000${trade.status}\u0000${trade.profitLoss}\u0000${trade.exitReason}\u0001`;
+  const known = state.historyContexts.get(userId);
+  if (known?.key === key) return known.context;
+  // Frozen: the same object reaches the analyzer in later cycles.
+  const context = Object.freeze(buildHistoryContext(trades));
+  state.historyContexts.set(userId, { key, context });
+  return context;
 }
 
 type UserResult = 'hold' | 'rejected' | 'opened' | 'not_opened' | 'error';
@@ -227,7 +248,7 @@ async function tradeUser(
     config: TradingConfig;
     snapshot: MarketSnapshot;
     cycleTime: number;
-    history: readonly Trade[];
+    history: TradeHistoryContext;
     tradesToday: number;
     /** The user's dust (loaded with the cycle's batch reads; only a close changes it). */
     dust: readonly DustHolding[];
@@ -245,7 +266,7 @@ async function tradeUser(
     const analysis = await input.analyses.forUser({
       config,
       snapshot,
-      history: buildHistoryContext(input.history),
+      history: input.history,
     });
     const { signal } = analysis;
     const analysedAt = clock.now();

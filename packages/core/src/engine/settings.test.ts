@@ -36,4 +36,11 @@ describe('resolveEngineSettings', () => {
     );
     expect(() => resolveEngineSettings({ orderLookupGraceMs: -1 })).toThrow(/orderLookupGraceMs/);
   });
+  it('takes an infinite analysis timeout (no timer), but no other infinite duration', () => {
+    expect(resolveEngineSettings({ analysisTimeoutMs: Number.POSITIVE_INFINITY }).analysisTimeoutMs).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(() => resolveEngineSettings({ cycleMs: Number.POSITIVE_INFINITY })).toThrow(/cycleMs/);
+    expect(() => resolveEngineSettings({ analysisTimeoutMs: Number.NaN })).toThrow(/analysisTimeoutMs/);
+  });
 });

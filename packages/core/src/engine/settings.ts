@@ -34,7 +34,11 @@ export interface EngineSettings {
    * account still sees one order at a time. Default 256.
    */
   tradeConcurrency: number;
-  /** An analysis that takes longer is aborted and reported as that user's error. Default 30 000. */
+  /**
+   * An analysis that takes longer is aborted and reported as that user's error. Default 30 000.
+   * `Infinity`: no timer at all (a backtest on a virtual clock, where a timer could only fire
+   * between steps, after the analysis it guards; a model adapter keeps its own timeout).
+   */
   analysisTimeoutMs: number;
   /** Signals whose prices are further than this from the market become `hold`. Default 5 (%). */
   maxPriceDeviationPercent: number;
@@ -100,7 +104,9 @@ export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSe
   ];
   for (const key of positive) {
     const value = settings[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    const finite =
+      Number.isFinite(value) || (key === 'analysisTimeoutMs' && value === Number.POSITIVE_INFINITY);
+    if (typeof value !== 'number' || !finite || value <= 0) {
       throw new ConfigError(`setting ${key} must be a positive number, got ${String(value)}`);
     }
   }

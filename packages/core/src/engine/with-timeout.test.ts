@@ -23,4 +23,16 @@ describe('withTimeout', () => {
     expect(await withTimeout(clock, 1_000, 'x', async () => 42)).toBe(42);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('sets no timer at all with an infinite budget, and the work still gets a signal', async () => {
+    const clock = new VirtualClock(0);
+    let seen: AbortSignal | undefined;
+    const result = await withTimeout(clock, Number.POSITIVE_INFINITY, 'x', async (signal) => {
+      seen = signal;
+      expect(clock.pendingTimers).toBe(0);
+      return 7;
+    });
+    expect(result).toBe(7);
+    expect(seen?.aborted).toBe(false);
+  });
 });

@@ -8,9 +8,12 @@ export class EngineTimeoutError extends TrdError {
   }
 }
 
+/** The signal of work without a deadline: never aborted, shared (nothing can abort it). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
  * Runs `work` with an AbortSignal that fires after `timeoutMs` of the clock's time. The result
- * rejects at the deadline even if `work` ignores the signal.
+ * rejects at the deadline even if `work` ignores the signal. `Infinity`: no timer, no controller.
  */
 export async function withTimeout<T>(
   clock: Clock,
@@ -18,6 +21,7 @@ export async function withTimeout<T>(
   what: string,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  if (timeoutMs === Number.POSITIVE_INFINITY) return work(NEVER_ABORTED);
   const controller = new AbortController();
   let timer: { cancel(): void } | undefined;
   const deadline = new Promise<never>((_, reject) => {

@@ -98,6 +98,24 @@ describe('createMemoryStore', () => {
     expect((await store.openPositions())[0]?.exitRef).toBe('x1');
   });
 
+  it('gives recent closed trades as frozen copies: read-only, refreshed when a trade changes', async () => {
+    const store = createMemoryStore();
+    await openTrade(store, 't1');
+    await store.recordClosedTrade(exitOf('t1', '0.5'));
+    const [first] = await store.recentClosedTrades('u1', 15);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      (first as { profitLoss?: string }).profitLoss = '99';
+    }).toThrow(TypeError);
+    expect((await store.getTrade('u1', 't1'))?.profitLoss).toBe('0.5');
+    await openTrade(store, 't2', { openedAt: T0 + 1 });
+    await store.recordClosedTrade({ ...exitOf('t2', '-0.2'), closedAt: T0 + 120_000 });
+    expect((await store.recentClosedTrades('u1', 15)).map((trade) => trade.id)).toEqual(['t2', 't1']);
+    expect((await store.recentClosedTradesOf(['u1'], 1)).get('u1')?.map((trade) => trade.profitLoss)).toEqual(
+      ['-0.2'],
+    );
+  });
+
   it('journals intents once and lists the unfinished ones oldest first', async () => {
     const store = createMemoryStore();
     await store.journalIntent(intent('b', { createdAt: T0 + 5 }));
@@ -165,6 +183,19 @@ describe('createMemoryStore', () => {
     });
   });
 
+  it('has open work while an intent is unfinished or a position open, and none after', async () => {
+    const store = createMemoryStore();
+    expect(store.hasOpenWork()).toBe(false);
+    await store.journalIntent(intent('c-failed', { userId: 'u2' }));
+    expect(store.hasOpenWork()).toBe(true);
+    await store.updateIntent('c-failed', { state: 'failed', updatedAt: T0 + 1 });
+    expect(store.hasOpenWork()).toBe(false);
+    await openTrade(store, 't1');
+    expect(store.hasOpenWork()).toBe(true);
+    await store.recordClosedTrade(exitOf('t1', '0.1'));
+    expect(store.hasOpenWork()).toBe(false);
+  });
+
   it('lists, pages and counts trades', async () => {
     const store = createMemoryStore();
     await openTrade(store, 't1', { openedAt: T0 - 3_600_000 });
@@ -199,6 +230,30 @@ describe('createMemoryStore', () => {
       });
     }
     expect((await store.recentAnalyses('u1', 2)).map((a) => a.createdAt)).toEqual([T0 + 2, T0 + 1]);
+  });
+
+  it("with maxAnalysesPerUser, keeps each user's newest records and forgets the oldest", async () => {
+    const store = createMemoryStore({ maxAnalysesPerUser: 3 });
+    const record = (userId: string, at: number) => ({
+      id: `${userId}-${at}`,
+      userId,
+      symbol: 'BTCUSDT',
+      analyzer: 'technical',
+      signal: { action: 'hold' as const, confidence: 0 },
+      price: 100,
+      createdAt: at,
+    });
+    for (let at = 1; at <= 10; at++) await store.recordAnalyses([record('u1', at)]);
+    await store.recordAnalysis(record('u2', 1));
+    const kept = (await store.listAnalyses('u1', { limit: 100 })).map((a) => a.createdAt);
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(kept.length).toBeLessThan(6);
+    expect(kept.slice(0, 3)).toEqual([10, 9, 8]);
+    expect(kept).not.toContain(1);
+    expect(await store.recentAnalyses('u2', 5)).toHaveLength(1);
+    // A forgotten id is no longer a duplicate; a kept one still is.
+    await store.recordAnalysis(record('u1', 1));
+    await expect(store.recordAnalysis(record('u1', 10))).rejects.toThrow(/already exists/);
   });
 
   it('lets one owner at a time hold a user until the claim expires', async () => {

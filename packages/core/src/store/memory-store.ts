@@ -11,11 +11,18 @@ import type { TradingConfig } from '../domain/trading-config';
 import { ConfigError, ConflictError, NotFoundError, TrdError } from '../errors';
 import { winRate } from '../performance/win-rate';
 import type { ClaimOptions, Store, TradeExit, TradePage } from '../ports/store';
+import { copyPlainData } from './copy-plain-data';
 import { applyConfigChanges } from './trading-config-changes';
 
 export interface MemoryStoreOptions {
   /** Time for user claims and empty portfolios. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Keep only about this many of each user's newest analysis records (at most twice as many at any
+   * time); older records and their ids are forgotten. For long backtests, which record one analysis
+   * per user and minute. Default: keep every record.
+   */
+  maxAnalysesPerUser?: number;
 }
 
 export interface MemoryStore extends Store {
@@ -27,17 +34,32 @@ export interface MemoryStore extends Store {
   ): Promise<string[]>;
   releaseUsers(owner: string, userIds?: readonly string[]): Promise<void>;
   liveOwners(owner: string, ttlMs: number): Promise<number>;
+  /**
+   * Synchronous: whether any position is open or any order intent unfinished (pending or entered),
+   * for every user. A backtest skips the monitor pass when there is nothing for it to look at.
+   */
+  hasOpenWork(): boolean;
 }
 
 /**
  * The Store port in memory: for tests, backtests and single-process demos. Every read returns a
- * copy and every multi-record write checks all its preconditions before changing anything, so a
- * failed write leaves the store as it was.
+ * copy (recent closed trades: frozen copies, shared between reads until the user's trades change)
+ * and every multi-record write checks all its preconditions before changing anything, so a failed
+ * write leaves the store as it was.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock;
+  const maxAnalyses = options.maxAnalysesPerUser ?? Number.POSITIVE_INFINITY;
+  if (!(maxAnalyses >= 1)) throw new ConfigError('maxAnalysesPerUser must be at least 1');
   const configs = new Map<string, TradingConfig>();
   const intents = new Map<string, OrderIntent>();
+  // Client order ids of pending or entered intents (what `hasOpenWork` counts).
+  const unfinished = new Set<string>();
+  const putIntent = (intent: OrderIntent) => {
+    intents.set(intent.clientOrderId, intent);
+    if (intent.state === 'pending' || intent.state === 'entered') unfinished.add(intent.clientOrderId);
+    else unfinished.delete(intent.clientOrderId);
+  };
   const trades = new Map<string, Trade>();
   const positions = new Map<string, OpenPosition>();
   const portfolios = new Map<string, PortfolioStats>();
@@ -50,15 +72,31 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const tradeIdsByUser = new Map<string, Set<string>>();
   const positionIdsByUser = new Map<string, Set<string>>();
 
-  const copy = <T>(value: T): T => structuredClone(value);
+  const copy = copyPlainData;
   const index = (map: Map<string, Set<string>>, userId: string) => {
     const ids = map.get(userId) ?? new Set<string>();
     map.set(userId, ids);
     return ids;
   };
+  // Each user's closed trades, newest first, as frozen copies, rebuilt on the first read after one of
+  // the user's trades changes: the engine reads the recent ones for every user every cycle, and
+  // trades change far less often. Frozen, they can be handed out again without a copy each time.
+  const closedByUser = new Map<string, Trade[]>();
   const putTrade = (trade: Trade) => {
     trades.set(trade.id, trade);
     index(tradeIdsByUser, trade.userId).add(trade.id);
+    closedByUser.delete(trade.userId);
+  };
+  const closedTradesOf = (userId: string): Trade[] => {
+    let closed = closedByUser.get(userId);
+    if (!closed) {
+      closed = tradesOf(userId)
+        .filter((t) => t.status === 'closed')
+        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b))
+        .map((trade) => deepFreeze(copy(trade)));
+      closedByUser.set(userId, closed);
+    }
+    return closed;
   };
   const tradesOf = (userId: string) => [...(tradeIdsByUser.get(userId) ?? [])].map((id) => trades.get(id)!);
 
@@ -92,12 +130,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
       // Both or neither: the record is written (or refused) before the intent.
       if (options?.analysis) await store.recordAnalyses([options.analysis]);
-      intents.set(intent.clientOrderId, copy(intent));
+      putIntent(copy(intent));
     },
     async updateIntent(clientOrderId, patch) {
       const intent = intents.get(clientOrderId);
       if (!intent) throw new NotFoundError(`no order intent ${clientOrderId}`);
-      intents.set(clientOrderId, applyIntentPatch(intent, patch));
+      putIntent(applyIntentPatch(intent, patch));
     },
     async getIntent(clientOrderId) {
       const intent = intents.get(clientOrderId);
@@ -126,7 +164,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       putTrade(copy(trade));
       positions.set(trade.id, copy(position));
       index(positionIdsByUser, position.userId).add(trade.id);
-      intents.set(intentClientOrderId, {
+      putIntent({
         ...intent,
         state: 'open',
         updatedAt: Math.max(intent.updatedAt, trade.openedAt),
@@ -203,11 +241,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       };
     },
     async recentClosedTrades(userId, limit) {
-      return tradesOf(userId)
-        .filter((t) => t.status === 'closed')
-        .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0) || newestOpenedFirst(a, b))
-        .slice(0, limit)
-        .map(copy);
+      return closedTradesOf(userId).slice(0, limit);
     },
     async listAnalyses(userId, page) {
       const { before, symbol } = page;
@@ -265,6 +299,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         list.push(copy(record));
         analyses.set(record.userId, list);
         analysisIds.add(record.id);
+        if (list.length >= 2 * maxAnalyses) {
+          // Forget the oldest in one go (amortized: once every maxAnalyses records).
+          for (const old of list.splice(0, list.length - maxAnalyses)) analysisIds.delete(old.id);
+        }
       }
     },
     async recentAnalyses(userId, limit) {
@@ -274,6 +312,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         .sort((a, b) => b.createdAt - a.createdAt)
         .slice(0, limit)
         .map(copy);
+    },
+
+    hasOpenWork() {
+      return positions.size > 0 || unfinished.size > 0;
     },
 
     async claimUsers(owner, userIds, ttlMs, options = {}) {
@@ -318,6 +360,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
   };
   return store;
+}
+
+/** Freezes a plain-data value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function applyIntentPatch(

@@ -38,6 +38,10 @@ describe('parseBacktestArguments', () => {
       download: null,
       json: false,
       help: false,
+      sweep: [],
+      metric: 'netProfitLoss',
+      holdout: 0.3,
+      threads: null,
     });
   });
 
@@ -82,6 +86,32 @@ describe('parseBacktestArguments', () => {
       download: null,
       json: true,
       help: false,
+      sweep: [],
+      metric: 'netProfitLoss',
+      holdout: 0.3,
+      threads: null,
+    });
+    expect(
+      parseBacktestArguments([
+        '--sweep',
+        'takeProfitPercent=0.2:0.4:0.1',
+        '--sweep',
+        'minConfidence=60,70',
+        '--metric',
+        'winRate',
+        '--holdout',
+        '25%',
+        '--threads',
+        '3',
+      ]),
+    ).toMatchObject({
+      sweep: [
+        { parameter: 'takeProfitPercent', values: [0.2, 0.3, 0.4] },
+        { parameter: 'minConfidence', values: [60, 70] },
+      ],
+      metric: 'winRate',
+      holdout: 0.25,
+      threads: 3,
     });
     expect(parseBacktestArguments(['--from', '2024-09-21', '--trading-hours', '22-6'])).toMatchObject({
       from: Date.UTC(2024, 8, 21),
@@ -145,6 +175,16 @@ describe('parseBacktestArguments', () => {
     [['--analyzer', 'gemini'], '--analyzer', 'GEMINI_API_KEY'],
     [['--analyzer', 'gemini', '--gemini-cache', join(folder, 'none.json')], '--gemini-cache', 'no such file'],
     [['--cache', cache], '--cache', 'only applies with a model analyzer'],
+    [['--sweep', 'stopLossPercent=1:0.5:0.1'], '--sweep', 'below the start'],
+    [['--sweep', 'riskPercent=1', '--metric', 'sharpe'], '--metric', 'must be one of netProfitLoss'],
+    [['--sweep', 'riskPercent=1', '--holdout', '100%'], '--holdout', 'between 0 and 1'],
+    [['--sweep', 'riskPercent=1', '--threads', '0'], '--threads', 'whole number'],
+    [['--holdout', '30%'], '--holdout', 'only applies with --sweep'],
+    [
+      ['--sweep', 'riskPercent=1', '--analyzer', 'gemini', '--cache', cache],
+      '--sweep',
+      'technical analyzer only',
+    ],
     [
       ['--analyzer', 'gemini', '--cache', cache, '--gemini-cache', cache],
       '--gemini-cache',

@@ -2,6 +2,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  parseHoldout,
+  parseSweepRange,
+  SWEEP_METRICS,
+  type SweepMetric,
+  type SweepRange,
+} from '@trd/backtest';
+import {
   ConfigError,
   dec,
   decimalStringSchema,
@@ -43,6 +50,14 @@ export interface BacktestArguments {
   html: string | null;
   json: boolean;
   help: boolean;
+  /** `--sweep name=start:end:step`, repeatable: a parameter sweep instead of one backtest. */
+  sweep: SweepRange[];
+  /** What the sweep ranks by. */
+  metric: SweepMetric;
+  /** Share of the period held out to test the sweep's winner on. */
+  holdout: number;
+  /** Worker threads of the sweep; `null` = the machine's parallelism minus one. */
+  threads: number | null;
 }
 
 /** A bad command-line argument; `argument` is its name as typed (`--balance`). Exit code 2. */
@@ -79,6 +94,14 @@ with an in-memory store and the simulated exchange, then prints a report.
   --html <file.html>          also write the report as one self-contained page: metrics, price chart with
                               every entry and exit, equity, drawdown, trade table (no network needed)
   --json                      print the full report, trades included, as JSON
+  --sweep <name=a:b:step>     sweep a setting (repeatable; also name=a,b,c): every combination runs in worker
+                              threads on the in-sample part, the best is then tested on the held-out part.
+                              Settings: takeProfitPercent, stopLossPercent, riskPercent, maxPositionPercent,
+                              minConfidence, maxDailyTrades (technical analyzer only)
+  --metric <name>             what the sweep ranks by: netProfitLoss (default), profitLossPercent, winRate,
+                              maxDrawdown, maxDrawdownPercent
+  --holdout <share>           the end of the period held out of the sweep, e.g. 30% (default) or 0.25
+  --threads <n>               the sweep's worker threads (default: CPUs − 1)
   --help                      this text
 `;
 
@@ -142,6 +165,42 @@ const argumentsSchema = z.object({
   download: z.string().nullable().default(null),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
+  sweep: z
+    .array(z.string())
+    .default([])
+    .transform((values, context) => {
+      try {
+        return values.map(parseSweepRange);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  metric: z
+    .string()
+    .refine((value) => Object.hasOwn(SWEEP_METRICS, value), {
+      message: `must be one of ${Object.keys(SWEEP_METRICS).join(', ')}`,
+    })
+    .transform((value) => value as SweepMetric)
+    .optional(),
+  holdout: z
+    .string()
+    .transform((value, context) => {
+      try {
+        const share = parseHoldout(value);
+        if (share > 0 && share < 1) return share;
+        context.addIssue({ code: 'custom', message: 'must be a share between 0 and 1, e.g. 30%' });
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+      return z.NEVER;
+    })
+    .optional(),
+  threads: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'must be a whole number from 1 to 999')
+    .transform(Number)
+    .optional(),
 });
 
 const options = {
@@ -159,6 +218,10 @@ const options = {
   download: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
+  sweep: { type: 'string', multiple: true },
+  metric: { type: 'string' },
+  holdout: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 /**
@@ -207,6 +270,10 @@ export function parseBacktestArguments(
     download: value.download === null ? null : resolve(base, value.download || '.trd/candles'),
     json: value.json,
     help: value.help,
+    sweep: value.sweep,
+    metric: value.metric ?? 'netProfitLoss',
+    holdout: value.holdout ?? 0.3,
+    threads: value.threads ?? null,
   };
   if (result.help) return result;
 
@@ -216,6 +283,15 @@ export function parseBacktestArguments(
     if (result.from === null || result.to === null) {
       throw new BacktestArgumentError('--download', 'needs --from and --to: the period to download');
     }
+  }
+  if (result.sweep.length === 0) {
+    for (const name of ['metric', 'holdout', 'threads'] as const) {
+      if (value[name] !== undefined)
+        throw new BacktestArgumentError(`--${name}`, 'only applies with --sweep');
+    }
+  } else if (result.analyzer !== 'technical') {
+    // Analyzers do not cross threads: each worker builds core's technical analyzer.
+    throw new BacktestArgumentError('--sweep', 'runs the technical analyzer only');
   }
   if (result.from !== null && result.to !== null && result.from > result.to) {
     throw new BacktestArgumentError('--to', 'must not be before --from');

@@ -1,24 +1,24 @@
 import { createTechnicalAnalyzer } from '@trd/core';
 import { loadReplayCandles } from '@trd/exchange-mock';
 import { describe, expect, it } from 'vitest';
-import { formatBacktestReport } from './format-report';
-import { runBacktest } from './run-backtest';
+import { formatBacktestReport } from '@trd/backtest';
+import { backtestOneUser } from './one-user-backtest';
 
 // The ETHUSDT day the technical analyzer trades on (see run-backtest.test.ts).
 const candles = loadReplayCandles('ethusdt-1m-2022-08-15');
 const run = (minRewardToRiskAfterFees?: string) =>
-  runBacktest({
+  backtestOneUser({
     candles,
     symbol: 'ETHUSDT',
     startingBalance: '10000',
     analyzer: createTechnicalAnalyzer(),
     tradingHours: null,
-    ...(minRewardToRiskAfterFees ? { riskLimits: { minRewardToRiskAfterFees } } : {}),
+    ...(minRewardToRiskAfterFees ? { minRewardToRiskAfterFees } : {}),
   });
 
 describe('the fee-aware risk rule in a backtest', () => {
   it('is off by default and the report says so', async () => {
-    const { report } = await run();
+    const report = await run();
     expect(report.totalTrades).toBeGreaterThan(0);
     expect(report.riskRules).toEqual({ minRewardToRiskAfterFees: null, rejectedByCode: expect.any(Object) });
     expect(report.riskRules.rejectedByCode.LOW_REWARD_AFTER_FEES).toBeUndefined();
@@ -26,7 +26,7 @@ describe('the fee-aware risk rule in a backtest', () => {
   });
 
   it('at 1 R refuses every entry of the reference exits (0.14 R after fees), and the report counts them', async () => {
-    const { report } = await run('1');
+    const report = await run('1');
     expect(report.totalTrades).toBe(0);
     const refused = report.riskRules.rejectedByCode.LOW_REWARD_AFTER_FEES!;
     expect(refused).toBeGreaterThan(0);

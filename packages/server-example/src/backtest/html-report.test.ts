@@ -3,7 +3,7 @@ import { loadReplayCandles } from '@trd/exchange-mock';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript, scriptForInline } from './html-escape';
 import { renderHtmlReport } from './html-report';
-import { runBacktest } from './run-backtest';
+import { backtestOneUser } from './one-user-backtest';
 
 const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)>';
 
@@ -21,7 +21,7 @@ describe('escaping for the HTML report', () => {
   it('renders hostile names and notes from the report as text', async () => {
     const candles = loadReplayCandles('ethusdt-1m-2022-08-15');
     const analyzer = createTechnicalAnalyzer();
-    const { report } = await runBacktest({
+    const report = await backtestOneUser({
       candles,
       symbol: 'ETHUSDT',
       startingBalance: '10000',

@@ -1,9 +1,9 @@
+import { type BacktestReport, breakEven, duration, feeRule, ratio } from '@trd/backtest';
 import type { Candle } from '@trd/core';
 import { lightweightChartsStandaloneSource } from '../vendor/lightweight-charts';
-import { breakEven, duration, feeRule, ratio } from './format-report';
 import { escapeHtml, jsonForScript, scriptForInline } from './html-escape';
 import { HTML_REPORT_CLIENT } from './html-report-client';
-import type { BacktestReport } from './run-backtest';
+
 
 const MINUTE = 60_000;
 

@@ -9,7 +9,7 @@ import {
   startFakeOpenAiServer,
 } from '@trd/ai-sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BacktestReport } from './run-backtest';
+import type { BacktestReport } from '@trd/backtest';
 
 const packageDir = join(import.meta.dirname, '..', '..');
 const tsx = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsx');

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BacktestReport, SweepResult } from '@trd/backtest';
 import { Decimal } from '@trd/core';
 import { loadReplayCandles } from '@trd/exchange-mock';
 import { describe, expect, it } from 'vitest';
-import type { BacktestReport } from './run-backtest';
 
 const packageDir = join(import.meta.dirname, '..', '..');
 const tsx = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsx');
@@ -107,5 +107,48 @@ describe('src/backtest/main.ts as a process', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('--balance');
     expect(run.stderr).toContain('must be a decimal number');
+  }, 60_000);
+
+  it('sweeps a small grid in worker threads: progress on stderr, the winner in and out of sample', async () => {
+    const run = await backtest([
+      '--sweep',
+      'takeProfitPercent=0.2,0.6',
+      '--sweep',
+      'stopLossPercent=0.3:0.5:0.2',
+      '--trading-hours',
+      'always',
+      '--holdout',
+      '40%',
+      '--threads',
+      '2',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/sweep \[#+\] 7\/7\n$/);
+    const result = JSON.parse(run.stdout) as SweepResult;
+    expect(result.metric).toBe('netProfitLoss');
+    expect(result.inSample.map((entry) => entry.config)).toEqual(
+      expect.arrayContaining([
+        { takeProfitPercent: 0.2, stopLossPercent: 0.3 },
+        { takeProfitPercent: 0.2, stopLossPercent: 0.5 },
+        { takeProfitPercent: 0.6, stopLossPercent: 0.3 },
+        { takeProfitPercent: 0.6, stopLossPercent: 0.5 },
+      ]),
+    );
+    expect(result.best.config).toEqual(result.inSample[0]!.config);
+    // 40% of the 261 stepped minutes held out, after the in-sample part.
+    const minutes = (part: { from: number; to: number }) => (part.to - part.from) / 60_000 + 1;
+    expect(minutes(result.split.holdout)).toBe(104);
+    expect(result.split.holdout.from).toBe(result.split.inSample.to + 60_000);
+    expect(result.best.holdout.steps).toBe(104);
+  }, 120_000);
+
+  it('refuses sweep options without --sweep and a sweep of an unknown setting', async () => {
+    const run = await backtest(['--metric', 'winRate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--metric: only applies with --sweep');
+    const bad = await backtest(['--sweep', 'leverage=1:3:1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--sweep: cannot sweep "leverage"');
   }, 60_000);
 });

@@ -1,6 +1,12 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
+  formatBacktestReport,
+  formatSweepResult,
+  resolveBacktestPeriod,
+  runSweep,
+} from '@trd/backtest';
+import {
   type Analyzer,
   type Candle,
   DEFAULT_ENGINE_SETTINGS,
@@ -9,7 +15,7 @@ import {
   TrdError,
 } from '@trd/core';
 import { type AnswerCacheOptions, createJsonFileAnswerCache } from '@trd/core/model-calls';
-import { loadReplayCandles } from '@trd/exchange-mock';
+import { defaultMarketRules, loadReplayCandles } from '@trd/exchange-mock';
 import { analyzerChoiceFromEnv, PROVIDER_KEY_VARIABLE } from '../config/analyzer-choice';
 import { createAnalyzer } from '../runtime/create-analyzer';
 import {
@@ -19,9 +25,9 @@ import {
   parseBacktestArguments,
 } from './backtest-arguments';
 import { downloadCandles } from './download-candles';
-import { formatBacktestReport } from './format-report';
 import { renderHtmlReport } from './html-report';
-import { resolveBacktestPeriod, runBacktest } from './run-backtest';
+import { backtestOneUser } from './one-user-backtest';
+import { createProgressBar } from './progress-bar';
 
 /** Exit codes: 0 done, 1 the run failed or the engine reported errors, 2 a bad argument. */
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -36,7 +42,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     candles = args.download === null ? loadCandles(args.candles) : await download(args, args.download);
     try {
-      resolveBacktestPeriod(candles, args);
+      resolveBacktestPeriod({ [args.symbol]: candles }, args);
     } catch (error) {
       throw new BacktestArgumentError(args.from !== null ? '--from' : '--to', message(error));
     }
@@ -50,17 +56,17 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 1;
   }
 
-  const { report } = await runBacktest({
+  if (args.sweep.length > 0) return sweep(args, candles);
+
+  const report = await backtestOneUser({
     candles,
     symbol: args.symbol,
+    startingBalance: args.balance,
     from: args.from,
     to: args.to,
-    startingBalance: args.balance,
     analyzer,
     tradingHours: args.tradingHours,
-    ...(args.minRewardToRisk === null
-      ? {}
-      : { riskLimits: { minRewardToRiskAfterFees: args.minRewardToRisk } }),
+    minRewardToRiskAfterFees: args.minRewardToRisk,
   });
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatBacktestReport(report));
   if (args.html !== null) {
@@ -71,6 +77,33 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(
       `backtest: the engine reported ${report.errors.length} error(s), the run is incomplete; first: ${report.errors[0]!.message}\n`,
     );
+    return 1;
+  }
+  return 0;
+}
+
+/** `--sweep`: the grid in worker threads with a progress bar on stderr, then the winner in and out of sample. */
+async function sweep(args: BacktestArguments, candles: Candle[]): Promise<number> {
+  const result = await runSweep({
+    candles,
+    symbol: args.symbol,
+    startingBalance: args.balance,
+    ranges: args.sweep,
+    metric: args.metric,
+    holdout: args.holdout,
+    from: args.from,
+    to: args.to,
+    tradingHours: args.tradingHours,
+    ...(args.threads === null ? {} : { threads: args.threads }),
+    onProgress: createProgressBar((text) => process.stderr.write(text), 'sweep'),
+  });
+  const { quoteAsset } = defaultMarketRules(args.symbol);
+  process.stdout.write(
+    args.json ? `${JSON.stringify(result, null, 2)}\n` : formatSweepResult(result, quoteAsset),
+  );
+  const errors = result.inSample.reduce((total, run) => total + run.score.errors, result.best.holdout.errors);
+  if (errors > 0) {
+    process.stderr.write(`backtest: the engine reported ${errors} error(s) during the sweep\n`);
     return 1;
   }
   return 0;

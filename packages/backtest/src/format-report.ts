@@ -1,4 +1,4 @@
-import type { BacktestReport } from './run-backtest';
+import type { BacktestReport } from './backtest-report';
 
 /** The report as text for a terminal. Money is printed as the report's exact decimal strings. */
 export function formatBacktestReport(report: BacktestReport): string {

@@ -1,6 +1,6 @@
 import type { ExitReason, Trade } from '@trd/core';
 import { describe, expect, it } from 'vitest';
-import { computeTradeStatistics } from './backtest-report';
+import { computeTradeStatistics } from './trade-statistics';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 8, 21, 8);

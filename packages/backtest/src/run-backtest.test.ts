@@ -8,17 +8,28 @@ import { runBacktest } from './run-backtest';
 const candles = loadReplayCandles('ethusdt-1m-2022-08-15');
 const MINUTE = 60_000;
 
+async function backtestAlice(options: { to?: number }) {
+  const { reports } = await runBacktest({
+    markets: { ETHUSDT: candles },
+    users: [{ id: 'alice', symbol: 'ETHUSDT', startingBalance: '10000' }],
+    analyzer: createTechnicalAnalyzer(),
+    ...options,
+  });
+  return reports[0]!;
+}
+
 const sum = (values: string[]) => values.reduce((total, value) => total.plus(value), new Decimal(0));
 
 describe('runBacktest on real candles', () => {
   it('trades through the engine; the trades add up to the store portfolio and to the report', async () => {
-    const { report, store, userId } = await runBacktest({
-      candles,
-      symbol: 'ETHUSDT',
-      startingBalance: '10000',
+    const { reports, store } = await runBacktest({
+      markets: { ETHUSDT: candles },
+      users: [{ id: 'alice', symbol: 'ETHUSDT', startingBalance: '10000' }],
       analyzer: createTechnicalAnalyzer(),
       tradingHours: null,
     });
+    const report = reports[0]!;
+    const userId = report.userId;
 
     // The default period starts after a full 100-bar window and ends on the last bar.
     expect(report.period).toEqual({
@@ -58,41 +69,40 @@ describe('runBacktest on real candles', () => {
       expect(byOpening[i]!.openedAt).toBeGreaterThanOrEqual(byOpening[i - 1]!.closedAt!);
     }
     for (const trade of trades) {
-      expect(trade.openedAt).toBeGreaterThanOrEqual(candles[99]!.openTime);
+      // Each step runs at a bar's close: the first one at the close of the 100th bar.
+      expect(trade.openedAt).toBeGreaterThanOrEqual(candles[99]!.openTime + MINUTE);
       expect(trade.openedAt % MINUTE).toBe(0);
     }
   });
 
   it('opens trades only in trading hours, and closes what is still open after the last bar (MANUAL)', async () => {
-    const first = await runBacktest({
-      candles,
-      symbol: 'ETHUSDT',
-      startingBalance: '10000',
-      analyzer: createTechnicalAnalyzer(),
-    });
-    const opened = first.report.trades.map((trade: Trade) => new Date(trade.openedAt).getUTCHours());
+    const first = await backtestAlice({});
+    const opened = first.trades.map((trade: Trade) => new Date(trade.openedAt).getUTCHours());
     expect(opened.length).toBeGreaterThan(0);
     for (const hour of opened) expect(hour >= 8 && hour < 16).toBe(true);
 
     // Stop two minutes into a trade that lasted longer: its position is closed at market at the end.
-    const entry = first.report.trades.find((trade) => trade.closedAt! - trade.openedAt > 2 * MINUTE)!;
+    const entry = first.trades.find((trade) => trade.closedAt! - trade.openedAt > 2 * MINUTE)!;
     expect(entry).toBeDefined();
-    const earlier = first.report.trades.filter((trade) => trade.openedAt < entry.openedAt).length;
-    const { report, store, userId } = await runBacktest({
-      candles,
-      symbol: 'ETHUSDT',
-      to: entry.openedAt + 2 * MINUTE,
-      startingBalance: '10000',
+    const earlier = first.trades.filter((trade) => trade.openedAt < entry.openedAt).length;
+    // The step of the bar opening at `to` runs at its close, a minute later.
+    const to = entry.openedAt + MINUTE;
+    const { reports, store } = await runBacktest({
+      markets: { ETHUSDT: candles },
+      users: [{ id: 'alice', symbol: 'ETHUSDT', startingBalance: '10000' }],
+      to,
       analyzer: createTechnicalAnalyzer(),
     });
+    const report = reports[0]!;
+    const userId = report.userId;
     expect(report.closedAtEnd).toBe(1);
     expect(report.trades).toHaveLength(earlier + 1);
-    expect(report.trades.slice(0, earlier)).toEqual(first.report.trades.slice(0, earlier));
+    expect(report.trades.slice(0, earlier)).toEqual(first.trades.slice(0, earlier));
     expect(report.trades.at(-1)).toMatchObject({
       openedAt: entry.openedAt,
       entryPrice: entry.entryPrice,
       exitReason: 'MANUAL',
-      closedAt: entry.openedAt + 2 * MINUTE,
+      closedAt: to + MINUTE,
     });
     expect(report.exitsByReason.MANUAL).toBe(1);
     expect(report.netProfitLoss).toBe((await store.getPortfolio(userId)).totalRealizedPnl);
