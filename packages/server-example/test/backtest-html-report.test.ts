@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { BacktestReport } from '@trd/backtest';
 import { createTechnicalAnalyzer } from '@trd/core';
 import { loadReplayCandles } from '@trd/exchange-mock';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../src/backtest/html-report';
-import type { BacktestReport } from '@trd/backtest';
 import { backtestOneUser } from '../src/backtest/one-user-backtest';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,13 +30,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the backtest HTML report in headless Chr
   let file: string;
 
   beforeAll(async () => {
-    (report = await backtestOneUser({
+    report = await backtestOneUser({
       candles,
       symbol: 'ETHUSDT',
       startingBalance: '10000',
       analyzer: createTechnicalAnalyzer(),
       tradingHours: null,
-    }));
+    });
     file = join(mkdtempSync(join(tmpdir(), 'trd-html-report-')), 'report.html');
     writeFileSync(file, renderHtmlReport(report, candles));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -1,7 +1,7 @@
+import { formatBacktestReport } from '@trd/backtest';
 import { createTechnicalAnalyzer } from '@trd/core';
 import { loadReplayCandles } from '@trd/exchange-mock';
 import { describe, expect, it } from 'vitest';
-import { formatBacktestReport } from '@trd/backtest';
 import { backtestOneUser } from './one-user-backtest';
 
 // The ETHUSDT day the technical analyzer trades on (see run-backtest.test.ts).

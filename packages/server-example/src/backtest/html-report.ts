@@ -4,7 +4,6 @@ import { lightweightChartsStandaloneSource } from '../vendor/lightweight-charts'
 import { escapeHtml, jsonForScript, scriptForInline } from './html-escape';
 import { HTML_REPORT_CLIENT } from './html-report-client';
 
-
 const MINUTE = 60_000;
 
 export interface HtmlReportOptions {

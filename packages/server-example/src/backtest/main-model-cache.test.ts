@@ -8,8 +8,8 @@ import {
   type RecordedChatRequest,
   startFakeOpenAiServer,
 } from '@trd/ai-sdk/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestReport } from '@trd/backtest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = join(import.meta.dirname, '..', '..');
 const tsx = join(packageDir, '..', '..', 'node_modules', '.bin', 'tsx');

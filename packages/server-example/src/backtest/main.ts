@@ -1,11 +1,6 @@
 // `pnpm backtest -- [options]`: core's engine over recorded candles, then a report. See BACKTEST_USAGE.
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  formatBacktestReport,
-  formatSweepResult,
-  resolveBacktestPeriod,
-  runSweep,
-} from '@trd/backtest';
+import { formatBacktestReport, formatSweepResult, resolveBacktestPeriod, runSweep } from '@trd/backtest';
 import {
   type Analyzer,
   type Candle,
