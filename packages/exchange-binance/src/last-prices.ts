@@ -78,7 +78,12 @@ export function createLastPrices(options: {
             (error: unknown) => {
               // The venue down or the weight spent: one read per symbol would only add to it.
               if (TrdError.isInstance(error) && error.isRetryable) throw error;
-              return readOne(each);
+              return readOne(each).catch((own: unknown) => {
+                // Refused on its own too (delisted, unknown): it leaves the batch, or every later
+                // batch would fail for it and fall back to one read per symbol.
+                if (!(TrdError.isInstance(own) && own.isRetryable)) askedAt.delete(each);
+                throw own;
+              });
             },
           ),
         );

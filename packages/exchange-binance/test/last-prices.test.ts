@@ -60,6 +60,11 @@ describe('last prices: one ticker read for every symbol in use', () => {
         { status: 400, symbol: 'NOPEUSDT' },
       ]),
     );
+    // The refused symbol left the batch: the next stale read does not ask for it again.
+    const before = tickers().length;
+    await clock.advance(1_500);
+    await marketData.price('BTCUSDT');
+    expect(tickers().slice(before)).toEqual([{ status: 200, symbol: 'BTCUSDT' }]);
   });
 });
 
