@@ -16,7 +16,6 @@ export type TrdErrorCode =
   | 'CLOCK_SKEW'
   | 'AUTHENTICATION'
   | 'RISK_REJECTED'
-  | 'MODEL_OUTPUT_INVALID'
   | 'MODEL_UNAVAILABLE'
   | 'CONFIG'
   | 'NOT_FOUND'
@@ -139,14 +138,6 @@ export class AuthenticationError extends TrdError {
   static override readonly errorCode: TrdErrorCode = 'AUTHENTICATION';
   constructor(message: string, options: TrdErrorOptions = {}) {
     super('AUTHENTICATION', message, options);
-  }
-}
-
-/** The model's answer could not be used. Analyzers turn it into a `hold`; it is thrown only by helpers. */
-export class ModelOutputInvalidError extends TrdError {
-  static override readonly errorCode: TrdErrorCode = 'MODEL_OUTPUT_INVALID';
-  constructor(message: string, options: TrdErrorOptions = {}) {
-    super('MODEL_OUTPUT_INVALID', message, options);
   }
 }
 
