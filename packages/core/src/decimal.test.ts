@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, floorToStep, isMultipleOf, roundToTick, toDecimalString } from './decimal';
+import { Decimal, dec, floorToStep, isMultipleOf, roundToTick, toDecimalString } from './decimal';
 
 describe('decimal', () => {
   it('adds without float artefacts', () => {
@@ -16,5 +16,17 @@ describe('decimal', () => {
     expect(roundToTick('63201.051', '0.01', 'up')).toBe('63201.06');
     expect(isMultipleOf('0.00030', '0.00001')).toBe(true);
     expect(isMultipleOf('0.000305', '0.00001')).toBe(false);
+  });
+
+  it('parses a string once and gives the same exact value every time, past the cache bound', () => {
+    const first = dec('63201.05');
+    expect(dec('63201.05')).toBe(first);
+    expect(first.plus('0.01').toFixed()).toBe('63201.06');
+    expect(dec('63201.05').toFixed()).toBe('63201.05'); // arithmetic never changes a cached value
+    // Past the bound the cache starts over: every string still parses to its own value.
+    for (let i = 0; i < 20_000; i += 1) expect(dec(`0.${i}`).toFixed()).toBe(new Decimal(`0.${i}`).toFixed());
+    expect(dec('63201.05').toFixed()).toBe('63201.05');
+    expect(() => dec('not a number')).toThrow();
+    expect(() => dec('not a number')).toThrow(); // a refused string is not cached
   });
 });
