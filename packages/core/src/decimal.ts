@@ -19,9 +19,16 @@ export type DecimalInput = Decimal | string | number;
 /** A base-10 number as a string: `"0.00012"`, `"-3.5"`. No exponent, no float artefacts. */
 export type DecimalString = string;
 
+const DECIMAL_STRING = /^-?\d+(\.\d+)?$/;
+
 export const decimalStringSchema = z
   .string()
-  .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number string such as "12.5"');
+  .regex(DECIMAL_STRING, 'must be a decimal number string such as "12.5"');
+
+/** `decimalStringSchema`'s rule as a plain test, for paths that check every amount they write. */
+export function isDecimalString(value: unknown): value is DecimalString {
+  return typeof value === 'string' && DECIMAL_STRING.test(value);
+}
 
 /**
  * Parsed strings, reused: a cycle parses the same tick, step, price and percent once per user, and

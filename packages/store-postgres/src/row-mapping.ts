@@ -4,7 +4,7 @@ import {
   type DecimalString,
   type DustHolding,
   dec,
-  decimalStringSchema,
+  isDecimalString,
   type OpenPosition,
   type OrderIntent,
   type PortfolioStats,
@@ -33,14 +33,16 @@ import { invalidInput } from './store-errors';
  * Checks that a decimal string fits a `numeric(36,18)` column exactly. PostgreSQL would round
  * extra decimals silently; for money that is a loss, so the write is refused instead.
  */
+/** The first amount too large for `numeric(36,18)`: 10^18. */
+const MONEY_LIMIT = dec(10).pow(MONEY_PRECISION - MONEY_SCALE);
+
 export function moneyValue(field: string, value: DecimalString): string {
-  if (!decimalStringSchema.safeParse(value).success)
+  if (!isDecimalString(value))
     throw invalidInput(`${field} must be a decimal string, got ${JSON.stringify(value)}`);
   const d = dec(value);
   if (d.decimalPlaces() > MONEY_SCALE)
     throw invalidInput(`${field} ${value} has more than ${MONEY_SCALE} decimals`);
-  if (d.abs().gte(dec(10).pow(MONEY_PRECISION - MONEY_SCALE)))
-    throw invalidInput(`${field} ${value} is too large to store`);
+  if (d.abs().gte(MONEY_LIMIT)) throw invalidInput(`${field} ${value} is too large to store`);
   return value;
 }
 
