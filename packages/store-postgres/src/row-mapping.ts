@@ -61,11 +61,19 @@ const PLAIN_NUMERIC = /^-?\d+(\.\d+)?$/;
  */
 export function decimalOut(value: string): DecimalString {
   if (!PLAIN_NUMERIC.test(value)) return toDecimalString(value);
-  let text = value;
-  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
-  const negative = text.startsWith('-');
-  const digits = (negative ? text.slice(1) : text).replace(/^0+(?=\d)/, '');
-  if (/^0(\.0*)?$/.test(digits)) return '0';
+  // One pass over the characters, no intermediate strings: the digits kept are [start, end).
+  const negative = value.charCodeAt(0) === 45; // '-'
+  let start = negative ? 1 : 0;
+  let end = value.length;
+  const point = value.indexOf('.');
+  if (point !== -1) {
+    while (value.charCodeAt(end - 1) === 48) end -= 1; // trailing '0'
+    if (end - 1 === point) end = point; // bare '.'
+  }
+  const integerEnd = point === -1 || point > end ? end : point;
+  while (start < integerEnd - 1 && value.charCodeAt(start) === 48) start += 1; // leading '0'
+  const digits = start === 0 && end === value.length ? value : value.slice(start, end);
+  if (digits === '0') return '0';
   return negative ? `-${digits}` : digits;
 }
 const optionalDecimalOut = (value: string | null): DecimalString | undefined =>
